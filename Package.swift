@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "oss-live-emulator",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "oss-live-emulator", targets: ["oss-live-emulator"]),
+        .library(name: "Emulator", targets: ["Emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // libcrypto (OpenSSL) for MD5, SHA-1/256 and HMAC.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "Digest", dependencies: ["CCrypto"]),
+        .target(name: "MediaFormats"),
+        .target(name: "RTMP"),
+        .target(name: "OSSProtocol", dependencies: ["Digest"]),
+        .target(name: "Storage", dependencies: ["Digest"]),
+        .target(name: "Transport", dependencies: ["Digest"]),
+        .target(
+            name: "Emulator",
+            dependencies: [
+                "Digest", "OSSProtocol", "Storage", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "oss-live-emulator",
+            dependencies: [
+                "Emulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
+        .testTarget(name: "RTMPTests", dependencies: ["RTMP"]),
+        .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
+    ]
+)

@@ -1,0 +1,1 @@
+print("oss-live-emulator")
