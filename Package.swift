@@ -28,7 +28,7 @@ let package = Package(
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "OSSProtocol", "Storage", "Transport",
+                "Digest", "MediaFormats", "OSSProtocol", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

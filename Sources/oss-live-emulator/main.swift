@@ -1,1 +1,12 @@
-print("oss-live-emulator")
+import ArgumentParser
+import Emulator
+
+@main
+struct OSSLiveEmulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oss-live-emulator",
+        abstract: "A local, offline Alibaba Cloud OSS LiveChannel emulator.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}

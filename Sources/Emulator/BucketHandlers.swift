@@ -1,0 +1,202 @@
+import Digest
+import OSSProtocol
+import Storage
+import Transport
+
+/// ListBuckets, PutBucket, DeleteBucket, bucket ACL/info/location, ListObjects.
+struct BucketHandlers: Sendable {
+    let store: ObjectStore
+    let owner: Owner
+    let channels: ChannelRegistry
+    let live: LiveChannelHandlers
+
+    func service(_ context: RequestContext) throws -> HTTPResponse {
+        guard context.method == "GET" else {
+            throw OSSError.methodNotAllowed(method: context.method, resourceType: "Service")
+        }
+        let request = try ListBucketsRequest(query: context.query)
+        let all = store.listBuckets().filter {
+            $0.name.hasPrefix(request.prefix) && request.marker.utf8.lexicographicallyPrecedes($0.name.utf8)
+        }
+        let page = Array(all.prefix(request.maxKeys))
+        let truncated = all.count > page.count
+        let summaries = page.map { BucketSummary(name: $0.name, creationDate: $0.creationDate, storageClass: $0.storageClass) }
+        let listPage = BucketListPage(
+            prefix: request.prefix, marker: request.marker, maxKeys: request.maxKeys, isTruncated: truncated,
+            nextMarker: truncated ? page.last?.name : nil)
+        return context.respond.xml(BucketXML.listBuckets(owner: owner, buckets: summaries, page: request.paged ? listPage : nil))
+    }
+
+    func handle(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
+        let query = context.query
+        if query.has("live") { return try live.bucketLevel(context, bucket: bucket) }
+        switch context.method {
+        case "PUT":
+            if query.has("acl") { return try putACL(context, bucket: bucket) }
+            try rejectUnsupported(query)
+            return try create(context, bucket: bucket)
+        case "GET", "HEAD":
+            let info = try existing(bucket)
+            if query.has("acl") {
+                return context.respond.xml(BucketXML.accessControlPolicy(owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
+            }
+            if query.has("bucketInfo") {
+                let summary = BucketSummary(name: info.name, creationDate: info.creationDate, storageClass: info.storageClass)
+                return context.respond.xml(BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
+            }
+            if query.has("location") {
+                return context.respond.xml(BucketXML.location(BucketSummary(name: info.name, creationDate: 0).location))
+            }
+            try rejectUnsupported(query)
+            return try listObjects(context, bucket: bucket)
+        case "DELETE":
+            try rejectUnsupported(query)
+            _ = try existing(bucket)
+            if channels.count(bucket: bucket) > 0 {
+                throw OSSError.bucketNotEmpty(bucket)
+            }
+            try store.deleteBucket(bucket)
+            channels.removeBucket(bucket)
+            return context.respond.response(status: 204)
+        case "POST":
+            if query.has("delete") { return try deleteMultiple(context, bucket: bucket) }
+            try rejectUnsupported(query)
+            throw OSSError.methodNotAllowed(method: "POST", resourceType: "Bucket")
+        default:
+            throw OSSError.methodNotAllowed(method: context.method, resourceType: "Bucket")
+        }
+    }
+
+    /// Bucket sub-resources outside this emulator's scope answer 501.
+    private func rejectUnsupported(_ query: [QueryItem]) throws {
+        for item in query where V1Signature.signedSubresources.contains(item.name) {
+            throw OSSError.notImplemented("the '\(item.name)' bucket sub-resource")
+        }
+    }
+
+    private func existing(_ bucket: String) throws -> BucketInfo {
+        guard let info = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
+        return info
+    }
+
+    private func create(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
+        try NameRules.validateBucketName(bucket)
+        let acl = try context.headers["x-oss-acl"].map { try OSSProtocol.BucketACL.parse($0) } ?? .private
+        let body = try requestBody(context)
+        if !body.isEmpty { _ = try CreateBucketConfiguration.parse(body) }
+        if try !store.createBucket(bucket, acl: Storage.BucketACL(acl)), context.headers["x-oss-acl"] != nil {
+            // Repeating PutBucket as the owner updates its settings, as OSS does.
+            try store.setACL(Storage.BucketACL(acl), bucket: bucket)
+        }
+        return context.respond.response()
+    }
+
+    private func putACL(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
+        _ = try existing(bucket)
+        guard let value = context.headers["x-oss-acl"] else {
+            throw OSSError.invalidArgument("PutBucketAcl needs the x-oss-acl header.", name: "x-oss-acl", value: "")
+        }
+        try store.setACL(Storage.BucketACL(try OSSProtocol.BucketACL.parse(value)), bucket: bucket)
+        return context.respond.response()
+    }
+
+    private func listObjects(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
+        let request = try ListObjectsRequest(query: context.query)
+        var after = request.isV2 ? request.startAfter : request.marker
+        if request.isV2, let token = request.continuationToken, !token.isEmpty {
+            guard let decoded = ContinuationToken.decode(token) else {
+                throw OSSError.invalidArgument("The continuation token is not valid.", name: "continuation-token", value: token)
+            }
+            if !decoded.utf8.lexicographicallyPrecedes(after.utf8) { after = decoded }
+        }
+        let listing = try store.listObjects(
+            bucket: bucket, prefix: request.prefix, after: after.isEmpty ? nil : after,
+            delimiter: request.delimiter.isEmpty ? nil : request.delimiter, maxKeys: request.maxKeys)
+        let entries = listing.objects.map {
+            ObjectEntry(key: $0.key, lastModified: $0.lastModified / 1000, etag: $0.etag, size: $0.size)
+        }
+        var next = listing.isTruncated ? listing.nextMarker : nil
+        if request.isV2, let marker = next { next = ContinuationToken.encode(marker) }
+        let page = OSSProtocol.ObjectListing(
+            bucket: bucket, request: request, contents: entries, commonPrefixes: listing.commonPrefixes,
+            isTruncated: listing.isTruncated, next: next, owner: owner)
+        return context.respond.xml(page.xml())
+    }
+
+    private func deleteMultiple(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
+        _ = try existing(bucket)
+        let body = try requestBody(context)
+        let request = try DeleteObjectsRequest.parse(body)
+        for key in request.keys {
+            try store.deleteObject(bucket: bucket, key: key)
+        }
+        let urlEncoded = context.query.value("encoding-type") == "url"
+        return context.respond.xml(DeleteObjectsXML.result(deleted: request.keys, quiet: request.quiet, urlEncoded: urlEncoded))
+    }
+}
+
+/// Reads a small request body (XML documents) into memory.
+func requestBody(_ context: RequestContext, limit: Int = 1 << 20) throws -> [UInt8] {
+    switch context.request.body {
+    case .empty: return []
+    case .bytes(let bytes): return bytes
+    case .file(let path, let length):
+        guard length <= Int64(limit) else { throw OSSError.malformedXML("The XML body is larger than \(limit) bytes.") }
+        return try readSmallFile(path)
+    }
+}
+
+/// ListBuckets paging parameters (`prefix`, `marker`, `max-keys`).
+struct ListBucketsRequest {
+    static let defaultMaxKeys = 100
+    static let maxMaxKeys = 1000
+    var prefix: String
+    var marker: String
+    var maxKeys: Int
+    /// Whether the client asked for paging (then the paging elements are echoed).
+    var paged: Bool
+
+    init(query: [QueryItem]) throws {
+        prefix = query.value("prefix") ?? ""
+        marker = query.value("marker") ?? ""
+        paged = query.has("prefix") || query.has("marker") || query.has("max-keys")
+        if let text = query.value("max-keys"), !text.isEmpty {
+            guard let value = Int(text), (1...Self.maxMaxKeys).contains(value) else {
+                throw OSSError.invalidArgument("max-keys must be an integer between 1 and \(Self.maxMaxKeys).", name: "max-keys", value: text)
+            }
+            maxKeys = value
+        } else {
+            maxKeys = Self.defaultMaxKeys
+        }
+    }
+}
+
+/// ListObjectsV2 continuation tokens: the last key returned, Base64-encoded so
+/// clients treat it as opaque.
+enum ContinuationToken {
+    static func encode(_ key: String) -> String { Digest.Base64.encode(Array(key.utf8)) }
+    static func decode(_ token: String) -> String? {
+        guard let bytes = Digest.Base64.decode(token) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}
+
+extension Storage.BucketACL {
+    init(_ acl: OSSProtocol.BucketACL) {
+        switch acl {
+        case .private: self = .private
+        case .publicRead: self = .publicRead
+        case .publicReadWrite: self = .publicReadWrite
+        }
+    }
+}
+
+extension OSSProtocol.BucketACL {
+    init(_ acl: Storage.BucketACL) {
+        switch acl {
+        case .private: self = .private
+        case .publicRead: self = .publicRead
+        case .publicReadWrite: self = .publicReadWrite
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import OSSProtocol
+import Storage
+import Synchronization
+
+/// What is kept on disk for a channel: one small record per channel.
+struct ChannelRecord: Codable, Sendable, Equatable {
+    var name: String
+    var configuration: LiveChannelConfiguration
+    /// Epoch seconds of the last configuration change (create, re-create, status change).
+    var lastModified: Int64
+    /// The newest pushes, oldest first, at most `ChannelRegistry.historyLimit`.
+    var history: [LiveRecord]
+    /// A push that was in progress when this record was written; a start that
+    /// finds one (the process died) closes it into the history.
+    var openPush: LiveRecord?
+}
+
+/// The channels of every bucket: configuration, status, history, and which are
+/// live. Shared by the HTTP handlers and the RTMP side; every decision (create
+/// while live, delete while live, publish while disabled) is taken under one lock.
+final class ChannelRegistry: Sendable {
+    static let namespace = "channels"
+    /// OSS returns the 10 most recent pushes.
+    static let historyLimit = 10
+
+    private struct Live: Sendable {
+        let id: UInt64
+        let connectedTime: Int64
+        let remoteAddr: String
+        let kick: @Sendable () -> Void
+        let stats: @Sendable () -> (video: LiveVideoStat?, audio: LiveAudioStat?)
+    }
+
+    private struct Bucket: Sendable {
+        var records: [String: ChannelRecord] = [:]
+        /// Channel names in byte order, for listing.
+        var names: [String] = []
+        var live: [String: Live] = [:]
+    }
+
+    private struct State: Sendable {
+        var buckets: [String: Bucket] = [:]
+        var nextLeaseId: UInt64 = 1
+    }
+
+    private let store: ObjectStore
+    private let state = Mutex(State())
+
+    init(store: ObjectStore, now: Int64) throws {
+        self.store = store
+        var loaded = State()
+        for bucket in store.listBuckets() {
+            var entry = Bucket()
+            for (name, bytes) in try store.loadRecords(namespace: Self.namespace, bucket: bucket.name) {
+                guard var record = try? JSONDecoder().decode(ChannelRecord.self, from: Data(bytes)), record.name == name else {
+                    continue
+                }
+                if var open = record.openPush {
+                    open.endTime = max(open.startTime, now)
+                    record.history = Self.appending(open, to: record.history)
+                    record.openPush = nil
+                    try store.saveRecord(namespace: Self.namespace, bucket: bucket.name, name: name, bytes: Self.encode(record))
+                }
+                entry.records[name] = record
+            }
+            entry.names = entry.records.keys.sorted(by: Self.byteOrder)
+            loaded.buckets[bucket.name] = entry
+        }
+        state.withLock { $0 = loaded }
+    }
+
+    // MARK: configuration
+
+    /// PutLiveChannel: create, or overwrite an idle channel.
+    func put(bucket: String, name: String, configuration: LiveChannelConfiguration, now: Int64) throws -> ChannelRecord {
+        try state.withLock { state in
+            var entry = state.buckets[bucket] ?? Bucket()
+            if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
+            var record = entry.records[name] ?? ChannelRecord(name: name, configuration: configuration, lastModified: now, history: [], openPush: nil)
+            record.configuration = configuration
+            record.lastModified = now
+            try persist(record, bucket: bucket)
+            if entry.records[name] == nil { Self.insertSorted(name, into: &entry.names) }
+            entry.records[name] = record
+            state.buckets[bucket] = entry
+            return record
+        }
+    }
+
+    func record(bucket: String, name: String) throws -> ChannelRecord {
+        try state.withLock { state in
+            guard let record = state.buckets[bucket]?.records[name] else { throw OSSError.noSuchLiveChannel(name) }
+            return record
+        }
+    }
+
+    /// ListLiveChannel: names with `prefix`, strictly after `marker`, at most `maxKeys`.
+    func list(bucket: String, prefix: String, marker: String, maxKeys: Int) -> (records: [ChannelRecord], isTruncated: Bool) {
+        state.withLock { state in
+            guard let entry = state.buckets[bucket] else { return ([], false) }
+            var index = Self.firstIndex(after: marker, prefix: prefix, in: entry.names)
+            var page: [ChannelRecord] = []
+            while index < entry.names.count, entry.names[index].hasPrefix(prefix) {
+                if page.count == maxKeys { return (page, true) }
+                if let record = entry.records[entry.names[index]] { page.append(record) }
+                index += 1
+            }
+            return (page, false)
+        }
+    }
+
+    func count(bucket: String) -> Int {
+        state.withLock { $0.buckets[bucket]?.records.count ?? 0 }
+    }
+
+    /// PutLiveChannelStatus. Disabling a live channel kicks its publisher at once.
+    func setStatus(bucket: String, name: String, status: LiveChannelStatus, now: Int64) throws {
+        let kick: (@Sendable () -> Void)? = try state.withLock { state in
+            guard var record = state.buckets[bucket]?.records[name] else { throw OSSError.noSuchLiveChannel(name) }
+            guard record.configuration.status != status else { return nil }
+            record.configuration.status = status
+            record.lastModified = now
+            try persist(record, bucket: bucket)
+            state.buckets[bucket]?.records[name] = record
+            return status == .disabled ? state.buckets[bucket]?.live[name]?.kick : nil
+        }
+        kick?()
+    }
+
+    func delete(bucket: String, name: String) throws {
+        try state.withLock { state in
+            guard var entry = state.buckets[bucket], entry.records[name] != nil else { throw OSSError.noSuchLiveChannel(name) }
+            if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
+            try store.deleteRecord(namespace: Self.namespace, bucket: bucket, name: name)
+            entry.records[name] = nil
+            if let index = entry.names.firstIndex(of: name) { entry.names.remove(at: index) }
+            state.buckets[bucket] = entry
+        }
+    }
+
+    /// Forgets a deleted bucket's channels (the caller refuses to delete a bucket that has any).
+    func removeBucket(_ bucket: String) {
+        state.withLock { $0.buckets[bucket] = nil }
+    }
+
+    // MARK: live state
+
+    enum LiveStatus: Sendable, Equatable {
+        case idle, disabled
+        case live(connectedTime: Int64, remoteAddr: String, video: LiveVideoStat?, audio: LiveAudioStat?)
+    }
+
+    func liveStatus(bucket: String, name: String) throws -> LiveStatus {
+        let found: (Live?, LiveChannelStatus) = try state.withLock { state in
+            guard let entry = state.buckets[bucket], let record = entry.records[name] else { throw OSSError.noSuchLiveChannel(name) }
+            return (entry.live[name], record.configuration.status)
+        }
+        // The publisher's statistics are read outside the lock.
+        if let live = found.0 {
+            let stats = live.stats()
+            return .live(connectedTime: live.connectedTime, remoteAddr: live.remoteAddr, video: stats.video, audio: stats.audio)
+        }
+        return found.1 == .disabled ? .disabled : .idle
+    }
+
+    /// A granted publish; give it back with `endPublish`.
+    struct Lease: Sendable, Equatable {
+        let bucket: String
+        let channel: String
+        let id: UInt64
+        let start: Int64
+        let remoteAddr: String
+        let configuration: LiveChannelConfiguration
+    }
+
+    /// Decides atomically whether a publisher may start: the channel exists, is
+    /// enabled and has no publisher. `kick` is called (outside the lock) when
+    /// the channel is disabled while live.
+    func beginPublish(
+        bucket: String, name: String, remoteAddr: String, now: Int64, kick: @escaping @Sendable () -> Void,
+        stats: @escaping @Sendable () -> (video: LiveVideoStat?, audio: LiveAudioStat?)
+    ) throws -> Lease {
+        try state.withLock { state in
+            guard var entry = state.buckets[bucket], var record = entry.records[name] else { throw OSSError.noSuchLiveChannel(name) }
+            if record.configuration.status == .disabled { throw OSSError.liveChannelDisabled(name) }
+            if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
+            let id = state.nextLeaseId
+            state.nextLeaseId += 1
+            record.openPush = LiveRecord(startTime: now, endTime: now, remoteAddr: remoteAddr)
+            try persist(record, bucket: bucket)
+            entry.records[name] = record
+            entry.live[name] = Live(id: id, connectedTime: now, remoteAddr: remoteAddr, kick: kick, stats: stats)
+            state.buckets[bucket] = entry
+            return Lease(bucket: bucket, channel: name, id: id, start: now, remoteAddr: remoteAddr, configuration: record.configuration)
+        }
+    }
+
+    /// Ends a push: records it in the history and makes the channel idle.
+    func endPublish(_ lease: Lease, now: Int64) {
+        state.withLock { state in
+            guard var entry = state.buckets[lease.bucket], entry.live[lease.channel]?.id == lease.id else { return }
+            entry.live[lease.channel] = nil
+            if var record = entry.records[lease.channel] {
+                record.openPush = nil
+                record.history = Self.appending(
+                    LiveRecord(startTime: lease.start, endTime: max(now, lease.start), remoteAddr: lease.remoteAddr), to: record.history)
+                try? persist(record, bucket: lease.bucket)
+                entry.records[lease.channel] = record
+            }
+            state.buckets[lease.bucket] = entry
+        }
+    }
+
+    // MARK: helpers
+
+    private func persist(_ record: ChannelRecord, bucket: String) throws {
+        try store.saveRecord(namespace: Self.namespace, bucket: bucket, name: record.name, bytes: Self.encode(record))
+    }
+
+    static func encode(_ record: ChannelRecord) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(record))
+    }
+
+    static func appending(_ record: LiveRecord, to history: [LiveRecord]) -> [LiveRecord] {
+        Array((history + [record]).suffix(historyLimit))
+    }
+
+    static func byteOrder(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    static func insertSorted(_ name: String, into names: inout [String]) {
+        var low = 0
+        var high = names.count
+        while low < high {
+            let mid = (low + high) / 2
+            if byteOrder(names[mid], name) { low = mid + 1 } else { high = mid }
+        }
+        names.insert(name, at: low)
+    }
+
+    /// Index of the first name that is > marker and >= prefix.
+    static func firstIndex(after marker: String, prefix: String, in names: [String]) -> Int {
+        let start = byteOrder(marker, prefix) ? prefix : marker
+        let inclusive = start == prefix && marker != prefix
+        var low = 0
+        var high = names.count
+        while low < high {
+            let mid = (low + high) / 2
+            let precedes = inclusive ? byteOrder(names[mid], start) : !byteOrder(start, names[mid])
+            if precedes { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

@@ -1,0 +1,23 @@
+/// Content-Type by file extension, used when a PUT sends none (as OSS does).
+/// HLS types follow what players expect from OSS.
+enum ContentTypes {
+    static let fallback = "application/octet-stream"
+
+    static let byExtension: [String: String] = [
+        "m3u8": "application/x-mpegURL", "ts": "video/MP2T", "flv": "video/x-flv", "mp4": "video/mp4",
+        "m4s": "video/iso.segment", "aac": "audio/aac", "mp3": "audio/mpeg", "wav": "audio/wav",
+        "txt": "text/plain", "html": "text/html", "htm": "text/html", "css": "text/css",
+        "js": "application/javascript", "json": "application/json", "xml": "application/xml",
+        "csv": "text/csv", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+        "gif": "image/gif", "svg": "image/svg+xml", "webp": "image/webp", "ico": "image/x-icon",
+        "pdf": "application/pdf", "zip": "application/zip", "gz": "application/gzip",
+        "tar": "application/x-tar", "webm": "video/webm", "mov": "video/quicktime",
+    ]
+
+    static func forKey(_ key: String) -> String {
+        let name = key.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(key)
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return fallback }
+        let ext = name[name.index(after: dot)...].lowercased()
+        return byExtension[ext] ?? fallback
+    }
+}

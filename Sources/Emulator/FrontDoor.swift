@@ -1,0 +1,159 @@
+import Logging
+import OSSProtocol
+import Storage
+import Transport
+
+/// The OSS front door: finds the bucket and key of a request, authenticates
+/// it, applies the bucket ACL and hands it to the handler for its operation.
+final class FrontDoor: HTTPRequestHandler {
+    let store: ObjectStore
+    let authenticator: Authenticator
+    let resolver: HostResolver
+    let configuration: EmulatorConfiguration
+    let logger: Logger
+    let buckets: BucketHandlers
+    let objects: ObjectHandlers
+    let live: LiveChannelHandlers
+    let admin: AdminHandlers
+
+    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.authenticator = Authenticator(credentials: configuration.credentials)
+        self.resolver = HostResolver(baseHosts: configuration.baseHosts)
+        let live = LiveChannelHandlers(
+            store: store, channels: channels, urlStyle: configuration.urlStyle, segments: SegmentIndex(store: store))
+        self.live = live
+        self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), channels: channels, live: live)
+        self.objects = ObjectHandlers(store: store)
+        self.admin = AdminHandlers()
+    }
+
+    func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
+        let now = configuration.wallClock()
+        let requestId = RequestID.next(nowMilliseconds: now)
+        let hostHeader = request.head.headers["Host"]
+        let isHead = request.head.method == "HEAD"
+        var responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: hostHeader ?? "", isHead: isHead)
+        var target: RequestTarget?
+        let response: HTTPResponse
+        do {
+            let resolved = try resolver.resolve(hostHeader: hostHeader, requestTarget: request.head.target)
+            target = resolved
+            if let bucket = resolved.bucket, resolved.style == .virtualHosted {
+                responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: "\(bucket).\(resolved.host)", isHead: isHead)
+            }
+            response = try route(request, target: resolved, responder: responder, now: now)
+        } catch let error as OSSError {
+            response = responder.error(error)
+        } catch let error as StorageError {
+            response = responder.error(error.ossError)
+        } catch {
+            response = responder.error(.internalError("\(error)"))
+        }
+        logRequest(request, target: target, response: response, requestId: requestId, startedAt: now)
+        respond(response)
+    }
+
+    func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse {
+        let now = configuration.wallClock()
+        let responder = Responder(
+            requestId: RequestID.next(nowMilliseconds: now), nowSeconds: now / 1000,
+            hostId: head?.headers["Host"] ?? "", isHead: head?.method == "HEAD")
+        var headers: HTTPHeaders = ["Connection": "close"]
+        let ossError = OSSError.transport(error)
+        headers.add("Content-Type", "application/xml")
+        let body = ossError.xmlBody(requestId: responder.requestId, hostId: responder.hostId)
+        logger.info("rejected malformed request: \(error)")
+        return responder.response(status: ossError.status, headers: headers, body: responder.isHead ? .empty : .bytes(body))
+    }
+
+    private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HTTPResponse {
+        if let path = target.emulatorPath {
+            return try admin.handle(request, path: path, responder: responder)
+        }
+        let signable = SignableRequest(
+            method: request.head.method, bucket: target.bucket, key: target.key,
+            query: target.query, headers: request.head.headers.pairs)
+        let auth = try authenticator.authenticate(signable, now: now / 1000)
+        let context = RequestContext(request: request, target: target, auth: auth, respond: responder, nowMilliseconds: now)
+
+        guard let bucket = target.bucket else {
+            try requireSignature(context)
+            return try buckets.service(context)
+        }
+        guard let key = target.key, !key.isEmpty else {
+            try requireSignature(context)
+            return try buckets.handle(context, bucket: bucket)
+        }
+        if context.query.has("live") || context.query.has("vod") {
+            try requireSignature(context)
+            return try live.objectLevel(context, bucket: bucket, key: key)
+        }
+        try authorizeObjectAccess(context, bucket: bucket)
+        return try objects.handle(context, bucket: bucket, key: key)
+    }
+
+    /// Service, bucket, `?live` and `?vod` calls always need a signature.
+    private func requireSignature(_ context: RequestContext) throws {
+        if context.auth == .anonymous {
+            throw OSSError.accessDenied("AccessDenied: anonymous access to this resource is not allowed; sign the request.")
+        }
+    }
+
+    /// The bucket ACL governs anonymous object reads and writes only.
+    private func authorizeObjectAccess(_ context: RequestContext, bucket: String) throws {
+        guard context.auth == .anonymous else { return }
+        guard let info = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
+        if ObjectHandlers.hasManagementSubresource(context.query) {
+            try requireSignature(context)
+        }
+        let isRead = context.method == "GET" || context.method == "HEAD"
+        let isWrite = context.method == "PUT" || context.method == "DELETE" || context.method == "POST"
+        switch info.acl {
+        case .publicReadWrite where isRead || isWrite: return
+        case .publicRead where isRead: return
+        case .private, .publicRead, .publicReadWrite:
+            throw OSSError.accessDenied("You have no right to access this object because of bucket acl.")
+        }
+    }
+
+    private func logRequest(_ request: HTTPRequest, target: RequestTarget?, response: HTTPResponse, requestId: String, startedAt: Int64) {
+        guard logger.logLevel <= .info else { return }
+        let elapsed = configuration.wallClock() - startedAt
+        var resource = "/"
+        if let target {
+            resource = target.bucket.map { "/" + $0 } ?? ""
+            if let key = target.key, !key.isEmpty { resource += "/" + key }
+            let subresources = target.query.map(\.name).filter { !OSSError.isSecretParameter($0) }
+            if !subresources.isEmpty { resource += "?" + subresources.joined(separator: "&") }
+        } else {
+            resource = "(unresolved)"
+        }
+        logger.info(
+            "\(request.head.method) \(resource) \(response.status) \(elapsed)ms",
+            metadata: ["request_id": .string(requestId), "remote": .string(request.remoteAddress)])
+    }
+}
+
+extension OSSError {
+    /// Query parameters whose values never reach a log line.
+    static func isSecretParameter(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered == "signature" || lowered == "x-oss-signature" || lowered == "security-token"
+            || lowered == "x-oss-security-token" || lowered == "ossaccesskeyid" || lowered == "x-oss-credential"
+    }
+
+    /// The OSS answer to a request the HTTP layer refused.
+    static func transport(_ error: HTTPRequestError) -> OSSError {
+        switch error {
+        case .bodyTooLarge(let limit):
+            return OSSError(status: 400, code: "EntityTooLarge", message: "Your proposed upload exceeds the maximum allowed size (\(limit) bytes).")
+        case .requestTimeout:
+            return OSSError(status: 400, code: "RequestTimeout", message: "Your socket connection to the server was not read from or written to within the timeout period.")
+        default:
+            return OSSError(status: 400, code: "InvalidRequest", message: "The request is malformed: \(error).")
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Digest
+import OSSProtocol
+import Storage
+import Transport
+
+/// PutObject, GetObject, HeadObject, GetObjectMeta, DeleteObject.
+struct ObjectHandlers: Sendable {
+    let store: ObjectStore
+
+    /// Object sub-resources this emulator does not serve (yet); answered 501.
+    static let unsupportedSubresources: Set<String> = [
+        "append", "uploads", "uploadId", "partNumber", "tagging", "symlink", "restore", "acl",
+        "x-oss-process", "versionId", "versions", "objectInfo", "x-oss-async-process",
+    ]
+
+    /// Sub-resources that manage rather than read or write an object; they
+    /// always need a signature, whatever the bucket ACL.
+    static func hasManagementSubresource(_ query: [QueryItem]) -> Bool {
+        query.has("live") || query.has("vod") || query.has("acl") || query.has("tagging") || query.has("symlink")
+    }
+
+    func handle(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+        if let unsupported = context.query.first(where: { Self.unsupportedSubresources.contains($0.name) }) {
+            throw OSSError.notImplemented("the '\(unsupported.name)' sub-resource")
+        }
+        if context.headers["x-oss-copy-source"] != nil {
+            throw OSSError.notImplemented("CopyObject")
+        }
+        switch context.method {
+        case "PUT": return try put(context, bucket: bucket, key: key)
+        case "GET": return try get(context, bucket: bucket, key: key)
+        case "HEAD": return try head(context, bucket: bucket, key: key)
+        case "DELETE":
+            try store.deleteObject(bucket: bucket, key: key)
+            return context.respond.response(status: 204)
+        default:
+            throw OSSError.methodNotAllowed(method: context.method, resourceType: "Object")
+        }
+    }
+
+    private func put(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+        try NameRules.validateObjectKey(key)
+        guard store.bucket(bucket) != nil else { throw OSSError.noSuchBucket(bucket) }
+        let request = context.request
+        if let provided = context.headers["Content-MD5"] {
+            try ContentMD5.verify(header: provided, digest: request.bodyMD5)
+        }
+        if context.headers["x-oss-forbid-overwrite"]?.lowercased() == "true",
+           (try? store.objectInfo(bucket: bucket, key: key)) != nil {
+            throw OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
+        }
+        let metadata = Self.metadata(from: context.headers, key: key)
+        let info: ObjectInfo
+        switch request.body {
+        case .empty:
+            info = try store.putObject(bucket: bucket, key: key, bytes: [], metadata: metadata)
+        case .bytes(let bytes):
+            info = try store.putObject(bucket: bucket, key: key, bytes: bytes, metadata: metadata)
+        case .file(let path, _):
+            info = try store.putObject(
+                bucket: bucket, key: key, movingFile: path, md5: request.bodyMD5, crc64: request.bodyCRC64, metadata: metadata)
+        }
+        var headers: HTTPHeaders = [:]
+        headers.add("ETag", "\"\(info.etag)\"")
+        headers.add("x-oss-hash-crc64ecma", String(info.crc64))
+        headers.add("Content-MD5", Base64.encode(Self.bytes(ofHex: info.etag)))
+        return context.respond.response(headers: headers)
+    }
+
+    private func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+        let (descriptor, info) = try store.openObject(bucket: bucket, key: key)
+        var headers = Self.objectHeaders(info, query: context.query)
+        guard let rangeHeader = context.headers["Range"], let range = ByteRange.parse(rangeHeader) else {
+            return context.respond.response(headers: headers, body: .file(descriptor: descriptor, offset: 0, length: info.size))
+        }
+        guard let (start, end) = range.resolve(size: info.size) else {
+            closeDescriptor(descriptor)
+            throw OSSError.invalidRange(objectSize: info.size)
+        }
+        headers.add("Content-Range", "bytes \(start)-\(end)/\(info.size)")
+        return context.respond.response(
+            status: 206, headers: headers, body: .file(descriptor: descriptor, offset: start, length: end - start + 1))
+    }
+
+    private func head(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+        let info = try store.objectInfo(bucket: bucket, key: key)
+        var headers = Self.objectHeaders(info, query: context.query)
+        headers.set("Content-Length", String(info.size))
+        if context.query.has("objectMeta") {
+            headers.remove("Content-Type")
+        }
+        return context.respond.response(headers: headers)
+    }
+
+    static func objectHeaders(_ info: ObjectInfo, query: [QueryItem]) -> HTTPHeaders {
+        var headers: HTTPHeaders = [:]
+        headers.add("Content-Type", query.value("response-content-type") ?? info.metadata.contentType)
+        headers.add("ETag", "\"\(info.etag)\"")
+        headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
+        headers.add("Accept-Ranges", "bytes")
+        headers.add("x-oss-object-type", "Normal")
+        headers.add("x-oss-storage-class", "Standard")
+        headers.add("x-oss-hash-crc64ecma", String(info.crc64))
+        let contentType = info.metadata.contentType.lowercased()
+        if contentType.hasPrefix("application/x-mpegurl") || contentType.hasPrefix("application/vnd.apple.mpegurl") {
+            // Live playlists change under the same name; players must not cache them.
+            headers.add("Cache-Control", info.metadata.cacheControl ?? "no-cache")
+        } else if let cacheControl = query.value("response-cache-control") ?? info.metadata.cacheControl {
+            headers.add("Cache-Control", cacheControl)
+        }
+        if let value = query.value("response-content-disposition") ?? info.metadata.contentDisposition {
+            headers.add("Content-Disposition", value)
+        }
+        if let value = query.value("response-content-encoding") ?? info.metadata.contentEncoding {
+            headers.add("Content-Encoding", value)
+        }
+        if let value = query.value("response-content-language") {
+            headers.add("Content-Language", value)
+        }
+        if let value = query.value("response-expires") ?? info.metadata.expires {
+            headers.add("Expires", value)
+        }
+        for (name, value) in info.metadata.userMetadata.sorted(by: { $0.key < $1.key }) {
+            headers.add("x-oss-meta-" + name, value)
+        }
+        return headers
+    }
+
+    static func metadata(from headers: HTTPHeaders, key: String) -> ObjectMetadata {
+        var metadata = ObjectMetadata(contentType: headers["Content-Type"] ?? ContentTypes.forKey(key))
+        for (name, value) in headers.pairs {
+            let lowered = name.lowercased()
+            if lowered.hasPrefix("x-oss-meta-") {
+                metadata.userMetadata[String(lowered.dropFirst("x-oss-meta-".count))] = value
+            }
+        }
+        metadata.cacheControl = headers["Cache-Control"]
+        metadata.contentDisposition = headers["Content-Disposition"]
+        metadata.contentEncoding = headers["Content-Encoding"]
+        metadata.expires = headers["Expires"]
+        return metadata
+    }
+
+    static func bytes(ofHex hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var iterator = hex.utf8.makeIterator()
+        while let high = iterator.next(), let low = iterator.next() {
+            guard let h = nibble(high), let l = nibble(low) else { return [] }
+            out.append(h << 4 | l)
+        }
+        return out
+    }
+
+    private static func nibble(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return char - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return char - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return char - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,53 @@
+import Digest
+import OSSProtocol
+import Transport
+
+/// Builds responses that carry the headers OSS puts on every answer.
+struct Responder: Sendable {
+    let requestId: String
+    let nowSeconds: Int64
+    let hostId: String
+    let isHead: Bool
+
+    func response(status: Int = 200, headers: HTTPHeaders = [:], body: HTTPResponseBody = .empty) -> HTTPResponse {
+        var all: HTTPHeaders = [:]
+        all.add("Server", "AliyunOSS")
+        all.add("Date", OSSTime.httpDate(nowSeconds))
+        all.add("x-oss-request-id", requestId)
+        for (name, value) in headers.pairs { all.add(name, value) }
+        if isHead {
+            // A HEAD answer announces the length of the body it does not send.
+            if all["Content-Length"] == nil {
+                switch body {
+                case .empty: all.set("Content-Length", "0")
+                case .bytes(let bytes): all.set("Content-Length", String(bytes.count))
+                case .file(let descriptor, _, let length):
+                    all.set("Content-Length", String(length))
+                    closeDescriptor(descriptor)
+                }
+            }
+            return HTTPResponse(status: status, headers: all, body: .empty)
+        }
+        return HTTPResponse(status: status, headers: all, body: body)
+    }
+
+    func xml(_ body: [UInt8], status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        var all = headers
+        all.set("Content-Type", "application/xml")
+        return response(status: status, headers: all, body: .bytes(body))
+    }
+
+    /// The OSS error document; HEAD gets no body but the document in `x-oss-err`
+    /// (Go and oss2 decode it to report the real code).
+    func error(_ error: OSSError) -> HTTPResponse {
+        let body = error.xmlBody(requestId: requestId, hostId: hostId)
+        var headers: HTTPHeaders = ["Content-Type": "application/xml"]
+        if let ec = error.ec { headers.add("x-oss-ec", ec) }
+        if isHead {
+            headers.add("x-oss-err", Base64.encode(body))
+            headers.add("Content-Length", "0")
+            return response(status: error.status, headers: headers)
+        }
+        return response(status: error.status, headers: headers, body: .bytes(body))
+    }
+}

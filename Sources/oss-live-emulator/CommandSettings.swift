@@ -1,0 +1,92 @@
+import ArgumentParser
+import Emulator
+import Logging
+import OSSProtocol
+import Storage
+
+/// The command line merged with the `OSS_EMULATOR_*` environment: a flag
+/// given on the command line wins over its variable.
+struct CommandSettings {
+    var configuration = EmulatorConfiguration()
+    var readyFile: String?
+    var logLevel: Logger.Level = .info
+
+    static let prefix = "OSS_EMULATOR_"
+
+    init(command: Serve, environment: [String: String]) throws {
+        func variable(_ name: String) -> String? {
+            guard let value = environment[Self.prefix + name], !value.isEmpty else { return nil }
+            return value
+        }
+        func flag(_ given: Bool, _ name: String) throws -> Bool {
+            if given { return true }
+            guard let value = variable(name) else { return false }
+            switch value.lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw ValidationError("\(Self.prefix)\(name)=\(value) is not a boolean (use true or false)")
+            }
+        }
+        func port(_ given: UInt16?, _ name: String) throws -> UInt16? {
+            if let given { return given }
+            guard let value = variable(name) else { return nil }
+            guard let number = UInt16(value) else {
+                throw ValidationError("\(Self.prefix)\(name)=\(value) is not a port number (0-65535)")
+            }
+            return number
+        }
+        func list(_ given: [String], _ name: String) -> [String] {
+            if !given.isEmpty { return given }
+            guard let value = variable(name) else { return [] }
+            return value.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        }
+
+        if let dataDir = command.dataDir ?? variable("DATA_DIR") { configuration.dataDirectory = dataDir }
+        configuration.ephemeral = try flag(command.ephemeral, "EPHEMERAL")
+        configuration.fsync = try flag(command.fsync, "FSYNC")
+        if let host = command.host ?? variable("HOST") { configuration.host = host }
+        if let port = try port(command.port, "PORT") { configuration.port = port }
+        if let rtmpPort = try port(command.rtmpPort, "RTMP_PORT") { configuration.rtmpPort = rtmpPort }
+
+        let keyId = command.accessKeyId ?? variable("ACCESS_KEY_ID") ?? environment["OSS_ACCESS_KEY_ID"]
+        let secret = command.accessKeySecret ?? variable("ACCESS_KEY_SECRET") ?? environment["OSS_ACCESS_KEY_SECRET"]
+        switch (keyId, secret) {
+        case (nil, nil):
+            break
+        case (let id?, let secret?) where !id.isEmpty && !secret.isEmpty:
+            configuration.credentials = [Credential(accessKeyId: id, accessKeySecret: secret)]
+        default:
+            throw ValidationError("give both an AccessKeyId and an AccessKeySecret (--access-key-id/--access-key-secret or OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET), or neither")
+        }
+
+        for text in list(command.bucket, "BUCKET") {
+            switch BucketSpec.parse(text) {
+            case .success(let spec): configuration.buckets.append(spec)
+            case .failure(let error): throw ValidationError("--bucket \(text): \(error)")
+            }
+        }
+        for text in list(command.channel, "CHANNEL") {
+            switch ChannelSpec.parse(text) {
+            case .success(let spec): configuration.channels.append(spec)
+            case .failure(let error): throw ValidationError("--channel \(text): \(error)")
+            }
+        }
+        if let styleText = command.urlStyle ?? variable("URL_STYLE") {
+            guard let style = LiveChannelURLStyle(rawValue: styleText) else {
+                throw ValidationError("URL style '\(styleText)' is not one of reachable, oss")
+            }
+            configuration.urlStyle = style
+        }
+        let baseHosts = list(command.baseHost, "BASE_HOST")
+        if !baseHosts.isEmpty { configuration.baseHosts = baseHosts.map { $0.lowercased() } }
+        readyFile = command.readyFile ?? variable("READY_FILE")
+
+        if let levelText = command.logLevel ?? variable("LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+                let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("log level '\(levelText)' is not one of \(known)")
+            }
+            logLevel = level
+        }
+    }
+}

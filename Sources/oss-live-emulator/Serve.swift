@@ -1,0 +1,116 @@
+import ArgumentParser
+import Dispatch
+import Emulator
+import Foundation
+import Logging
+import OSSProtocol
+import Storage
+
+/// `oss-live-emulator serve` (the default): runs the emulator until SIGINT/SIGTERM.
+/// Every option also reads `OSS_EMULATOR_<NAME>` (e.g. `OSS_EMULATOR_DATA_DIR`).
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the OSS API (default command).",
+        discussion: """
+            Every option can also be set through an environment variable named
+            OSS_EMULATOR_ followed by the option name in capitals with '-' as '_'
+            (OSS_EMULATOR_DATA_DIR, OSS_EMULATOR_PORT, OSS_EMULATOR_BUCKET="a,b:public-read", ...).
+            Credentials default to OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET, else the
+            development pair \(EmulatorConfiguration.developmentAccessKeyId) / \(EmulatorConfiguration.developmentAccessKeySecret).
+            """
+    )
+
+    @Option(help: "Directory holding buckets and objects (default ./oss-data).")
+    var dataDir: String?
+
+    @Flag(help: "Keep all data in a temporary directory removed at exit.")
+    var ephemeral = false
+
+    @Option(help: "Address to listen on (default 127.0.0.1; 0.0.0.0 for all interfaces).")
+    var host: String?
+
+    @Option(help: "HTTP port; 0 picks any free port (default 8080).")
+    var port: UInt16?
+
+    @Option(help: "Dedicated RTMP port; 0 picks any free port (default 1935).")
+    var rtmpPort: UInt16?
+
+    @Option(help: "AccessKeyId accepted in signatures.")
+    var accessKeyId: String?
+
+    @Option(help: "AccessKeySecret for --access-key-id (never printed).")
+    var accessKeySecret: String?
+
+    @Option(help: "Bucket to create at start when missing, NAME or NAME:ACL (private, public-read, public-read-write). Repeatable.")
+    var bucket: [String] = []
+
+    @Option(help: "LiveChannel to create at start when missing, BUCKET/NAME (the bucket is created too). Repeatable.")
+    var channel: [String] = []
+
+    @Option(help: "Publish/play URLs returned by PutLiveChannel: reachable (work from this machine) or oss (exactly OSS's shape).")
+    var urlStyle: String?
+
+    @Option(help: "Host name served path style; <bucket>.<base-host> is virtual-hosted. Repeatable (default localhost).")
+    var baseHost: [String] = []
+
+    @Option(help: "Once listening, atomically write {\"http\": ..., \"rtmp\": ...} to this file.")
+    var readyFile: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
+
+    @Flag(help: "fsync every written file and directory.")
+    var fsync = false
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try CommandSettings(command: self, environment: environment)
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let emulator = Emulator(configuration: settings.configuration)
+        let endpoints: EmulatorEndpoints
+        do {
+            endpoints = try emulator.start()
+        } catch {
+            throw CLIFailure("\(error)")
+        }
+        if let readyFile = settings.readyFile {
+            do { try Emulator.writeReadyFile(readyFile, endpoints: endpoints) } catch {
+                emulator.stop()
+                throw CLIFailure("\(error)")
+            }
+        }
+        let credential = settings.configuration.credentials[0]
+        print("oss-live-emulator listening")
+        print("  endpoint:      \(endpoints.http)")
+        print("  rtmp:          \(endpoints.rtmp)")
+        print("  data:          \(settings.configuration.ephemeral ? endpoints.dataDirectory + " (ephemeral)" : endpoints.dataDirectory)")
+        print("  AccessKeyId:   \(credential.accessKeyId)")
+        print("  (the AccessKeySecret is not printed)")
+        fflush(stdout)
+
+        let stopOnSignal: @Sendable () -> Void = {
+            emulator.stop()
+            Foundation.exit(0)
+        }
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+            source.setEventHandler(handler: stopOnSignal)
+            source.resume()
+            sources.append(source)
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+}
+
+/// A one-line error for stderr and a non-zero exit.
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

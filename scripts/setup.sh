@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building and testing need when it is missing: Debian packages
+# (libcrypto/zlib headers, ffmpeg for media tests, Python's venv) and a Python
+# virtual environment with the real Alibaba Cloud OSS SDK (oss2) and pytest.
+#   scripts/setup.sh            build dependencies only
+#   scripts/setup.sh --test     also ffmpeg and the Python venv
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+missing=()
+dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+dpkg -s pkg-config >/dev/null 2>&1 || command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if [ "$want_test" = 1 ]; then
+  command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+  command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$want_test" = 1 ]; then
+  venv=.venv
+  if ! "$venv/bin/python" -c 'import oss2, pytest' >/dev/null 2>&1; then
+    echo "setup: creating Python venv $venv with oss2 and pytest" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'oss2>=2.19,<3' 'pytest>=8' 'requests>=2.31'
+  fi
+fi

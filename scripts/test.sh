@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit and end-to-end tests, then the interop tests
+# that drive the built binary with the real Python SDK (oss2) and ffmpeg.
+# Installs what is missing first (scripts/setup.sh --test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+echo "== swift build" >&2
+swift build --build-tests
+
+echo "== swift test" >&2
+swift_status=0
+swift test --skip-build --parallel --num-workers 2 || swift_status=$?
+
+echo "== interop (pytest, real oss2)" >&2
+py_status=0
+OSS_EMULATOR_BINARY="$(swift build --show-bin-path)/oss-live-emulator" \
+  .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop || py_status=$?
+
+if [ "$swift_status" -ne 0 ] || [ "$py_status" -ne 0 ]; then
+  echo "test.sh: FAILED (swift test: $swift_status, interop: $py_status)" >&2
+  exit 1
+fi
+echo "test.sh: all passed" >&2
