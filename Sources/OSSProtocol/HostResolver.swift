@@ -1,0 +1,116 @@
+/// Finds bucket and key from the Host header and the request target (spec §7.2).
+public struct HostResolver: Sendable {
+    /// First path segment reserved for the emulator's own endpoints.
+    public static let emulatorPrefix = "_emulator"
+
+    public let baseHosts: [String]
+    /// Custom domains that stand for one bucket; the whole path is the key.
+    public let cnames: [String: String]
+
+    /// `baseHosts` are matched without port and case-insensitively; IP literals are
+    /// always path style whether listed or not.
+    public init(baseHosts: [String], cnames: [String: String] = [:]) {
+        self.baseHosts = baseHosts.map { HostResolver.hostWithoutPort($0).lowercased() }
+        var lowered: [String: String] = [:]
+        for (host, bucket) in cnames { lowered[HostResolver.hostWithoutPort(host).lowercased()] = bucket }
+        self.cnames = lowered
+    }
+
+    /// `requestTarget` is origin-form (`/bucket/key?x`) or absolute-form
+    /// (`http://bucket.host/key?x`, whose host then wins over the Host header).
+    public func resolve(hostHeader: String?, requestTarget: String) throws(OSSError) -> RequestTarget {
+        var target = Substring(requestTarget)
+        var hostPart = hostHeader ?? ""
+        if let schemeEnd = HostResolver.absoluteFormSchemeEnd(target) {
+            let afterScheme = target[schemeEnd...]
+            let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
+            var authority = afterScheme[..<authorityEnd]
+            if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+            hostPart = String(authority)
+            let rest = afterScheme[authorityEnd...]
+            target = rest.first == "?" ? "/" + rest : (rest.isEmpty ? "/" : rest)
+        }
+        guard target.first == "/" else { throw .invalidURI(requestTarget) }
+
+        let queryStart = target.firstIndex(of: "?")
+        let rawPath = queryStart.map { target[..<$0] } ?? target
+        let query: [QueryItem]
+        if let queryStart {
+            guard let items = QueryItem.parse(target[target.index(after: queryStart)...]) else {
+                throw .invalidURI(requestTarget)
+            }
+            query = items
+        } else {
+            query = []
+        }
+
+        let host = HostResolver.hostWithoutPort(hostPart).lowercased()
+        let afterSlash = rawPath.dropFirst()
+
+        if let bucket = virtualHostBucket(host) {
+            guard let key = PercentEncoding.decode(afterSlash) else { throw .invalidURI(requestTarget) }
+            return RequestTarget(bucket: bucket, key: key.isEmpty ? nil : key, rawPath: String(rawPath),
+                                 query: query, style: .virtualHosted, host: host)
+        }
+
+        // Path style: the first segment names the bucket, the rest (decoded once) is the key.
+        let slash = afterSlash.firstIndex(of: "/")
+        let rawBucket = slash.map { afterSlash[..<$0] } ?? afterSlash
+        let rawKey = slash.map { afterSlash[afterSlash.index(after: $0)...] } ?? ""
+        guard let bucket = PercentEncoding.decode(rawBucket), let key = PercentEncoding.decode(rawKey) else {
+            throw .invalidURI(requestTarget)
+        }
+        return RequestTarget(bucket: bucket.isEmpty ? nil : bucket, key: key.isEmpty ? nil : key,
+                             rawPath: String(rawPath), query: query, style: .path, host: host)
+    }
+
+    /// The bucket a host names by itself, or nil when the bucket comes from the path.
+    private func virtualHostBucket(_ host: String) -> String? {
+        if host.isEmpty || HostResolver.isIPLiteral(host) || baseHosts.contains(host) { return nil }
+        for base in baseHosts where host.hasSuffix("." + base) {
+            let bucket = host.dropLast(base.utf8.count + 1)
+            return bucket.isEmpty ? nil : String(bucket)
+        }
+        if let bucket = cnames[host] { return bucket }
+        // Any other dotted host: its first label is the bucket (`bucket.oss-cn-x.aliyuncs.com:port`).
+        // A single-label host (a container name) has nothing left for an endpoint, so it is path style.
+        guard let dot = host.firstIndex(of: "."), dot != host.startIndex else { return nil }
+        return String(host[..<dot])
+    }
+
+    /// Index just after `http://` or `https://` (any case), if the target is absolute-form.
+    static func absoluteFormSchemeEnd(_ target: Substring) -> Substring.Index? {
+        for scheme in ["http://", "https://"] {
+            if target.utf8.count >= scheme.utf8.count,
+               target.prefix(scheme.count).lowercased() == scheme {
+                return target.index(target.startIndex, offsetBy: scheme.count)
+            }
+        }
+        return nil
+    }
+
+    /// Strips `:port`; keeps a bracketed IPv6 literal with its brackets.
+    public static func hostWithoutPort(_ hostPort: String) -> String {
+        let trimmed = Substring(hostPort)
+        if trimmed.first == "[" {
+            guard let close = trimmed.firstIndex(of: "]") else { return String(trimmed) }
+            return String(trimmed[...close])
+        }
+        if let colon = trimmed.lastIndex(of: ":") { return String(trimmed[..<colon]) }
+        return String(trimmed)
+    }
+
+    /// Dotted-quad IPv4 or a bracketed IPv6 literal.
+    public static func isIPLiteral(_ host: String) -> Bool {
+        if host.first == "[" && host.last == "]" && host.count > 2 {
+            let inner = host.dropFirst().dropLast()
+            return inner.contains(":") && inner.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" }
+        }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        return parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy { $0.isASCII && $0.isNumber }
+                && (Int(part) ?? 256) <= 255
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// How the bucket was named in the request (spec §7.1).
+public enum AddressingStyle: Sendable, Equatable {
+    /// `http://host/<bucket>/<key>` (IP literals, base hosts).
+    case path
+    /// `http://<bucket>.host/<key>` (or a CNAME mapped to a bucket).
+    case virtualHosted
+}
+
+/// What a request addresses: service, bucket or object, with its decoded query.
+public struct RequestTarget: Sendable, Equatable {
+    /// nil at service level (ListBuckets, `/_emulator/...`).
+    public var bucket: String?
+    /// Decoded once; nil at bucket level. `//` and `.` segments are kept as sent.
+    public var key: String?
+    /// The path as it was on the wire, before decoding.
+    public var rawPath: String
+    public var query: [QueryItem]
+    public var style: AddressingStyle
+    /// Host without port, lower-cased.
+    public var host: String
+
+    public init(bucket: String?, key: String?, rawPath: String, query: [QueryItem],
+                style: AddressingStyle, host: String) {
+        self.bucket = bucket
+        self.key = key
+        self.rawPath = rawPath
+        self.query = query
+        self.style = style
+        self.host = host
+    }
+
+    /// The path after `/_emulator` when the request is for the emulator's own
+    /// endpoints; those exist only on a base host (path style), never under a bucket host.
+    public var emulatorPath: String? {
+        guard style == .path, bucket == HostResolver.emulatorPrefix else { return nil }
+        return "/" + (key ?? "")
+    }
+}

@@ -1,0 +1,225 @@
+import Digest
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ObjectStore {
+    /// Puts the file at `path` in place as the object (a rename: the file is
+    /// gone afterwards). Digests the caller computed while spooling are
+    /// trusted; missing ones are computed from the file. Until the rename, the
+    /// previous version (or no object) stays visible, also across a crash.
+    public func putObject(
+        bucket: String, key: String, movingFile path: String, md5: [UInt8]?, crc64: UInt64?, metadata: ObjectMetadata
+    ) throws -> ObjectInfo {
+        let keyBytes = try validatedKey(key)
+        let store = try bucketStore(bucket)
+        guard let sourceInfo = FileSystem.lstatInfo(path) else { throw FileSystem.failure("stat", path) }
+        guard FileSystem.kind(of: sourceInfo) == .file else {
+            throw StorageError.io("put \(path): not a regular file")
+        }
+        var source = path
+        var md5 = md5
+        var crc64 = crc64
+        var copied: String?
+        if UInt64(truncatingIfNeeded: sourceInfo.st_dev) != device {
+            // A rename cannot cross file systems.
+            let copy = makeTempFilePath()
+            copied = copy
+            do {
+                let digests = try FileContent.copy(path, to: copy)
+                md5 = md5 ?? digests.md5
+                crc64 = crc64 ?? digests.crc64
+            } catch {
+                _ = unlink(copy)
+                throw error
+            }
+            source = copy
+        }
+        do {
+            let info = try commit(store: store, bucket: bucket, key: keyBytes, source: source, md5: md5, crc64: crc64, metadata: metadata)
+            if copied != nil { _ = unlink(path) }
+            return info
+        } catch {
+            if let copied { _ = unlink(copied) }
+            throw error
+        }
+    }
+
+    public func putObject(bucket: String, key: String, bytes: [UInt8], metadata: ObjectMetadata) throws -> ObjectInfo {
+        let keyBytes = try validatedKey(key)
+        let store = try bucketStore(bucket)
+        let temporary = makeTempFilePath()
+        do {
+            try FileContent.create(temporary, bytes: bytes, fsync: false)
+            return try commit(
+                store: store, bucket: bucket, key: keyBytes, source: temporary,
+                md5: Hash.md5(bytes), crc64: CRC64.checksum(bytes), metadata: metadata)
+        } catch {
+            _ = unlink(temporary)
+            throw error
+        }
+    }
+
+    private func commit(
+        store: BucketStore, bucket: String, key: [UInt8], source: String, md5: [UInt8]?, crc64: UInt64?, metadata: ObjectMetadata
+    ) throws -> ObjectInfo {
+        var md5 = md5
+        var crc64 = crc64
+        if md5 == nil || crc64 == nil {
+            let digests = try FileContent.digests(ofFile: source)
+            md5 = md5 ?? digests.md5
+            crc64 = crc64 ?? digests.crc64
+        }
+        if fsync { try FileSystem.syncPath(source, directory: false) }
+        guard let sourceInfo = FileSystem.lstatInfo(source) else { throw FileSystem.failure("stat", source) }
+        let identity = FileSystem.identity(of: sourceInfo)
+        var entry = ObjectEntry(
+            size: identity.size, etag: Hex.encode(md5 ?? [], uppercase: true), crc64: crc64 ?? 0,
+            lastModified: clock(), metadata: metadata, path: nil, identity: identity)
+        return try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            let previous = state.index[key]
+            if let previous {
+                entry.path = previous.path
+            } else {
+                entry.path = ObjectPlacement.recordedPath(try ObjectPlacement.place(key: key, in: store.directory), key: key)
+            }
+            let destination = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: key)
+            try state.journal.append(.put(key: key, entry: entry))
+            do {
+                try FileSystem.move(source, destination)
+            } catch {
+                // Put the journal back in step with the disk, which still holds the old state.
+                if let previous {
+                    try? state.journal.append(.put(key: key, entry: previous))
+                } else {
+                    try? state.journal.append(.delete(key: key))
+                    FileSystem.pruneEmptyDirectories(from: FileContent.parent(of: destination), stop: store.directory)
+                }
+                throw error
+            }
+            if fsync { try FileSystem.syncPath(FileContent.parent(of: destination), directory: true) }
+            state.index.upsert(key, entry)
+            try compactIfNeeded(&state, bucket: bucket)
+            return entry.info(key: key)
+        }
+    }
+
+    /// Rewrites the journal from the index once enough records were appended
+    /// (see `StorageLimits.journalCompactionSlack`); the cost stays amortised.
+    func compactIfNeeded(_ state: inout BucketState, bucket: String) throws {
+        let appended = state.journal.appended
+        guard appended >= limits.journalCompactionSlack, appended >= state.index.count else { return }
+        let index = state.index
+        let fresh = try JournalWriter.create(
+            path: layout.journal(bucket), temporaryPath: makeTempFilePath(),
+            entries: index.keys.lazy.compactMap { key in index[key].map { (key, $0) } }, fsync: fsync)
+        state.journal.replace(with: fresh)
+    }
+
+    public func objectInfo(bucket: String, key: String) throws -> ObjectInfo {
+        let keyBytes = try validatedKey(key)
+        let store = try bucketStore(bucket)
+        return try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
+            return entry.info(key: keyBytes)
+        }
+    }
+
+    /// An open descriptor on the object's file and the info of that same
+    /// version; later puts do not change what the descriptor reads. The caller closes it.
+    public func openObject(bucket: String, key: String) throws -> (descriptor: Int32, info: ObjectInfo) {
+        let keyBytes = try validatedKey(key)
+        let store = try bucketStore(bucket)
+        return try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
+            let path = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: keyBytes)
+            let descriptor = try FileSystem.openFile(path, O_RDONLY | O_NOFOLLOW)
+            return (descriptor, entry.info(key: keyBytes))
+        }
+    }
+
+    /// The whole content of a small object (playlists); at most
+    /// `StorageLimits.maxReadObjectBytes`, larger ones must be streamed.
+    public func readObject(bucket: String, key: String) throws -> [UInt8] {
+        let (descriptor, info) = try openObject(bucket: bucket, key: key)
+        defer { FileSystem.closeDescriptor(descriptor) }
+        guard info.size <= Int64(limits.maxReadObjectBytes) else {
+            throw StorageError.io("read \(bucket)/\(key): \(info.size) bytes exceed the \(limits.maxReadObjectBytes)-byte limit")
+        }
+        return try FileSystem.readToEnd(descriptor, path: "\(bucket)/\(key)", limit: limits.maxReadObjectBytes)
+    }
+
+    /// Deletes an object; nothing happens when the key is absent.
+    public func deleteObject(bucket: String, key: String) throws {
+        let keyBytes = try validatedKey(key)
+        let store = try bucketStore(bucket)
+        try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            guard let entry = state.index[keyBytes] else { return }
+            let path = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: keyBytes)
+            // Unlink first: a crash before the journal record leaves a record
+            // without a file, which the loader drops.
+            try FileSystem.removeFile(path)
+            state.index.remove(keyBytes)
+            let parent = FileContent.parent(of: path)
+            FileSystem.pruneEmptyDirectories(from: parent, stop: store.directory)
+            try state.journal.append(.delete(key: keyBytes))
+            if fsync { try FileSystem.syncPath(FileSystem.kind(parent) == .directory ? parent : store.directory, directory: true) }
+            try compactIfNeeded(&state, bucket: bucket)
+        }
+    }
+
+    /// Keys after `marker` starting with `prefix`, in UTF-8 byte order; with a
+    /// delimiter, keys holding it after the prefix are grouped into common
+    /// prefixes, each counting once toward `maxKeys` (as OSS does).
+    /// `nextMarker` is set only when the listing is truncated.
+    public func listObjects(bucket: String, prefix: String, after marker: String?, delimiter: String?, maxKeys: Int) throws -> ObjectListing {
+        let store = try bucketStore(bucket)
+        return try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            let listing = state.index.list(
+                prefix: Array(prefix.utf8), marker: marker.map { Array($0.utf8) },
+                delimiter: delimiter.map { Array($0.utf8) }, maxKeys: maxKeys)
+            return ObjectListing(
+                objects: listing.keys.compactMap { key in state.index[key]?.info(key: key) },
+                commonPrefixes: listing.commonPrefixes.map { String(decoding: $0, as: UTF8.self) },
+                isTruncated: listing.isTruncated,
+                nextMarker: listing.nextMarker.map { String(decoding: $0, as: UTF8.self) })
+        }
+    }
+
+    public func objectCount(bucket: String) throws -> Int {
+        let store = try bucketStore(bucket)
+        return try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            return state.index.count
+        }
+    }
+
+    /// Keys are 1…`maxKeyBytes` bytes of UTF-8; every other rule is OSS
+    /// policy for the caller (the store can hold any such key safely).
+    func validatedKey(_ key: String) throws -> [UInt8] {
+        let bytes = Array(key.utf8)
+        guard !bytes.isEmpty else { throw StorageError.invalidKey("object key is empty") }
+        guard bytes.count <= limits.maxKeyBytes else {
+            throw StorageError.invalidKey("object key is \(bytes.count) bytes, over the \(limits.maxKeyBytes)-byte limit")
+        }
+        return bytes
+    }
+}
+
+extension ObjectEntry {
+    func info(key: [UInt8]) -> ObjectInfo {
+        ObjectInfo(
+            key: String(decoding: key, as: UTF8.self), size: size, etag: etag,
+            lastModified: lastModified, crc64: crc64, metadata: metadata)
+    }
+}

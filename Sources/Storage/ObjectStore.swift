@@ -1,0 +1,227 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buckets and objects on local disk.
+///
+/// Thread-safe: one lock for the bucket table, one per bucket for its index
+/// and journal. Body bytes are written and hashed before any lock is taken;
+/// under a bucket's lock only renames, journal appends and index updates run.
+/// One process per data directory: start-up deletes whatever is in `.oss/tmp`.
+public final class ObjectStore: Sendable {
+    let layout: StoreLayout
+    let fsync: Bool
+    let clock: @Sendable () -> Int64
+    let limits: StorageLimits
+    /// Device of the data directory: a file to move in from elsewhere is copied instead.
+    let device: UInt64
+    let buckets: Mutex<[String: BucketStore]>
+    private let temporaryCounter = Atomic<UInt64>(0)
+    private let temporaryPrefix: String
+    /// What start-up skipped or repaired, one line each, for the caller to log.
+    public let startupNotes: [String]
+
+    /// The default clock: wall-clock time in epoch milliseconds.
+    public static let wallClock: @Sendable () -> Int64 = { FileSystem.wallClockMilliseconds() }
+
+    /// Absolute path of the data directory.
+    public var root: String { layout.root }
+
+    public init(
+        root: String,
+        fsync: Bool = false,
+        limits: StorageLimits = StorageLimits(),
+        clock: @escaping @Sendable () -> Int64 = ObjectStore.wallClock
+    ) throws {
+        do {
+            try FileSystem.makeDirectories(root)
+        } catch let StorageError.io(reason) {
+            throw StorageError.io("data directory \(root) is unwritable: \(reason)")
+        }
+        guard let resolved = realpath(root, nil) else { throw FileSystem.failure("realpath", root) }
+        let absolute = String(cString: resolved)
+        free(resolved)
+        let layout = StoreLayout(root: absolute)
+        self.layout = layout
+        self.fsync = fsync
+        self.clock = clock
+        self.limits = limits
+        temporaryPrefix = layout.temporary + "/\(getpid())-"
+        do {
+            for directory in [layout.meta, layout.temporary, layout.bucketRecords, layout.journals] {
+                try FileSystem.makeDirectory(directory)
+            }
+            // Fail now, with a clear message, rather than on the first upload.
+            let probe = layout.temporary + "/probe-\(getpid())"
+            try FileContent.create(probe, bytes: [], fsync: false)
+            try FileSystem.removeFile(probe)
+        } catch let StorageError.io(reason) {
+            throw StorageError.io("data directory \(absolute) is unwritable: \(reason)")
+        }
+        guard let info = FileSystem.lstatInfo(layout.temporary) else {
+            throw FileSystem.failure("stat", layout.temporary)
+        }
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        var notes: [String] = []
+        for orphan in try FileSystem.entries(layout.temporary) {
+            try FileSystem.removeTree(layout.temporary + "/" + String(decoding: orphan.name, as: UTF8.self))
+        }
+        var counter: UInt64 = 0
+        let loaded = try Self.loadBuckets(layout: layout, limits: limits, fsync: fsync, clock: clock, notes: &notes) {
+            counter += 1
+            return layout.temporary + "/load-\(counter)"
+        }
+        buckets = Mutex(loaded)
+        startupNotes = notes
+    }
+
+    /// A fresh path in `<root>/.oss/tmp/`, on the same file system as the
+    /// buckets, for spooling a body before `putObject(movingFile:)`.
+    public func makeTempFilePath() -> String {
+        temporaryPrefix + String(temporaryCounter.add(1, ordering: .relaxed).newValue)
+    }
+
+    // MARK: buckets
+
+    /// Creates a bucket; false (and nothing changed) when it already exists.
+    public func createBucket(_ name: String, acl: BucketACL) throws -> Bool {
+        guard BucketName.isValid(name) else { throw StorageError.invalidBucketName(name) }
+        return try buckets.withLock { table in
+            if table[name] != nil { return false }
+            let directory = layout.bucketDirectory(name)
+            try FileSystem.makeDirectory(directory)
+            let info = BucketInfo(name: name, creationDate: clock() / 1000, acl: acl)
+            try FileContent.replace(layout.bucketRecord(name), bytes: BucketRecord.encode(info), temporaryPath: makeTempFilePath(), fsync: fsync)
+            let journal = try JournalWriter.create(
+                path: layout.journal(name), temporaryPath: makeTempFilePath(), entries: [], fsync: fsync)
+            table[name] = BucketStore(directory: directory, info: info, index: ObjectIndex(), journal: journal)
+            return true
+        }
+    }
+
+    public func bucket(_ name: String) -> BucketInfo? {
+        guard let store = buckets.withLock({ $0[name] }) else { return nil }
+        return store.state.withLock { $0.isDeleted ? nil : $0.info }
+    }
+
+    /// All buckets, sorted by name.
+    public func listBuckets() -> [BucketInfo] {
+        let stores = buckets.withLock { Array($0.values) }
+        return stores.compactMap { store in store.state.withLock { $0.isDeleted ? nil : $0.info } }
+            .sorted { $0.name < $1.name }
+    }
+
+    public func setACL(_ acl: BucketACL, bucket: String) throws {
+        let store = try bucketStore(bucket)
+        try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            var info = state.info
+            info.acl = acl
+            try FileContent.replace(layout.bucketRecord(bucket), bytes: BucketRecord.encode(info), temporaryPath: makeTempFilePath(), fsync: fsync)
+            state.info = info
+        }
+    }
+
+    /// Deletes an empty bucket with its state records (the caller checks for
+    /// LiveChannels first); `bucketNotEmpty` while it holds objects.
+    public func deleteBucket(_ name: String) throws {
+        try buckets.withLock { table in
+            guard let store = table[name] else { throw StorageError.noSuchBucket(name) }
+            try store.state.withLock { state in
+                guard state.index.count == 0 else { throw StorageError.bucketNotEmpty(name) }
+                // Only empty directories or files that hold no key can remain.
+                try FileSystem.removeTree(store.directory)
+                state.isDeleted = true
+                state.journal.closeDescriptor()
+            }
+            table[name] = nil
+            try FileSystem.removeFile(layout.journal(name))
+            try FileSystem.removeFile(layout.bucketRecord(name))
+            for namespace in try recordNamespaces() {
+                try FileSystem.removeTree(layout.records(namespace: namespace, bucket: name))
+            }
+        }
+    }
+
+    func bucketStore(_ name: String) throws -> BucketStore {
+        guard let store = buckets.withLock({ $0[name] }) else { throw StorageError.noSuchBucket(name) }
+        return store
+    }
+
+    // MARK: start-up
+
+    private static func loadBuckets(
+        layout: StoreLayout, limits: StorageLimits, fsync: Bool, clock: () -> Int64,
+        notes: inout [String], temporaryPath: () -> String
+    ) throws -> [String: BucketStore] {
+        var names: [String] = []
+        for entry in try FileSystem.entries(layout.root) {
+            let name = String(decoding: entry.name, as: UTF8.self)
+            guard BucketName.isValid(name), FileSystem.kind(layout.bucketDirectory(name)) == .directory else { continue }
+            names.append(name)
+        }
+        // Records of buckets whose directory was removed by hand go with it.
+        for entry in try FileSystem.entries(layout.bucketRecords) {
+            let name = String(decoding: entry.name, as: UTF8.self)
+            guard !names.contains(name) else { continue }
+            notes.append("bucket \(name) has no directory any more; forgotten")
+            try FileSystem.removeFile(layout.bucketRecord(name))
+            try FileSystem.removeFile(layout.journal(name))
+        }
+        var table: [String: BucketStore] = [:]
+        for name in names {
+            let directory = layout.bucketDirectory(name)
+            let created = FileSystem.lstatInfo(directory).map { Int64(truncatingIfNeeded: $0.st_mtim.tv_sec) } ?? clock() / 1000
+            let fallback = BucketInfo(name: name, creationDate: created, acl: .private)
+            let info: BucketInfo
+            if FileSystem.kind(layout.bucketRecord(name)) == .file {
+                info = BucketRecord.decode(try FileSystem.readFile(layout.bucketRecord(name), limit: 4096), fallback: fallback)
+            } else {
+                info = fallback
+                notes.append("bucket \(name) found without a record; adopted as private")
+                try FileContent.replace(layout.bucketRecord(name), bytes: BucketRecord.encode(info), temporaryPath: temporaryPath(), fsync: fsync)
+            }
+            var loader = BucketLoader(directory: directory, limits: limits)
+            if FileSystem.kind(layout.journal(name)) == .file {
+                loader.replay(journal: try FileSystem.readFile(layout.journal(name), limit: Int.max))
+            }
+            let items = try loader.load()
+            notes += loader.notes
+            let index = ObjectIndex(items)
+            let journal = try JournalWriter.create(
+                path: layout.journal(name), temporaryPath: temporaryPath(),
+                entries: index.keys.lazy.compactMap { key in index[key].map { (key, $0) } }, fsync: fsync)
+            table[name] = BucketStore(directory: directory, info: info, index: index, journal: journal)
+        }
+        return table
+    }
+}
+
+/// One bucket: its directory and, behind its lock, its index and journal.
+final class BucketStore: Sendable {
+    let directory: String
+    let state: Mutex<BucketState>
+
+    init(directory: String, info: BucketInfo, index: ObjectIndex, journal: JournalWriter) {
+        self.directory = directory
+        state = Mutex(BucketState(info: info, index: index, journal: journal))
+    }
+
+    deinit {
+        state.withLock { $0.journal.closeDescriptor() }
+    }
+}
+
+struct BucketState {
+    var info: BucketInfo
+    var index: ObjectIndex
+    var journal: JournalWriter
+    /// Set under the lock by deleteBucket, for callers that fetched the bucket just before.
+    var isDeleted = false
+}

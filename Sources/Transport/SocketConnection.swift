@@ -1,0 +1,377 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Why a connection ended; passed to `onClose`.
+public enum CloseReason: Sendable, Equatable {
+    /// `close()` or `closeAfterWriting()` was called.
+    case closedLocally
+    /// The peer closed (and nothing asked to keep writing).
+    case closedByPeer
+    /// A socket call failed with `errno` (ECONNRESET, EPIPE, ...).
+    case failed(operation: String, errno: Int32)
+    /// The listener or server that accepted it was stopped.
+    case serverStopped
+}
+
+/// A non-blocking TCP connection pinned to one serial queue.
+///
+/// Every callback runs on `queue`; the methods may be called from any thread
+/// (off the queue they hop onto it, so order between calls from different
+/// threads is not defined). State is confined to the queue, which is what
+/// makes the class safe to share. The descriptor is closed only by the cancel
+/// handler of the last Dispatch source watching it.
+public final class SocketConnection: @unchecked Sendable {
+    public typealias CloseReason = Transport.CloseReason
+
+    /// Reads per readable event before yielding the queue to other connections.
+    static let maxReadsPerEvent = 4
+    /// Bytes discarded while lingering before giving up on a clean close.
+    static let maxLingerBytes = 1024 * 1024
+
+    public var queue: DispatchQueue { loop.queue }
+    public let remoteAddress: String
+    public let localPort: UInt16
+
+    let loop: ConnectionQueue
+    private let descriptor: Int32
+    private let readSource: DispatchSourceRead
+    private let writeSource: DispatchSourceWrite
+
+    private enum State { case open, draining(linger: Duration?), lingering, closed }
+    private var state = State.open
+    private var started = false
+    private var userPaused = false
+    private var inputEnded = false
+    private var readSuspended = true
+    private var readActivated = false
+    private var writeActivated = false
+    private var writeSuspended = true
+    private var pendingCancels = 2
+    private var closeReason = CloseReason.closedLocally
+    private var lingeredBytes = 0
+    private var lingerTimer: DispatchSourceTimer?
+
+    private var output = OutboundBuffer()
+    private var onReadHandler: ((UnsafeRawBufferPointer) -> Void)?
+    private var onEndOfInputHandler: (() -> Void)?
+    private var onCloseHandler: ((CloseReason) -> Void)?
+    /// Set by the listener: runs after the descriptor is closed.
+    var onFinalize: (() -> Void)?
+
+    /// Above this many unsent bytes `isWritable` turns false; `onWritable`
+    /// fires once the backlog falls to half of it. Default 1 MiB.
+    public var writeHighWaterMark = 1024 * 1024
+    /// Called on `queue` when a backlog that reached `writeHighWaterMark` has
+    /// drained to half of it, so a paused producer can continue.
+    public var onWritable: (() -> Void)?
+    private var aboveHighWater = false
+    /// Uptime (ns) when the kernel last took bytes, or when writing began.
+    private(set) var lastWriteProgress: UInt64 = monotonicNanoseconds()
+
+    init(descriptor: Int32, loop: ConnectionQueue, remoteAddress: String, localPort: UInt16) {
+        self.descriptor = descriptor
+        self.loop = loop
+        self.remoteAddress = remoteAddress
+        self.localPort = localPort
+        readSource = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: loop.queue)
+        writeSource = DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: loop.queue)
+        readSource.setEventHandler { [unowned self] in self.readAvailable() }
+        writeSource.setEventHandler { [unowned self] in self.writeAvailable() }
+        // Strong captures keep the connection alive until both sources are gone.
+        readSource.setCancelHandler { self.sourceCancelled() }
+        writeSource.setCancelHandler { self.sourceCancelled() }
+    }
+
+    /// Unsent bytes, file bodies included. Read it on `queue`.
+    public var pendingWriteBytes: Int64 { output.pendingBytes }
+
+    /// Whether the backlog is under `writeHighWaterMark`. Read it on `queue`.
+    public var isWritable: Bool { output.pendingBytes < Int64(writeHighWaterMark) }
+
+    /// Begins reading. `onRead`'s buffer is valid only during the call. On a
+    /// connection handed over by a server this replaces the server's callbacks
+    /// and resumes reading.
+    public func start(onRead: @escaping (UnsafeRawBufferPointer) -> Void,
+                      onClose: @escaping (_ reason: CloseReason) -> Void) {
+        start(onRead: onRead, onEndOfInput: nil, onClose: onClose)
+    }
+
+    /// As `start(onRead:onClose:)`; with `onEndOfInput` a peer's half-close
+    /// (EOF) stops reading but keeps the connection open for writing, and the
+    /// owner decides when to close.
+    public func start(onRead: @escaping (UnsafeRawBufferPointer) -> Void,
+                      onEndOfInput: (() -> Void)?,
+                      onClose: @escaping (_ reason: CloseReason) -> Void) {
+        let install = UncheckedBox((onRead, onEndOfInput, onClose))
+        loop.execute { [self] in
+            guard case .open = state else { return }
+            (onReadHandler, onEndOfInputHandler, onCloseHandler) = install.value
+            started = true
+            userPaused = false
+            updateReadSource()
+        }
+    }
+
+    /// Queues bytes after everything written before; sends at once if it can.
+    public func write(_ bytes: [UInt8]) {
+        loop.execute { [self] in
+            guard case .open = state else { return }
+            bytes.withUnsafeBytes { output.append($0) }
+            flush()
+        }
+    }
+
+    /// Queues bytes given as a buffer; must be called on `queue`.
+    func writeOnQueue(_ bytes: UnsafeRawBufferPointer) {
+        guard case .open = state else { return }
+        output.append(bytes)
+    }
+
+    /// Queues a file range; takes ownership of `descriptor`. Call `flushOnQueue`
+    /// after queueing a response. Must be called on `queue`.
+    func writeFileOnQueue(descriptor file: Int32, offset: Int64, length: Int64) {
+        guard case .open = state else {
+            closeDescriptor(file)
+            return
+        }
+        output.appendFile(descriptor: file, offset: offset, length: length)
+    }
+
+    func flushOnQueue() {
+        guard case .open = state else { return }
+        flush()
+    }
+
+    public func pauseReading() {
+        loop.execute { [self] in
+            userPaused = true
+            updateReadSource()
+        }
+    }
+
+    public func resumeReading() {
+        loop.execute { [self] in
+            userPaused = false
+            updateReadSource()
+        }
+    }
+
+    /// Closes now; unsent bytes are dropped.
+    public func close() {
+        loop.execute { [self] in closeNow(.closedLocally) }
+    }
+
+    func close(reason: CloseReason) {
+        loop.execute { [self] in closeNow(reason) }
+    }
+
+    /// Stops taking new writes, sends what is queued, then closes.
+    public func closeAfterWriting() {
+        loop.execute { [self] in beginDraining(linger: nil) }
+    }
+
+    /// As `closeAfterWriting()`, then half-closes and reads (discarding) for up
+    /// to `linger` until the peer closes, so a client still sending a request
+    /// body reads the response instead of a connection reset.
+    func closeAfterWriting(linger: Duration) {
+        loop.execute { [self] in beginDraining(linger: linger) }
+    }
+
+    // MARK: - Queue-confined internals
+
+    private func beginDraining(linger: Duration?) {
+        guard case .open = state else { return }
+        state = .draining(linger: linger)
+        updateReadSource()
+        flush()
+    }
+
+    private func updateReadSource() {
+        let wanted: Bool
+        switch state {
+        case .open: wanted = started && !userPaused && !inputEnded
+        case .draining(let linger): wanted = started && linger != nil && !inputEnded
+        case .lingering: wanted = !inputEnded
+        case .closed: return
+        }
+        if wanted && readSuspended {
+            resumeReadSource()
+        } else if !wanted && !readSuspended {
+            readSuspended = true
+            readSource.suspend()
+        }
+    }
+
+    private func readAvailable() {
+        let buffer = loop.readBuffer
+        guard let base = buffer.baseAddress else { return }
+        var reads = 0
+        while reads < Self.maxReadsPerEvent && !readSuspended {
+            let count = read(descriptor, base, buffer.count)
+            if count > 0 {
+                reads += 1
+                switch state {
+                case .open:
+                    onReadHandler?(UnsafeRawBufferPointer(start: base, count: count))
+                case .draining, .lingering:
+                    lingeredBytes += count
+                    if lingeredBytes > Self.maxLingerBytes { closeNow(.closedLocally) }
+                case .closed:
+                    return
+                }
+                if count < buffer.count { return }
+            } else if count == 0 {
+                endOfInput()
+                return
+            } else {
+                switch errno {
+                case EINTR: continue
+                case EAGAIN, EWOULDBLOCK: return
+                default:
+                    closeNow(.failed(operation: "read", errno: errno))
+                    return
+                }
+            }
+        }
+    }
+
+    private func endOfInput() {
+        inputEnded = true
+        updateReadSource()
+        switch state {
+        case .open:
+            if let handler = onEndOfInputHandler {
+                handler()
+            } else {
+                closeNow(.closedByPeer)
+            }
+        case .draining:
+            break
+        case .lingering:
+            closeNow(.closedLocally)
+        case .closed:
+            break
+        }
+    }
+
+    private func writeAvailable() {
+        switch state {
+        case .open, .draining: flush()
+        case .lingering, .closed: break
+        }
+    }
+
+    private func flush() {
+        let before = output.pendingBytes
+        let result = output.flush(to: descriptor)
+        if output.pendingBytes != before || before == 0 { lastWriteProgress = monotonicNanoseconds() }
+        switch result {
+        case .drained:
+            setWriteArmed(false)
+            if case .draining(let linger) = state {
+                finishDraining(linger: linger)
+                return
+            }
+        case .wouldBlock:
+            setWriteArmed(true)
+        case .failed(let operation, let code):
+            closeNow(.failed(operation: operation, errno: code))
+            return
+        }
+        updateWritability()
+    }
+
+    private func updateWritability() {
+        let pending = output.pendingBytes
+        if pending >= Int64(writeHighWaterMark) {
+            aboveHighWater = true
+        } else if aboveHighWater && pending <= Int64(writeHighWaterMark / 2) {
+            aboveHighWater = false
+            onWritable?()
+        }
+    }
+
+    private func resumeReadSource() {
+        readSuspended = false
+        if readActivated { readSource.resume() } else {
+            readActivated = true
+            readSource.activate()
+        }
+    }
+
+    private func setWriteArmed(_ armed: Bool) {
+        if armed && writeSuspended {
+            writeSuspended = false
+            if writeActivated { writeSource.resume() } else {
+                writeActivated = true
+                writeSource.activate()
+            }
+        } else if !armed && !writeSuspended {
+            writeSuspended = true
+            writeSource.suspend()
+        }
+    }
+
+    private func finishDraining(linger: Duration?) {
+        guard let linger, !inputEnded else {
+            closeNow(.closedLocally)
+            return
+        }
+        shutdown(descriptor, Int32(SHUT_WR))
+        state = .lingering
+        updateReadSource()
+        let timer = DispatchSource.makeTimerSource(queue: loop.queue)
+        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: linger.nanoseconds)))
+        timer.setEventHandler { [unowned self] in self.closeNow(.closedLocally) }
+        timer.activate()
+        lingerTimer = timer
+    }
+
+    private func closeNow(_ reason: CloseReason) {
+        if case .closed = state { return }
+        state = .closed
+        closeReason = reason
+        output.discard()
+        lingerTimer?.cancel()
+        lingerTimer = nil
+        readSource.cancel()
+        writeSource.cancel()
+        // A suspended or never-activated source runs no cancel handler.
+        if readSuspended { resumeReadSource() }
+        if writeSuspended {
+            writeSuspended = false
+            if writeActivated { writeSource.resume() } else {
+                writeActivated = true
+                writeSource.activate()
+            }
+        }
+    }
+
+    private func sourceCancelled() {
+        pendingCancels -= 1
+        guard pendingCancels == 0 else { return }
+        closeDescriptor(descriptor)
+        let onClose = onCloseHandler
+        onReadHandler = nil
+        onEndOfInputHandler = nil
+        onCloseHandler = nil
+        onWritable = nil
+        onClose?(closeReason)
+        let finalize = onFinalize
+        onFinalize = nil
+        finalize?()
+    }
+}
+
+/// Carries non-Sendable closures onto the connection's own queue, where they
+/// are only ever called.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

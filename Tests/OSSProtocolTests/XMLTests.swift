@@ -1,0 +1,74 @@
+import Testing
+@testable import OSSProtocol
+
+@Suite struct XMLTests {
+    @Test func writerEmitsDeclarationAndClosesEverything() {
+        var writer = XMLWriter(root: "A")
+        writer.open("B")
+        writer.element("C", "x & y")
+        writer.element("N", 5)
+        writer.element("T", true)
+        writer.element("F", false)
+        let out = text(writer.finish())
+        #expect(out == declaration + "<A><B><C>x &amp; y</C><N>5</N><T>true</T><F>false</F></B></A>")
+    }
+
+    @Test func writerCloseOnEmptyStackIsHarmless() {
+        var writer = XMLWriter(root: "A")
+        writer.close()
+        writer.close()
+        #expect(text(writer.finish()) == declaration + "<A></A>")
+    }
+
+    @Test func parsesTreeWithTrimmedTextEntitiesAndCDATA() throws {
+        let xml = "<Delete>\n  <Quiet> true </Quiet>\n  <Object><Key>a&amp;b</Key></Object><Object><Key><![CDATA[<c>]]></Key></Object>\n</Delete>"
+        let root = try XMLDocument.parse(Array(xml.utf8))
+        #expect(root.name == "Delete")
+        #expect(root.text(of: "Quiet") == "true")
+        #expect(root.children("Object").map { $0.text(of: "Key") } == ["a&b", "<c>"])
+        #expect(root.child("Missing") == nil)
+        #expect(root.children.count == 3)
+    }
+
+    @Test func emptyElementsHaveEmptyText() throws {
+        let root = try XMLDocument.parse(Array("<R><A /><B></B></R>".utf8))
+        #expect(root.text(of: "A") == "")
+        #expect(root.text(of: "B") == "")
+        #expect(try XMLDocument.parse(Array("<R/>\n".utf8)).name == "R")
+        #expect(try XMLDocument.parse(Array("<R ></R >".utf8)).name == "R")
+    }
+
+    @Test func rejectsMalformedInputAsMalformedXML() {
+        let cases = ["", "<A>", "<A></B>", "not xml", "<A></A><B></B>", "<A/><B/>", "<A></A>trailing",
+                     "<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", "<a>&undefined;</a>"]
+        for input in cases {
+            let error = expectOSSError { () throws(OSSError) in try XMLDocument.parse(Array(input.utf8)) }
+            #expect(error?.code == "MalformedXML", "\(input)")
+            #expect(error?.status == 400)
+        }
+    }
+
+    @Test func enforcesSizeDepthAndElementLimits() {
+        let big = Array("<A>".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 100) + Array("</A>".utf8)
+        #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse(big, maxBytes: 50) }?.code == "MalformedXML")
+        #expect((try? XMLDocument.parse(big, maxBytes: 107)) != nil)
+
+        let depth = XMLDocument.maxDepth
+        let nestedOK = String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+        #expect((try? XMLDocument.parse(Array(nestedOK.utf8))) != nil)
+        let nestedBad = String(repeating: "<a>", count: depth + 1) + String(repeating: "</a>", count: depth + 1)
+        #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse(Array(nestedBad.utf8)) }?.code == "MalformedXML")
+
+        let many = "<r>" + String(repeating: "<a/>", count: XMLDocument.maxElements) + "</r>"
+        #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse(Array(many.utf8)) }?.code == "MalformedXML")
+        let enough = "<r>" + String(repeating: "<a/>", count: XMLDocument.maxElements - 1) + "</r>"
+        #expect((try? XMLDocument.parse(Array(enough.utf8))) != nil)
+    }
+
+    @Test func writerOutputParsesBack() throws {
+        var writer = XMLWriter(root: "R")
+        writer.element("K", "<&>\"' ünï")
+        let root = try XMLDocument.parse(writer.finish())
+        #expect(root.text(of: "K") == "<&>\"' ünï")
+    }
+}

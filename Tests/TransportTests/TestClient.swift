@@ -1,0 +1,214 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Testing
+@testable import Transport
+
+struct TestClientError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A blocking TCP client with receive timeouts, written independently of the
+/// server code so the tests check the wire, not the implementation.
+final class TestClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: UInt16, host: String = "127.0.0.1", timeout: Duration = .seconds(5)) throws {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, host, &address.sin_addr)
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestClientError(description: "socket: \(errno)") }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw TestClientError(description: "connect: \(String(cString: strerror(code)))")
+        }
+        setTimeout(timeout)
+    }
+
+    deinit { Glibc.close(fd) }
+
+    func setTimeout(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw TestClientError(description: "send: \(String(cString: strerror(errno)))")
+            }
+            offset += count
+        }
+    }
+
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Reads more bytes into the buffer; false on EOF.
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count > 0 {
+                buffer.append(contentsOf: chunk[0..<count])
+                return true
+            }
+            if count == 0 { return false }
+            if errno == EINTR { continue }
+            if errno == ECONNRESET { return false }
+            throw TestClientError(description: "recv: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// One response (interim 1xx responses included), with a body framed by
+    /// Content-Length unless `headRequest`.
+    func readResponse(headRequest: Bool = false) throws -> TestResponse {
+        let terminator = Array("\r\n\r\n".utf8)
+        var end: Int?
+        while end == nil {
+            if let range = buffer.firstRange(of: terminator) {
+                end = range.upperBound
+            } else if try !fill() {
+                throw TestClientError(description: "connection closed before a response head (got \(buffer.count) bytes)")
+            }
+        }
+        let headBytes = Array(buffer[0..<end!])
+        buffer.removeFirst(end!)
+        let text = String(decoding: headBytes, as: UTF8.self)
+        var lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let statusLine = lines.removeFirst()
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw TestClientError(description: "bad status line \(statusLine)")
+        }
+        let headers = lines.map { line -> (String, String) in
+            let colon = line.firstIndex(of: ":")!
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        var response = TestResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
+        if !headRequest, status >= 200, status != 204, status != 304 {
+            let length = Int(response.header("Content-Length") ?? "0") ?? 0
+            while buffer.count < length {
+                guard try fill() else { throw TestClientError(description: "closed mid-body") }
+            }
+            response.body = Array(buffer[0..<length])
+            buffer.removeFirst(length)
+        }
+        return response
+    }
+
+    /// Whether the server closes the connection (EOF or reset) within the
+    /// receive timeout, discarding anything else it sends.
+    func waitForClose() -> Bool {
+        while true {
+            do {
+                if try !fill() { return true }
+                buffer.removeAll()
+            } catch {
+                return false
+            }
+        }
+    }
+
+    /// Everything until EOF.
+    func readToEnd() throws -> [UInt8] {
+        while try fill() {}
+        defer { buffer.removeAll() }
+        return buffer
+    }
+}
+
+struct TestResponse {
+    var status: Int
+    var reason: String
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A handler built from a closure; refusals get the default plain-text response.
+struct ClosureHandler: HTTPRequestHandler {
+    let body: @Sendable (HTTPRequest, @escaping HTTPResponder) -> Void
+    init(_ body: @escaping @Sendable (HTTPRequest, @escaping HTTPResponder) -> Void) { self.body = body }
+    func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) { body(request, respond) }
+}
+
+/// Answers `method target` with the body length, MD5 and CRC-64 as text.
+let echoHandler = ClosureHandler { request, respond in
+    let text = "\(request.method) \(request.target) \(request.body.length)"
+    respond(HTTPResponse(status: 200, headers: ["X-Target": request.target], body: .bytes(Array(text.utf8))))
+}
+
+func startServer(
+    limits: HTTPLimits = .default,
+    handler: any HTTPRequestHandler = echoHandler,
+    spoolDirectory: String = NSTemporaryDirectory(),
+    raw: RawConnectionHandler? = nil,
+    log: (@Sendable (String) -> Void)? = nil
+) throws -> HTTPServer {
+    let server = HTTPServer(
+        configuration: HTTPServerConfiguration(
+            host: "127.0.0.1", port: 0, limits: limits, spoolDirectory: spoolDirectory, queueCount: 2, log: log
+        ),
+        handler: handler,
+        rawProtocolHandler: raw
+    )
+    try server.start()
+    return server
+}
+
+/// Open descriptors of this process.
+func openDescriptorCount() -> Int {
+    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+}
+
+/// A fresh empty directory under the temp directory.
+func makeTemporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "transport-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Lets many sockets be open at once (soft limit up to the hard limit).
+func raiseDescriptorLimit(to wanted: rlim_t) {
+    var limit = rlimit()
+    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    if limit.rlim_cur < wanted {
+        limit.rlim_cur = min(wanted, limit.rlim_max)
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}
+
+/// Polls `condition` until true or the timeout passes.
+func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
