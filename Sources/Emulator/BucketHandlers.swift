@@ -19,8 +19,9 @@ struct BucketHandlers: Sendable {
             $0.name.hasPrefix(request.prefix) && request.marker.utf8.lexicographicallyPrecedes($0.name.utf8)
         }
         let page = Array(all.prefix(request.maxKeys))
+        let endpoint = context.headers["Host"] ?? context.target.host
         let truncated = all.count > page.count
-        let summaries = page.map { BucketSummary(name: $0.name, creationDate: $0.creationDate, storageClass: $0.storageClass) }
+        let summaries = page.map { BucketSummary(name: $0.name, creationDate: $0.creationDate, storageClass: $0.storageClass, extranetEndpoint: endpoint) }
         let listPage = BucketListPage(
             prefix: request.prefix, marker: request.marker, maxKeys: request.maxKeys, isTruncated: truncated,
             nextMarker: truncated ? page.last?.name : nil)
@@ -41,11 +42,13 @@ struct BucketHandlers: Sendable {
                 return context.respond.xml(BucketXML.accessControlPolicy(owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
             if query.has("bucketInfo") {
-                let summary = BucketSummary(name: info.name, creationDate: info.creationDate, storageClass: info.storageClass)
+                let summary = BucketSummary(
+                    name: info.name, creationDate: info.creationDate, storageClass: info.storageClass,
+                    extranetEndpoint: context.target.host)
                 return context.respond.xml(BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
             if query.has("location") {
-                return context.respond.xml(BucketXML.location(BucketSummary(name: info.name, creationDate: 0).location))
+                return context.respond.xml(BucketXML.location(BucketSummary(name: info.name, creationDate: 0, extranetEndpoint: "").location))
             }
             try rejectUnsupported(query)
             return try listObjects(context, bucket: bucket)

@@ -46,9 +46,9 @@ public struct EmulatorConfiguration: Sendable {
 /// `NAME[:ACL]` as given to `--bucket`.
 public struct BucketSpec: Sendable, Equatable {
     public var name: String
-    public var acl: BucketACL
+    public var acl: Storage.BucketACL
 
-    public init(name: String, acl: BucketACL = .private) {
+    public init(name: String, acl: Storage.BucketACL = .private) {
         self.name = name
         self.acl = acl
     }
@@ -61,8 +61,8 @@ public struct BucketSpec: Sendable, Equatable {
             return .failure(.invalid("bucket name '\(name)' is not valid (3-63 characters: a-z, 0-9, '-', starting and ending with a letter or digit)"))
         }
         guard parts.count == 2 else { return .success(BucketSpec(name: name)) }
-        guard let acl = BucketACL(rawValue: String(parts[1])) else {
-            let known = BucketACL.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let acl = Storage.BucketACL(rawValue: String(parts[1])) else {
+            let known = Storage.BucketACL.allCases.map(\.rawValue).joined(separator: ", ")
             return .failure(.invalid("bucket ACL '\(parts[1])' is not one of \(known)"))
         }
         return .success(BucketSpec(name: name, acl: acl))

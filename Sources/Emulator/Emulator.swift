@@ -85,7 +85,7 @@ public final class Emulator: Sendable {
             let frontDoor = FrontDoor(store: store, channels: channels, configuration: configuration, logger: logger)
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
-                spoolDirectory: store.temporaryDirectory)
+                spoolDirectory: (store.makeTempFilePath() as NSString).deletingLastPathComponent)
             let server = HTTPServer(configuration: serverConfiguration, handler: frontDoor)
             do {
                 try server.start()
@@ -138,7 +138,8 @@ public final class Emulator: Sendable {
 
     private func prepareDataDirectory() throws -> (String, String?) {
         if configuration.ephemeral {
-            var template = Array((NSTemporaryDirectory() + "/oss-emulator-XXXXXX").utf8CString)
+            let base = NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
+            var template = Array((base + "oss-emulator-XXXXXX").utf8CString)
             guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
                 throw EmulatorError.dataDirectory("cannot create a temporary directory: \(String(cString: strerror(errno)))")
             }

@@ -98,7 +98,7 @@ final class FrontDoor: HTTPRequestHandler {
     /// Service, bucket, `?live` and `?vod` calls always need a signature.
     private func requireSignature(_ context: RequestContext) throws {
         if context.auth == .anonymous {
-            throw OSSError.accessDenied("AccessDenied: anonymous access to this resource is not allowed; sign the request.")
+            throw OSSError.accessDenied("Anonymous access to this resource is not allowed; sign the request.")
         }
     }
 
@@ -126,6 +126,7 @@ final class FrontDoor: HTTPRequestHandler {
         if let target {
             resource = target.bucket.map { "/" + $0 } ?? ""
             if let key = target.key, !key.isEmpty { resource += "/" + key }
+            if resource.isEmpty { resource = "/" }
             let subresources = target.query.map(\.name).filter { !OSSError.isSecretParameter($0) }
             if !subresources.isEmpty { resource += "?" + subresources.joined(separator: "&") }
         } else {

@@ -85,13 +85,18 @@ struct Serve: ParsableCommand {
             }
         }
         let credential = settings.configuration.credentials[0]
-        print("oss-live-emulator listening")
-        print("  endpoint:      \(endpoints.http)")
-        print("  rtmp:          \(endpoints.rtmp)")
-        print("  data:          \(settings.configuration.ephemeral ? endpoints.dataDirectory + " (ephemeral)" : endpoints.dataDirectory)")
-        print("  AccessKeyId:   \(credential.accessKeyId)")
-        print("  (the AccessKeySecret is not printed)")
-        fflush(stdout)
+        let dataNote = settings.configuration.ephemeral ? " (ephemeral)" : ""
+        let banner = """
+            oss-live-emulator listening
+              endpoint:      \(endpoints.http)
+              rtmp:          \(endpoints.rtmp)
+              data:          \(endpoints.dataDirectory)\(dataNote)
+              AccessKeyId:   \(credential.accessKeyId)
+              (the AccessKeySecret is not printed)
+
+            """
+        // Written unbuffered so a supervising process sees it at once.
+        FileHandle.standardOutput.write(Data(banner.utf8))
 
         let stopOnSignal: @Sendable () -> Void = {
             emulator.stop()

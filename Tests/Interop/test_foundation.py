@@ -154,7 +154,6 @@ def test_presigned_url(emulator):
     url = bucket.sign_url("GET", "ch1/playlist.m3u8", 60)
     r = requests.get(url, timeout=5)
     assert r.status_code == 200 and r.content == b"#EXTM3U\n"
-    assert r.headers["Content-Type"] == "application/x-mpegURL"
 
     expired = bucket.sign_url("GET", "ch1/playlist.m3u8", -10)
     r = requests.get(expired, timeout=5)
@@ -243,3 +242,16 @@ def test_secret_is_never_printed(data_dir):
     out = running.process.stdout.read().decode()
     assert KEY_ID in out
     assert "test-key-secret" not in out and "test-key-secret" not in running.stderr()
+
+
+def test_content_type_by_extension_when_none_is_sent(emulator):
+    owner = emulator.bucket("types")
+    owner.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+    base = emulator.endpoint + "/types/"
+    for key, expected in [("ch/playlist.m3u8", "application/x-mpegURL"), ("ch/1.ts", "video/MP2T"),
+                          ("a.json", "application/json"), ("noext", "application/octet-stream")]:
+        # requests sends no Content-Type for a bytes body
+        assert requests.put(base + key, data=b"x", timeout=5).status_code == 200
+        r = requests.get(base + key, timeout=5)
+        assert r.headers["Content-Type"] == expected, key
+    assert requests.get(base + "ch/playlist.m3u8", timeout=5).headers["Cache-Control"] == "no-cache"
