@@ -25,3 +25,10 @@ let vectorsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 extension ContinuousClock.Instant {
     static let testStart = ContinuousClock.now
 }
+
+/// Concatenates byte sequences (long `+` chains are slow to type-check).
+func cat(_ parts: any Sequence<UInt8>...) -> [UInt8] {
+    var out: [UInt8] = []
+    for part in parts { out.append(contentsOf: part) }
+    return out
+}
