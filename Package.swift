@@ -21,7 +21,7 @@ let package = Package(
         ),
         .target(name: "Digest", dependencies: ["CCrypto"]),
         .target(name: "MediaFormats"),
-        .target(name: "RTMP"),
+        .target(name: "RTMP", dependencies: ["Digest"]),
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
         .target(name: "Storage", dependencies: ["Digest"]),
         .target(name: "Transport", dependencies: ["Digest"]),

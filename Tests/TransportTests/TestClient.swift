@@ -180,9 +180,17 @@ func startServer(
     return server
 }
 
-/// Open descriptors of this process.
+/// Open sockets and files of this process. Dispatch's own event descriptors
+/// (eventfd, timerfd, pipes), created lazily on first use, are not counted.
 func openDescriptorCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+    let directory = "/proc/self/fd/"
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return -1 }
+    return names.filter { name in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + name) else {
+            return false
+        }
+        return target.hasPrefix("socket:") || target.hasPrefix("/")
+    }.count
 }
 
 /// A fresh empty directory under the temp directory.

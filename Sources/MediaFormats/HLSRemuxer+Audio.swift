@@ -1,0 +1,146 @@
+extension HLSRemuxer {
+    mutating func pushAudio(timestamp: UInt32, payload: ArraySlice<UInt8>) throws(HLSRemuxerError) -> [RemuxEvent] {
+        let parsed: FLVAudioPayload
+        do { parsed = try FLVAudioPayload(parsing: payload) } catch { throw .malformedTag(error) }
+        switch parsed {
+        case .otherFormat(let format):
+            return [.dropped(.unsupportedAudioCodec("SoundFormat \(format)"))]
+        case .enhanced(let fourCC, _):
+            return [.dropped(.unsupportedAudioCodec(fourCC.description))]
+        case .aacSequenceHeader(let body):
+            return setAudioConfiguration(body)
+        case .aacFrame(let frame):
+            guard adts != nil else { return [.dropped(.waitingForAudioConfiguration)] }
+            guard !frame.isEmpty else { return [.dropped(.emptyFrame)] }
+            guard frame.count <= ADTSHeader.maxPayloadSize else {
+                throw .malformedAudio(.frameTooLargeForADTS(frame.count))
+            }
+            return pushAudioFrame(ms: audioClock.unwrap(timestamp), frame: frame)
+        }
+    }
+
+    private mutating func setAudioConfiguration(_ body: ArraySlice<UInt8>) -> [RemuxEvent] {
+        let config: AudioSpecificConfig
+        let header: ADTSHeader
+        do {
+            config = try AudioSpecificConfig(parsing: body)
+            header = try ADTSHeader(config: config)
+        } catch {
+            return [.dropped(.unsupportedAudioConfiguration(error))]
+        }
+        if config == audioInfo?.configuration { return [] }
+        if adts != nil, segment != nil {
+            flushAudio()
+            discontinuityPending = true
+        }
+        adts = header
+        audioInfo = AudioStreamInfo(codec: "AAC", sampleRate: config.outputSampleRate, channels: config.channelCount,
+                                    objectType: config.objectType, configuration: config)
+        return []
+    }
+
+    private mutating func pushAudioFrame(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
+        if segment == nil {
+            preroll.append(PendingAudio(ms: ms, dts: 0, frame: frame))
+            switch mode {
+            case .audioOnly:
+                return startAudioOnly()
+            case .undecided:
+                guard let first = preroll.first, ms - first.ms >= limits.audioOnlyDecisionMs else { return [] }
+                mode = .audioOnly
+                return startAudioOnly()
+            case .video:
+                // Hold only what could still follow the first key frame.
+                let oldest = ms - limits.audioOnlyDecisionMs
+                if let first = preroll.first, first.ms < oldest { preroll.removeAll { $0.ms < oldest } }
+                return []
+            }
+        }
+        guard segment?.program.hasAudio == true else { return [.dropped(.audioNotInProgram)] }
+        if mode == .audioOnly {
+            return appendAudioOnlyFrame(ms: ms, frame: frame)
+        }
+        if let offset, ms * 90 + offset < 0 { return [.dropped(.beforeStreamStart)] }
+        appendAudio(ms: ms, frame: frame)
+        return []
+    }
+
+    /// Opens the first audio-only segment with the held frames.
+    mutating func startAudioOnly() -> [RemuxEvent] {
+        let held = preroll
+        preroll.removeAll()
+        var events: [RemuxEvent] = []
+        for frame in held { events += appendAudioOnlyFrame(ms: frame.ms, frame: frame.frame) }
+        return events
+    }
+
+    /// Audio-only: audio times the segments and carries the PCR.
+    private mutating func appendAudioOnlyFrame(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
+        if offset == nil { offset = TSLayout.timestampOffset - ms * 90 }
+        let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: true))
+        let decision: SegmentCutter.Decision
+        if segment != nil, discontinuityPending {
+            cutter?.reset()
+            _ = cutter?.decide(dts: dts, isVideo: false, isKeyframe: true)
+            decision = .cut(forced: false)
+        } else if cutter == nil {
+            var fresh = SegmentCutter(fragmentDuration: fragmentTicks, hasVideo: false)
+            decision = fresh.decide(dts: dts, isVideo: false, isKeyframe: true)
+            cutter = fresh
+        } else {
+            decision = cutter?.decide(dts: dts, isVideo: false, isKeyframe: true) ?? .keep
+        }
+        var events: [RemuxEvent] = []
+        if case .cut = decision {
+            flushAudio()
+            events += cut(firstDTS: dts, ms: ms, keyframe: true)
+        }
+        if let last = lastAudioDTS, dts > last { lastClockStep = dts - last }
+        enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
+        segment?.lastDTS = dts
+        return events
+    }
+
+    /// Audio beside video: bundled into PES by size and span only.
+    mutating func appendAudio(ms: Int64, frame: ArraySlice<UInt8>) {
+        guard segment?.program.hasAudio == true else { return }
+        let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: false))
+        enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
+    }
+
+    private mutating func clampedAudioDTS(_ raw: Int64) -> Int64 {
+        guard let last = lastAudioDTS, raw <= last else { return raw }
+        // A large step back is a new timeline (handled by the clock track); keep it.
+        return last - raw < limits.maxBackwardJumpMs * 90 ? last + 1 : raw
+    }
+
+    private mutating func enqueueAudio(_ frame: PendingAudio) {
+        let size = ADTSHeader.size + frame.frame.count
+        if !audioBundle.isEmpty, audioBundleBytes + size > limits.audioPESMaxPayload { flushAudio() }
+        audioBundle.append(frame)
+        audioBundleBytes += size
+        lastAudioDTS = frame.dts
+        if let first = audioBundle.first, frame.dts - first.dts >= limits.audioPESMaxSpanMs * 90 { flushAudio() }
+    }
+
+    /// Writes the bundled frames as one PES, each behind its ADTS header.
+    mutating func flushAudio() {
+        guard !audioBundle.isEmpty else { return }
+        defer {
+            audioBundle.removeAll(keepingCapacity: true)
+            audioBundleBytes = 0
+        }
+        guard let adts, let program = segment?.program, program.hasAudio, let first = audioBundle.first else { return }
+        audioPieces.removeAll(keepingCapacity: true)
+        for frame in audioBundle {
+            audioPieces.append(.inline(adts.packed(payloadSize: frame.frame.count), count: ADTSHeader.size))
+            audioPieces.append(.bytes(frame.frame))
+        }
+        let audioOnly = !program.hasVideo
+        let header = TSMuxer.PESHeader(pid: TSLayout.audioPID, streamID: TSLayout.audioStreamID, pts: first.dts,
+                                       dts: first.dts, pcr: audioOnly ? first.dts - TSLayout.pcrDelay : nil,
+                                       randomAccess: audioOnly, boundedLength: true)
+        muxer.writePES(header, pieces: audioPieces, into: &output)
+        audioPieces.removeAll(keepingCapacity: true)
+    }
+}

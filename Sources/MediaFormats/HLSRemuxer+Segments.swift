@@ -1,0 +1,54 @@
+extension HLSRemuxer {
+    /// Output 90 kHz time of a publisher timestamp. On the track that times
+    /// segments, a jump beyond the limits rebases the clock so output stays
+    /// continuous, and the next cut is marked as a discontinuity.
+    mutating func outputTime(ms: Int64, isClockTrack: Bool) -> Int64 {
+        let base = offset ?? (TSLayout.timestampOffset - ms * 90)
+        var dts = ms * 90 + base
+        let last = mode == .audioOnly ? lastAudioDTS : lastVideoDTS
+        if isClockTrack, let last {
+            let step = dts - last
+            if step > limits.maxForwardJumpMs * 90 || step < -limits.maxBackwardJumpMs * 90 {
+                let expected = last + max(lastClockStep, 1)
+                offset = base + (expected - dts)
+                dts = expected
+                discontinuityPending = true
+            }
+        }
+        return dts
+    }
+
+    /// Closes the open segment (if any) and opens the next one at this frame.
+    mutating func cut(firstDTS: Int64, ms: Int64, keyframe: Bool) -> [RemuxEvent] {
+        var events: [RemuxEvent] = []
+        let wasOpen = segment != nil
+        if wasOpen {
+            flushAudio()
+            if let done = finishSegment(nextFirstDTS: firstDTS) { events.append(.segmentFinished(done)) }
+        }
+        let start = SegmentStart(sequence: segmentCount, firstTimestamp: ms, startsWithKeyframe: keyframe,
+                                 discontinuity: wasOpen && discontinuityPending)
+        discontinuityPending = false
+        let program = TSProgram(hasVideo: mode == .video, hasAudio: adts != nil)
+        output.reserveCapacity(lastSegmentSize + lastSegmentSize / 8 + 4 * TSLayout.packetSize)
+        muxer.writeTables(program, into: &output)
+        segment = OpenSegment(start: start, program: program, firstDTS: firstDTS, lastDTS: firstDTS)
+        segmentCount += 1
+        events.append(.segmentOpened(start))
+        return events
+    }
+
+    /// Hands over the open segment. Without a next DTS (end of stream) its
+    /// duration runs to the last frame plus one frame step.
+    mutating func finishSegment(nextFirstDTS: Int64?) -> FinishedSegment? {
+        guard let open = segment else { return nil }
+        let end = nextFirstDTS ?? (open.lastDTS + max(lastClockStep, 0))
+        let duration = Double(max(end - open.firstDTS, 0)) / Double(TSLayout.clockRate)
+        let bytes = output
+        output = []
+        segment = nil
+        let size = open.takenBytes + bytes.count
+        lastSegmentSize = size
+        return FinishedSegment(start: open.start, duration: duration, bytes: bytes, size: size)
+    }
+}

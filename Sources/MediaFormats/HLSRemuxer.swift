@@ -1,0 +1,167 @@
+/// One publish, FLV tags in, MPEG-TS segments out: the pure core of live
+/// ingest. Feed it RTMP media messages (type, ms timestamp, body) in arrival
+/// order; it answers with events. It reads no clock and writes no file.
+///
+/// TS bytes accumulate in one buffer per segment; NAL units and AAC frames
+/// are copied once, from the pushed payload into that buffer. Audio frames
+/// are held (by reference) until their PES is written.
+public struct HLSRemuxer: Sendable {
+    public struct Limits: Sendable, Equatable {
+        /// Largest audio PES payload: 16 TS packets with the PES header
+        /// (FFmpeg's default), so audio PES never exceed 16 bits of length.
+        public var audioPESMaxPayload = 2930
+        /// Audio is flushed once a PES spans this long (nginx: 300 ms).
+        public var audioPESMaxSpanMs: Int64 = 300
+        /// With no hint and no AVC sequence header after this much audio,
+        /// the stream is treated as audio-only.
+        public var audioOnlyDecisionMs: Int64 = 1000
+        /// A clock step larger than this forward …
+        public var maxForwardJumpMs: Int64 = 10_000
+        /// … or this backward is a new timeline: rebase, then cut with a discontinuity.
+        public var maxBackwardJumpMs: Int64 = 1_000
+
+        public init() {}
+    }
+
+    public struct Configuration: Sendable, Equatable {
+        /// FragDuration in seconds.
+        public var fragmentDuration: Double
+        /// Counters to continue from (the previous push's `continuity`).
+        public var continuity: TSContinuity
+        /// Whether video is announced (FLV header flags, onMetaData): false
+        /// starts audio-only at once, true waits for video; nil decides
+        /// after `audioOnlyDecisionMs` of audio without an AVC header.
+        public var expectsVideo: Bool?
+        public var limits: Limits
+
+        public init(fragmentDuration: Double, continuity: TSContinuity = TSContinuity(),
+                    expectsVideo: Bool? = nil, limits: Limits = Limits()) {
+            self.fragmentDuration = fragmentDuration
+            self.continuity = continuity
+            self.expectsVideo = expectsVideo
+            self.limits = limits
+        }
+    }
+
+    enum Mode: Sendable { case undecided, video, audioOnly }
+
+    struct PendingAudio: Sendable {
+        var ms: Int64
+        var dts: Int64
+        var frame: ArraySlice<UInt8>
+    }
+
+    struct OpenSegment: Sendable {
+        var start: SegmentStart
+        var program: TSProgram
+        var firstDTS: Int64
+        var lastDTS: Int64
+        var takenBytes = 0
+    }
+
+    public let configuration: Configuration
+    public internal(set) var videoInfo: VideoStreamInfo?
+    public internal(set) var audioInfo: AudioStreamInfo?
+    /// Counters after everything written so far; hand them to the next push's remuxer.
+    public var continuity: TSContinuity { muxer.continuity }
+    /// Segments opened so far.
+    public internal(set) var segmentCount = 0
+    /// Whether a segment is being written.
+    public var hasOpenSegment: Bool { segment != nil }
+
+    var muxer: TSMuxer
+    var mode: Mode
+    var cutter: SegmentCutter?
+    var avc: AVCDecoderConfigurationRecord?
+    var parameterSets: [UInt8] = []
+    var adts: ADTSHeader?
+    var videoClock = TimestampUnwrapper()
+    var audioClock = TimestampUnwrapper()
+    /// Output DTS = publisher ms × 90 + offset; set by the first frame muxed.
+    var offset: Int64?
+    var segment: OpenSegment?
+    var output: [UInt8] = []
+    var lastSegmentSize = 0
+    var videoPieces: [PESPayloadPiece] = []
+    var audioPieces: [PESPayloadPiece] = []
+    var audioBundle: [PendingAudio] = []
+    var audioBundleBytes = 0
+    var preroll: [PendingAudio] = []
+    var lastVideoDTS: Int64?
+    var lastAudioDTS: Int64?
+    /// Last DTS step of the track that times segments, for the final EXTINF.
+    var lastClockStep: Int64 = 0
+    var discontinuityPending = false
+    var isFinished = false
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.muxer = TSMuxer(continuity: configuration.continuity)
+        switch configuration.expectsVideo {
+        case .some(true): mode = .video
+        case .some(false): mode = .audioOnly
+        case .none: mode = .undecided
+        }
+    }
+
+    public init(fragmentDuration: Double, continuity: TSContinuity = TSContinuity(), expectsVideo: Bool? = nil) {
+        self.init(configuration: Configuration(fragmentDuration: fragmentDuration, continuity: continuity,
+                                               expectsVideo: expectsVideo))
+    }
+
+    var limits: Limits { configuration.limits }
+
+    /// Feeds one RTMP media message / FLV tag body.
+    public mutating func push(tagType: UInt8, timestamp: UInt32,
+                              payload: ArraySlice<UInt8>) throws(HLSRemuxerError) -> [RemuxEvent] {
+        if isFinished { return [.dropped(.finished)] }
+        switch FLVTagType(rawValue: tagType) {
+        case .audio?:
+            return try pushAudio(timestamp: timestamp, payload: payload)
+        case .video?:
+            return try pushVideo(timestamp: timestamp, payload: payload)
+        case .script?:
+            return [.dropped(.scriptData)]
+        case nil:
+            return [.dropped(.unknownMessageType(tagType))]
+        }
+    }
+
+    public mutating func push(tagType: UInt8, timestamp: UInt32, payload: [UInt8]) throws(HLSRemuxerError) -> [RemuxEvent] {
+        try push(tagType: tagType, timestamp: timestamp, payload: payload[...])
+    }
+
+    public mutating func push(_ tag: FLVTag) throws(HLSRemuxerError) -> [RemuxEvent] {
+        try push(tagType: tag.type, timestamp: tag.timestamp, payload: tag.payload)
+    }
+
+    /// Ends the stream: flushes audio and closes the last (partial) segment.
+    /// Later pushes are dropped.
+    public mutating func finish() -> [RemuxEvent] {
+        guard !isFinished else { return [] }
+        var events: [RemuxEvent] = []
+        if segment == nil, !preroll.isEmpty, mode != .video {
+            // A stream shorter than the audio-only decision time.
+            mode = .audioOnly
+            events += startAudioOnly()
+        }
+        flushAudio()
+        if let done = finishSegment(nextFirstDTS: nil) { events.append(.segmentFinished(done)) }
+        isFinished = true
+        preroll.removeAll()
+        return events
+    }
+
+    /// Hands over the current segment's bytes written so far, for callers
+    /// that stream a segment to disk while it grows. The segment's
+    /// `FinishedSegment.bytes` then holds only what came after.
+    public mutating func takePendingBytes() -> [UInt8] {
+        let bytes = output
+        output = []
+        if segment != nil {
+            segment?.takenBytes += bytes.count
+            output.reserveCapacity(max(bytes.count, 4096))
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import MediaFormats
+
+/// Every fixture through HLSRemuxer, checked by FFmpeg's own tools (§8).
+@Suite struct RemuxerFixtureTests {
+    struct Probe: Equatable {
+        var codecType: String
+        var codecName: String
+        var width: String
+        var height: String
+        var sampleRate: String
+        var channels: String
+    }
+
+    static func streams(_ path: String) throws -> [Probe] {
+        let r = try run("ffprobe", ["-v", "error", "-show_entries",
+                                    "stream=codec_type,codec_name,width,height,sample_rate,channels",
+                                    "-of", "csv=p=0:nk=0", path])
+        // TS files list each stream twice: under its program and on its own.
+        let lines = r.out.split(separator: "\n").filter { $0.contains("=") }
+        return Set(lines).sorted().map { line in
+            var f: [String: String] = [:]
+            for kv in line.split(separator: "|") + line.split(separator: ",") {
+                let parts = kv.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { f[String(parts[0])] = String(parts[1]) }
+            }
+            return Probe(codecType: f["codec_type"] ?? "", codecName: f["codec_name"] ?? "", width: f["width"] ?? "",
+                         height: f["height"] ?? "", sampleRate: f["sample_rate"] ?? "", channels: f["channels"] ?? "")
+        }.sorted { $0.codecType > $1.codecType }
+    }
+
+    /// (codec_type, pts, dts) per packet; times in the stream's time base.
+    static func packets(_ path: String) throws -> [(type: String, pts: Int64, dts: Int64, key: Bool)] {
+        let r = try run("ffprobe", ["-v", "error", "-show_entries", "packet=codec_type,pts,dts,flags",
+                                    "-of", "csv=p=0", path])
+        return r.out.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 4, let pts = Int64(f[1]), let dts = Int64(f[2]) else { return nil }
+            return (f[0], pts, dts, f[3].hasPrefix("K"))
+        }
+    }
+
+    /// Writes the segments and a VOD playlist; returns the playlist path.
+    static func write(_ segments: [FinishedSegment], to dir: URL) throws -> String {
+        var entries: [HLSPlaylistEntry] = []
+        for segment in segments {
+            let file = "\(segment.sequence).ts"
+            try Data(segment.bytes).write(to: dir.appendingPathComponent(file))
+            entries.append(HLSPlaylistEntry(uri: file, duration: segment.duration))
+        }
+        let playlist = dir.appendingPathComponent("playlist.m3u8")
+        try HLSVODPlaylist.render(entries: entries).write(to: playlist, atomically: true, encoding: .utf8)
+        return playlist.path
+    }
+
+    /// ffmpeg 5.1 prints this when stream-copying any audio-only TS to TS,
+    /// its own HLS output included; it is not about our bytes.
+    static let knownAudioOnlyCopyNotice = "frame size not set"
+
+    @Test(arguments: Fixtures.all)
+    func fixtureRemuxesCleanly(_ name: String) throws {
+        let source = Fixtures.directory.appendingPathComponent(name).path
+        let (segments, _, remuxer) = try remux(try Fixtures.tags(name))
+        #expect(!segments.isEmpty)
+        let dir = try makeTemporaryDirectory()
+        defer { removeUnlessKept(dir) }
+        let playlist = try Self.write(segments, to: dir)
+
+        // Checks 5 and 6 of §8: nothing at warning level.
+        let decode = try run("ffmpeg", ["-hide_banner", "-v", "warning", "-i", playlist, "-f", "null", "-"])
+        #expect(decode.status == 0)
+        #expect(decode.err == "", "\(name): \(decode.err)")
+        let copy = try run("ffmpeg", ["-hide_banner", "-v", "warning", "-i", playlist, "-c", "copy",
+                                      "-f", "mpegts", "-y", "/dev/null"])
+        let copyWarnings = copy.err.split(separator: "\n").filter { !$0.hasSuffix(Self.knownAudioOnlyCopyNotice) }
+        #expect(copyWarnings.isEmpty, "\(name): \(copy.err)")
+
+        // Codecs and sizes as in the FLV, in every segment.
+        let expected = try Self.streams(source)
+        for segment in segments {
+            #expect(try Self.streams(dir.appendingPathComponent("\(segment.sequence).ts").path) == expected,
+                    "\(name) segment \(segment.sequence)")
+        }
+
+        // PIDs and PCR PID (check 2).
+        let programs = try run("ffprobe", ["-v", "error", "-show_entries", "program=pmt_pid,pcr_pid",
+                                           "-of", "csv=p=0", dir.appendingPathComponent("0.ts").path])
+        let hasVideo = expected.contains { $0.codecType == "video" }
+        #expect(programs.out.hasPrefix(hasVideo ? "4097,256" : "4097,257"), "\(programs.out)")
+
+        // Every video segment starts with a key frame (check 3).
+        if hasVideo {
+            for segment in segments {
+                #expect(segment.startsWithKeyframe)
+                let first = try Self.packets(dir.appendingPathComponent("\(segment.sequence).ts").path)
+                    .first { $0.type == "video" }
+                #expect(first?.key == true)
+            }
+        }
+
+        // Packet timestamps equal the FLV's up to one constant offset.
+        // Per segment: FFmpeg's HLS demuxer repeats the first packet in
+        // ffprobe's listing (it does so for FFmpeg's own HLS output too).
+        // Audio older than the first key frame is dropped by design (§4.4).
+        let allFLV = try Self.packets(source)
+        let firstVideo = allFLV.first { $0.type == "video" }?.dts ?? Int64.min
+        let flv = allFLV.filter { $0.dts >= firstVideo }
+        var ts: [(type: String, pts: Int64, dts: Int64, key: Bool)] = []
+        for segment in segments {
+            ts += try Self.packets(dir.appendingPathComponent("\(segment.sequence).ts").path)
+        }
+        for type in ["video", "audio"] {
+            let a = flv.filter { $0.type == type }
+            let b = ts.filter { $0.type == type }
+            #expect(a.count == b.count, "\(name) \(type) packet count")
+            guard let a0 = a.first, let b0 = b.first else { continue }
+            let offset = b0.dts - a0.dts * 90
+            // Video timestamps are exact. Within an audio PES the demuxer
+            // spaces AAC frames by their exact duration, while FLV quantises
+            // both the PES's first frame and the compared one to whole ms.
+            let tolerance: Int64 = type == "video" ? 0 : 180
+            for (x, y) in zip(a, b) {
+                #expect(abs(y.dts - x.dts * 90 - offset) <= tolerance, "\(name) \(type) dts \(x.dts)")
+                #expect(abs(y.pts - x.pts * 90 - offset) <= tolerance, "\(name) \(type) pts \(x.pts)")
+            }
+        }
+
+        // Stream info learned from the sequence headers matches ffprobe.
+        if let video = expected.first(where: { $0.codecType == "video" }) {
+            #expect(remuxer.videoInfo.map { String($0.width) } == video.width)
+            #expect(remuxer.videoInfo.map { String($0.height) } == video.height)
+        } else {
+            #expect(remuxer.videoInfo == nil)
+        }
+        if let audio = expected.first(where: { $0.codecType == "audio" }) {
+            #expect(remuxer.audioInfo.map { String($0.sampleRate) } == audio.sampleRate)
+            #expect(remuxer.audioInfo.map { String($0.channels) } == audio.channels)
+        } else {
+            #expect(remuxer.audioInfo == nil)
+        }
+    }
+
+    @Test(arguments: Fixtures.all)
+    func segmentDurationsAddUpToTheStream(_ name: String) throws {
+        let (segments, _, _) = try remux(try Fixtures.tags(name), fragmentDuration: 1)
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.write(segments, to: dir)
+        // Every segment but the last lasts at least FragDuration; EXTINF
+        // equals the distance between the first video (else audio) DTS of
+        // consecutive segments as ffprobe reads them.
+        var starts: [Double] = []
+        for segment in segments {
+            let packets = try Self.packets(dir.appendingPathComponent("\(segment.sequence).ts").path)
+            let clock = packets.first { $0.type == "video" } ?? packets.first { $0.type == "audio" }
+            starts.append(Double(clock?.dts ?? -1) / 90000)
+        }
+        for i in 0..<(segments.count - 1) {
+            #expect(segments[i].duration >= 1 - 1e-9)
+            #expect(abs(segments[i].duration - (starts[i + 1] - starts[i])) < 0.0015,
+                    "\(name) segment \(i): \(segments[i].duration) vs \(starts[i + 1] - starts[i])")
+        }
+    }
+}

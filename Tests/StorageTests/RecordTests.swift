@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import Storage
+
+@Suite struct RecordTests {
+    let scratch = ScratchDirectory()
+    let store: ObjectStore
+
+    init() throws {
+        store = try ObjectStore(root: scratch.data)
+        _ = try store.createBucket("bucket", acl: .private)
+    }
+
+    @Test func saveLoadOverwriteDelete() throws {
+        try store.saveRecord(namespace: "live", bucket: "bucket", name: "ch2", bytes: [2])
+        try store.saveRecord(namespace: "live", bucket: "bucket", name: "ch1", bytes: [1])
+        try store.saveRecord(namespace: "live", bucket: "bucket", name: "ch1", bytes: [1, 1])
+        let loaded = try store.loadRecords(namespace: "live", bucket: "bucket")
+        #expect(loaded.map(\.name) == ["ch1", "ch2"])
+        #expect(loaded.map(\.bytes) == [[1, 1], [2]])
+        #expect(FileManager.default.fileExists(atPath: store.root + "/.oss/live/bucket/ch1"))
+        try store.deleteRecord(namespace: "live", bucket: "bucket", name: "ch1")
+        try store.deleteRecord(namespace: "live", bucket: "bucket", name: "ch1")  // absent: fine
+        #expect(try store.loadRecords(namespace: "live", bucket: "bucket").map(\.name) == ["ch2"])
+        #expect(try store.loadRecords(namespace: "other", bucket: "bucket").isEmpty)
+        // Records are not objects.
+        #expect(try store.objectCount(bucket: "bucket") == 0)
+    }
+
+    @Test func awkwardNamesRoundTrip() throws {
+        let names = [".", "..", "a/b", "%2F", "%s", "é", "e\u{301}", "a\u{0}b", " ", String(repeating: "n", count: 200)]
+        for (n, name) in names.enumerated() {
+            try store.saveRecord(namespace: "live", bucket: "bucket", name: name, bytes: [UInt8(n)])
+        }
+        let loaded = try store.loadRecords(namespace: "live", bucket: "bucket")
+        #expect(loaded.count == names.count)
+        for (n, name) in names.enumerated() {
+            #expect(loaded.first { Array($0.name.utf8) == Array(name.utf8) }?.bytes == [UInt8(n)])
+        }
+        // All of them are files directly in the namespace directory.
+        let files = try FileManager.default.contentsOfDirectory(atPath: store.root + "/.oss/live/bucket")
+        #expect(files.count == names.count)
+    }
+
+    @Test func namesAndNamespacesAreValidated() throws {
+        #expect(throws: StorageError.self) { try store.saveRecord(namespace: "live", bucket: "bucket", name: "", bytes: []) }
+        #expect(throws: StorageError.self) {
+            try store.saveRecord(namespace: "live", bucket: "bucket", name: String(repeating: "n", count: 256), bytes: [])
+        }
+        try store.saveRecord(namespace: "live", bucket: "bucket", name: String(repeating: "n", count: 255), bytes: [])
+        for namespace in ["tmp", "buckets", "journal", "", "Live", "../x", String(repeating: "n", count: 64)] {
+            #expect(throws: StorageError.self) { try store.saveRecord(namespace: namespace, bucket: "bucket", name: "x", bytes: []) }
+        }
+        #expect(throws: StorageError.noSuchBucket("missing")) { try store.saveRecord(namespace: "live", bucket: "missing", name: "x", bytes: []) }
+        #expect(throws: StorageError.noSuchBucket("missing")) { try store.loadRecords(namespace: "live", bucket: "missing") }
+    }
+
+    @Test func recordsSurviveRestart() throws {
+        try store.saveRecord(namespace: "live", bucket: "bucket", name: "ch", bytes: Array(repeating: 7, count: 1000))
+        let reopened = try ObjectStore(root: scratch.data)
+        #expect(try reopened.loadRecords(namespace: "live", bucket: "bucket").map(\.bytes) == [Array(repeating: 7, count: 1000)])
+    }
+}
