@@ -41,6 +41,7 @@ public final class Emulator: Sendable {
     private struct Running: Sendable {
         let server: HTTPServer
         let store: ObjectStore
+        let channels: ChannelRegistry
         let endpoints: EmulatorEndpoints
         let removeOnStop: String?
     }
@@ -54,6 +55,9 @@ public final class Emulator: Sendable {
 
     /// The object store of the running emulator (for in-process tests).
     public var store: ObjectStore? { running.withLock { $0?.store } }
+
+    /// The channel registry of the running emulator.
+    var channels: ChannelRegistry? { running.withLock { $0?.channels } }
 
     @discardableResult
     public func start() throws -> EmulatorEndpoints {
@@ -96,7 +100,9 @@ public final class Emulator: Sendable {
             let endpoints = EmulatorEndpoints(
                 http: "http://\(host):\(server.port)", rtmp: "rtmp://\(host):\(server.port)",
                 httpPort: server.port, rtmpPort: server.port, dataDirectory: directory)
-            running.withLock { $0 = Running(server: server, store: store, endpoints: endpoints, removeOnStop: removeOnStop) }
+            running.withLock {
+                $0 = Running(server: server, store: store, channels: channels, endpoints: endpoints, removeOnStop: removeOnStop)
+            }
             return endpoints
         } catch {
             if let removeOnStop { try? FileManager.default.removeItem(atPath: removeOnStop) }
