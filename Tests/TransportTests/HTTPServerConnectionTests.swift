@@ -46,6 +46,22 @@ extension ServerTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
         }
 
+        @Test func digestsOfEmptyAndSmallBodies() throws {
+            let handler = ClosureHandler { request, respond in
+                let text = "\(Hex.encode(request.bodyMD5)) \(request.bodyCRC64)"
+                respond(HTTPResponse(status: 200, body: .bytes(Array(text.utf8))))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().text == "\(Hex.encode(Hash.md5([UInt8]()))) 0")
+            try client.send("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\n123456789")
+            // 0x995DC9BBDF1939FA is the CRC-64/XZ check value of "123456789".
+            #expect(try client.readResponse().text
+                == "\(Hex.encode(Hash.md5(Array("123456789".utf8)))) \(UInt64(0x995D_C9BB_DF19_39FA))")
+        }
+
         @Test func handlerMayMoveTheSpoolFile() throws {
             let spool = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: spool) }
@@ -181,7 +197,7 @@ extension ServerTests {
             #expect(await eventually { server.connectionCount == 2 })
             let third = try TestClient(port: server.port)
             #expect(try third.readToEnd().isEmpty)
-            #expect(logged.withLock { $0.contains { $0.contains("2 connections") } })
+            #expect(await eventually { logged.withLock { $0.contains { $0.contains("2 connections") } } })
             for client in [first, second] {
                 try client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
                 #expect(try client.readResponse().status == 200)
