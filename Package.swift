@@ -40,6 +40,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Requests/s of the HTTP transport (see Benchmarks/TransportBench/main.swift).
+        .executableTarget(name: "transport-bench", dependencies: ["Transport"], path: "Benchmarks/TransportBench"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"]),
