@@ -5,9 +5,10 @@
 /// `checkTimeouts(now:)` at `nextDeadline`, and answers each
 /// `publishRequested` with `acceptPublish(now:)` or `rejectPublish`.
 ///
-/// Audio, video and data that arrive before the publish is accepted are
-/// dropped (and counted): clients wait for `NetStream.Publish.Start`, so
-/// only a misbehaving client sends them.
+/// While a publish waits for the owner's decision, the bytes that follow it
+/// are held unparsed (up to `maxBufferedBytes`) and processed on accept, so
+/// a client that does not wait for `NetStream.Publish.Start` loses nothing.
+/// Audio, video and data outside a publish are dropped and counted.
 public struct ServerSession: Sendable {
     public typealias Output = SessionOutput<ServerEvent>
 
@@ -113,6 +114,11 @@ public struct ServerSession: Sendable {
             .onStatus(level: "status", code: PublishStatusCode.start.rawValue, description: "Start publishing",
                       details: request.streamName),
             .status(streamID: request.streamID), into: &out.bytes)
+        do throws(RTMPError) {
+            try drainMessages(into: &out)
+        } catch {
+            close(.protocolViolation(error), into: &out)
+        }
         return out
     }
 
@@ -181,7 +187,20 @@ public struct ServerSession: Sendable {
         } else {
             link.decoder.append(bytes)
         }
-        while out.close == nil, let message = try link.decoder.nextMessage() {
+        try drainMessages(into: &out)
+    }
+
+    /// Handles every complete message, pausing while a publish decision is
+    /// pending.
+    private mutating func drainMessages(into out: inout Output) throws(RTMPError) {
+        while out.close == nil {
+            if case .awaitingDecision = state {
+                guard link.decoder.pendingInputCount <= limits.maxBufferedBytes else {
+                    throw .bufferedBytesExceeded(limit: limits.maxBufferedBytes)
+                }
+                return
+            }
+            guard let message = try link.decoder.nextMessage() else { return }
             try handle(message, into: &out)
         }
     }
