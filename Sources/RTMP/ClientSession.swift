@@ -63,6 +63,9 @@ public struct ClientSession: Sendable {
         return false
     }
 
+    /// Bytes received so far, modulo 2³² (what an Acknowledgement reports).
+    public var receivedByteCount: UInt32 { link.received }
+
     /// Whether a digest handshake was answered with a valid server digest.
     public var serverDigestVerified: Bool { handshake.serverVerified }
 
@@ -165,7 +168,8 @@ public struct ClientSession: Sendable {
     // MARK: - Input processing
 
     private mutating func process(_ bytes: [UInt8], into out: inout Output) throws(RTMPError) {
-        link.count(received: bytes.count, into: &out.bytes)
+        link.count(received: bytes.count)
+        defer { if out.close == nil { link.acknowledgeIfDue(into: &out.bytes) } }
         if case .handshaking = state {
             switch try handshake.receive(bytes) {
             case .needMoreBytes:

@@ -167,7 +167,8 @@ public struct ServerSession: Sendable {
     // MARK: - Input processing
 
     private mutating func process(_ bytes: [UInt8], into out: inout Output) throws(RTMPError) {
-        link.count(received: bytes.count, into: &out.bytes)
+        link.count(received: bytes.count)
+        defer { if out.close == nil { link.acknowledgeIfDue(into: &out.bytes) } }
         if case .handshaking = state {
             var step = try handshake.receive(bytes)
             while true {
