@@ -42,7 +42,7 @@ let package = Package(
         ),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
-        .testTarget(name: "RTMPTests", dependencies: ["RTMP"]),
+        .testTarget(name: "RTMPTests", dependencies: ["RTMP"], exclude: ["Vectors"]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),

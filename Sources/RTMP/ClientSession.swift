@@ -91,6 +91,12 @@ public struct ClientSession: Sendable {
     }
 
     public mutating func receive(_ bytes: [UInt8], now: ContinuousClock.Instant) -> Output {
+        bytes.withUnsafeBytes { receive($0, now: now) }
+    }
+
+    /// Received bytes straight from the owner's read buffer; they are copied
+    /// before this returns.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) -> Output {
         var out = Output()
         switch state {
         case .idle, .closed: return out
@@ -167,7 +173,7 @@ public struct ClientSession: Sendable {
 
     // MARK: - Input processing
 
-    private mutating func process(_ bytes: [UInt8], into out: inout Output) throws(RTMPError) {
+    private mutating func process(_ bytes: UnsafeRawBufferPointer, into out: inout Output) throws(RTMPError) {
         link.count(received: bytes.count)
         defer { if out.close == nil { link.acknowledgeIfDue(into: &out.bytes) } }
         if case .handshaking = state {

@@ -71,6 +71,12 @@ public struct ServerSession: Sendable {
     // MARK: - Events from the owner
 
     public mutating func receive(_ bytes: [UInt8], now: ContinuousClock.Instant) -> Output {
+        bytes.withUnsafeBytes { receive($0, now: now) }
+    }
+
+    /// Received bytes straight from the owner's read buffer; they are copied
+    /// before this returns.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) -> Output {
         var out = Output()
         if case .closed = state { return out }
         lastInput = now
@@ -166,7 +172,7 @@ public struct ServerSession: Sendable {
 
     // MARK: - Input processing
 
-    private mutating func process(_ bytes: [UInt8], into out: inout Output) throws(RTMPError) {
+    private mutating func process(_ bytes: UnsafeRawBufferPointer, into out: inout Output) throws(RTMPError) {
         link.count(received: bytes.count)
         defer { if out.close == nil { link.acknowledgeIfDue(into: &out.bytes) } }
         if case .handshaking = state {

@@ -283,3 +283,37 @@ import Testing
         return harness
     }
 }
+
+@Suite struct ServerLimitsTests {
+    @Test func announcedValuesComeFromTheLimits() throws {
+        var limits = RTMPLimits()
+        limits.outgoingChunkSize = 60_000
+        limits.windowAcknowledgementSize = 5_000_000
+        var harness = ServerHarness(limits: limits)
+        try harness.handshake()
+        let replies = try harness.connect()
+        #expect(replies[0].payload == ControlPayload.word(5_000_000))
+        #expect(replies[1].payload == ControlPayload.setPeerBandwidth(5_000_000, .dynamic))
+        #expect(replies[2].payload == ControlPayload.word(60_000))
+        #expect(harness.replies.chunkSize == 60_000, "the peer adopts the announced size")
+    }
+
+    @Test func amfDepthLimitAppliesToCommands() throws {
+        var limits = RTMPLimits()
+        limits.maxAMFDepth = 2
+        var harness = ServerHarness(limits: limits)
+        try harness.handshake()
+        let nested = AMF0Value.object([AMF0Property("a", .object([AMF0Property("b", .object([]))]))])
+        _ = try harness.send(RTMPCommand(name: "connect", transactionID: 1, object: nested))
+        #expect(harness.closeReason == .protocolViolation(.malformedCommand(.depthExceeded(limit: 2))))
+    }
+
+    @Test func peerChunkSizeLimitAppliesToTheSession() throws {
+        var limits = RTMPLimits()
+        limits.maxChunkSize = 4096
+        var harness = ServerHarness(limits: limits)
+        try harness.handshake()
+        _ = try harness.send(type: 1, csid: 2, msid: 0, payload: ControlPayload.word(8192))
+        #expect(harness.closeReason == .protocolViolation(.chunkSizeTooLarge(8192, limit: 4096)))
+    }
+}
