@@ -40,6 +40,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Remux throughput benchmark (scripts/bench-remux.sh); not a test.
+        .executableTarget(name: "remux-benchmark", dependencies: ["MediaFormats"], path: "Benchmarks/remux-benchmark"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"]),
