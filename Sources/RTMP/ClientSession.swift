@@ -63,6 +63,9 @@ public struct ClientSession: Sendable {
         return false
     }
 
+    /// Bytes received so far, modulo 2³² (what an Acknowledgement reports).
+    public var receivedByteCount: UInt32 { link.received }
+
     /// Whether a digest handshake was answered with a valid server digest.
     public var serverDigestVerified: Bool { handshake.serverVerified }
 
@@ -88,6 +91,12 @@ public struct ClientSession: Sendable {
     }
 
     public mutating func receive(_ bytes: [UInt8], now: ContinuousClock.Instant) -> Output {
+        bytes.withUnsafeBytes { receive($0, now: now) }
+    }
+
+    /// Received bytes straight from the owner's read buffer; they are copied
+    /// before this returns.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) -> Output {
         var out = Output()
         switch state {
         case .idle, .closed: return out
@@ -164,8 +173,9 @@ public struct ClientSession: Sendable {
 
     // MARK: - Input processing
 
-    private mutating func process(_ bytes: [UInt8], into out: inout Output) throws(RTMPError) {
-        link.count(received: bytes.count, into: &out.bytes)
+    private mutating func process(_ bytes: UnsafeRawBufferPointer, into out: inout Output) throws(RTMPError) {
+        link.count(received: bytes.count)
+        defer { if out.close == nil { link.acknowledgeIfDue(into: &out.bytes) } }
         if case .handshaking = state {
             switch try handshake.receive(bytes) {
             case .needMoreBytes:

@@ -14,9 +14,13 @@ struct MessageLink: Sendable {
         decoder = ChunkDecoder(limits: limits)
     }
 
-    /// Counts received bytes and acknowledges once a window is full.
-    mutating func count(received count: Int, into out: inout [UInt8]) {
+    mutating func count(received count: Int) {
         received &+= UInt32(truncatingIfNeeded: count)
+    }
+
+    /// Sends an Acknowledgement once a window is full. Called after the
+    /// input is handled, so a window announced in that input applies at once.
+    mutating func acknowledgeIfDue(into out: inout [UInt8]) {
         guard peerWindow > 0, received &- lastAcknowledged >= peerWindow else { return }
         lastAcknowledged = received
         send(.control, type: RTMPMessageType.acknowledgement, payload: ControlPayload.word(received), into: &out)

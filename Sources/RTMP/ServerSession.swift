@@ -5,9 +5,10 @@
 /// `checkTimeouts(now:)` at `nextDeadline`, and answers each
 /// `publishRequested` with `acceptPublish(now:)` or `rejectPublish`.
 ///
-/// Audio, video and data that arrive before the publish is accepted are
-/// dropped (and counted): clients wait for `NetStream.Publish.Start`, so
-/// only a misbehaving client sends them.
+/// While a publish waits for the owner's decision, the bytes that follow it
+/// are held unparsed (up to `maxBufferedBytes`) and processed on accept, so
+/// a client that does not wait for `NetStream.Publish.Start` loses nothing.
+/// Audio, video and data outside a publish are dropped and counted.
 public struct ServerSession: Sendable {
     public typealias Output = SessionOutput<ServerEvent>
 
@@ -70,6 +71,12 @@ public struct ServerSession: Sendable {
     // MARK: - Events from the owner
 
     public mutating func receive(_ bytes: [UInt8], now: ContinuousClock.Instant) -> Output {
+        bytes.withUnsafeBytes { receive($0, now: now) }
+    }
+
+    /// Received bytes straight from the owner's read buffer; they are copied
+    /// before this returns.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) -> Output {
         var out = Output()
         if case .closed = state { return out }
         lastInput = now
@@ -113,6 +120,11 @@ public struct ServerSession: Sendable {
             .onStatus(level: "status", code: PublishStatusCode.start.rawValue, description: "Start publishing",
                       details: request.streamName),
             .status(streamID: request.streamID), into: &out.bytes)
+        do throws(RTMPError) {
+            try drainMessages(into: &out)
+        } catch {
+            close(.protocolViolation(error), into: &out)
+        }
         return out
     }
 
@@ -160,8 +172,9 @@ public struct ServerSession: Sendable {
 
     // MARK: - Input processing
 
-    private mutating func process(_ bytes: [UInt8], into out: inout Output) throws(RTMPError) {
-        link.count(received: bytes.count, into: &out.bytes)
+    private mutating func process(_ bytes: UnsafeRawBufferPointer, into out: inout Output) throws(RTMPError) {
+        link.count(received: bytes.count)
+        defer { if out.close == nil { link.acknowledgeIfDue(into: &out.bytes) } }
         if case .handshaking = state {
             var step = try handshake.receive(bytes)
             while true {
@@ -181,7 +194,20 @@ public struct ServerSession: Sendable {
         } else {
             link.decoder.append(bytes)
         }
-        while out.close == nil, let message = try link.decoder.nextMessage() {
+        try drainMessages(into: &out)
+    }
+
+    /// Handles every complete message, pausing while a publish decision is
+    /// pending.
+    private mutating func drainMessages(into out: inout Output) throws(RTMPError) {
+        while out.close == nil {
+            if case .awaitingDecision = state {
+                guard link.decoder.pendingInputCount <= limits.maxBufferedBytes else {
+                    throw .bufferedBytesExceeded(limit: limits.maxBufferedBytes)
+                }
+                return
+            }
+            guard let message = try link.decoder.nextMessage() else { return }
             try handle(message, into: &out)
         }
     }

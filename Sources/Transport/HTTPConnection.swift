@@ -42,7 +42,8 @@ final class HTTPConnection: @unchecked Sendable {
     private var slots: [Slot] = []
     private var nextSlotID: UInt64 = 0
     private var receiving: (slot: Slot, body: RequestBodyCollector)?
-    /// Input read but not decoded because enough requests are outstanding.
+    /// Input read but not decoded because enough requests are outstanding
+    /// or the client is not reading the responses already queued.
     private var pendingInput: [UInt8] = []
     private var pausedForPipelining = false
     private var sniffed = false
@@ -75,6 +76,7 @@ final class HTTPConnection: @unchecked Sendable {
             onEndOfInput: { [self] in inputEnded() },
             onClose: { [self] _ in socketClosed() }
         )
+        socket.onWritable = { [self] in resumeAfterPipelining() }
         armTimer()
     }
 
@@ -133,7 +135,7 @@ final class HTTPConnection: @unchecked Sendable {
         while !inputHalted && !closed {
             if decoder.isIdle {
                 guard consumed < input.count else { break }
-                if slots.count >= context.limits.maxPipelinedRequests {
+                if slots.count >= context.limits.maxPipelinedRequests || !socket.isWritable {
                     pendingInput.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[consumed...]))
                     pausedForPipelining = true
                     socket.pauseReading()
@@ -233,7 +235,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func resumeAfterPipelining() {
         guard pausedForPipelining, !decoding, !inputHalted, !closed,
-              slots.count < context.limits.maxPipelinedRequests
+              slots.count < context.limits.maxPipelinedRequests, socket.isWritable
         else { return }
         pausedForPipelining = false
         let input = pendingInput

@@ -15,8 +15,14 @@ final class RequestBodyCollector {
     private var memory: [UInt8] = []
     private var spool: (fd: Int32, path: String)?
     private(set) var length: Int64 = 0
-    private let md5 = StreamingHash(.md5)
+    /// Created on the first body byte: most requests have no body.
+    private var md5: StreamingHash?
     private var crc = CRC64()
+
+    /// MD5 of empty input.
+    static let emptyMD5: [UInt8] = [
+        0xD4, 0x1D, 0x8C, 0xD9, 0x8F, 0x00, 0xB2, 0x04, 0xE9, 0x80, 0x09, 0x98, 0xEC, 0xF8, 0x42, 0x7E,
+    ]
 
     /// `expectedLength` (from Content-Length) sends a large body straight to disk.
     init(inMemoryLimit: Int, spoolDirectory: String, expectedLength: Int64?) throws(HTTPRequestError) {
@@ -31,7 +37,8 @@ final class RequestBodyCollector {
 
     func append(_ bytes: UnsafeRawBufferPointer) throws(HTTPRequestError) {
         guard !bytes.isEmpty else { return }
-        md5.update(bytes)
+        if md5 == nil { md5 = StreamingHash(.md5) }
+        md5?.update(bytes)
         crc.update(bytes)
         length += Int64(bytes.count)
         if spool == nil && memory.count + bytes.count > inMemoryLimit {
@@ -50,7 +57,7 @@ final class RequestBodyCollector {
     /// The finished body and its digests; the spool file (if any) now belongs
     /// to the request, and `spoolPath` is what to unlink afterwards.
     func finish() -> (body: HTTPRequestBody, md5: [UInt8], crc64: UInt64, spoolPath: String?) {
-        let digest = md5.finalize()
+        let digest = md5?.finalize() ?? Self.emptyMD5
         if let spool {
             close(spool.fd)
             self.spool = nil

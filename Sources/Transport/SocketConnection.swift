@@ -213,6 +213,7 @@ public final class SocketConnection: @unchecked Sendable {
         guard let base = buffer.baseAddress else { return }
         var reads = 0
         while reads < Self.maxReadsPerEvent && !readSuspended {
+            if case .closed = state { return }
             let count = read(descriptor, base, buffer.count)
             if count > 0 {
                 reads += 1

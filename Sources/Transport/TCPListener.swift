@@ -159,8 +159,8 @@ public final class TCPListener: Sendable {
             return connection
         }
         guard let connection else {
-            closeDescriptor(descriptor)
             log?("transport: refused \(remote) on port \(port): \(maxConnections) connections already open")
+            closeDescriptor(descriptor)
             return
         }
         group.enter()

@@ -39,12 +39,14 @@ import Testing
         #expect(harness.events.last == .publishRequested(PublishRequest(
             app: "live", tcUrl: "rtmp://127.0.0.1:1935/live", streamName: name, publishType: "live", streamID: 1)))
 
-        // Media racing in before the decision is dropped.
+        // Media racing in before the decision is held, then delivered on accept.
         _ = try harness.send(type: 8, csid: 4, msid: 1, payload: [0xAF, 0x00, 0x12, 0x10])
-        #expect(harness.session.droppedMessages == 1)
+        #expect(harness.session.droppedMessages == 0)
         #expect(!harness.session.isPublishing)
+        #expect(!harness.events.contains { if case .audio = $0 { true } else { false } })
 
         let started = harness.collect(harness.session.acceptPublish(now: harness.now))
+        #expect(harness.events.last == .audio(MediaMessage(timestamp: 0, payload: [0xAF, 0x00, 0x12, 0x10])))
         #expect(started.map(\.typeID) == [4, 20])
         #expect(UserControlEvent(payload: started[0].payload) == .streamBegin(streamID: 1))
         let status = try #require(started[1].command)
@@ -57,6 +59,30 @@ import Testing
         // A second decision is ignored.
         #expect(harness.session.acceptPublish(now: harness.now).isEmpty)
         #expect(harness.session.rejectPublish(code: .denied, description: "late").isEmpty)
+    }
+
+    @Test func mediaOutsideAPublishIsDropped() throws {
+        var harness = ServerHarness()
+        try harness.handshake()
+        _ = try harness.connect()
+        _ = try harness.send(type: 9, csid: 6, msid: 1, payload: [0x17, 0x01])
+        _ = try harness.send(type: 18, csid: 4, msid: 1, payload: AMF0Encoder.encode(.string("onMetaData")))
+        #expect(harness.session.droppedMessages == 2)
+        #expect(harness.events.count == 1)  // connected only
+    }
+
+    @Test func heldInputIsLimitedWhileTheDecisionIsPending() throws {
+        var limits = RTMPLimits()
+        limits.maxBufferedBytes = 1000
+        var harness = ServerHarness(limits: limits)
+        try harness.handshake()
+        _ = try harness.connect()
+        _ = try harness.requestPublish("ch")
+        _ = try harness.send(type: 9, csid: 6, msid: 1, payload: [UInt8](repeating: 0, count: 900))
+        #expect(harness.closeReason == nil)
+        _ = try harness.send(type: 9, csid: 6, msid: 1, payload: [UInt8](repeating: 0, count: 200))
+        #expect(harness.closeReason == .protocolViolation(.bufferedBytesExceeded(limit: 1000)))
+        #expect(harness.events.last == .publishEnded(.closed(.protocolViolation(.bufferedBytesExceeded(limit: 1000)))))
     }
 
     @Test func mediaAndMetadataBecomeEvents() throws {
@@ -255,5 +281,39 @@ import Testing
         _ = harness.collect(harness.session.acceptPublish(now: harness.now))
         #expect(harness.session.isPublishing)
         return harness
+    }
+}
+
+@Suite struct ServerLimitsTests {
+    @Test func announcedValuesComeFromTheLimits() throws {
+        var limits = RTMPLimits()
+        limits.outgoingChunkSize = 60_000
+        limits.windowAcknowledgementSize = 5_000_000
+        var harness = ServerHarness(limits: limits)
+        try harness.handshake()
+        let replies = try harness.connect()
+        #expect(replies[0].payload == ControlPayload.word(5_000_000))
+        #expect(replies[1].payload == ControlPayload.setPeerBandwidth(5_000_000, .dynamic))
+        #expect(replies[2].payload == ControlPayload.word(60_000))
+        #expect(harness.replies.chunkSize == 60_000, "the peer adopts the announced size")
+    }
+
+    @Test func amfDepthLimitAppliesToCommands() throws {
+        var limits = RTMPLimits()
+        limits.maxAMFDepth = 2
+        var harness = ServerHarness(limits: limits)
+        try harness.handshake()
+        let nested = AMF0Value.object([AMF0Property("a", .object([AMF0Property("b", .object([]))]))])
+        _ = try harness.send(RTMPCommand(name: "connect", transactionID: 1, object: nested))
+        #expect(harness.closeReason == .protocolViolation(.malformedCommand(.depthExceeded(limit: 2))))
+    }
+
+    @Test func peerChunkSizeLimitAppliesToTheSession() throws {
+        var limits = RTMPLimits()
+        limits.maxChunkSize = 4096
+        var harness = ServerHarness(limits: limits)
+        try harness.handshake()
+        _ = try harness.send(type: 1, csid: 2, msid: 0, payload: ControlPayload.word(8192))
+        #expect(harness.closeReason == .protocolViolation(.chunkSizeTooLarge(8192, limit: 4096)))
     }
 }

@@ -103,6 +103,27 @@ extension ServerTests {
             }
         }
 
+        @Test func readAheadStopsWhileTheClientDoesNotReadResponses() async throws {
+            let size = 4 * 1024 * 1024
+            let handled = Atomic<Int>(0)
+            let handler = ClosureHandler { request, respond in
+                let index = handled.add(1, ordering: .relaxed).newValue
+                respond(HTTPResponse(status: 200, body: .bytes([UInt8](repeating: UInt8(index), count: size))))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send((0..<10).map { "GET /\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+            #expect(await eventually { handled.load(ordering: .relaxed) >= 1 })
+            try await Task.sleep(for: .milliseconds(100))
+            // 40 MiB of answers would be queued; the server stops at the write backlog instead.
+            #expect(handled.load(ordering: .relaxed) < 10)
+            for index in 1...10 {
+                let response = try client.readResponse()
+                #expect(response.body.count == size && response.body.first == UInt8(index))
+            }
+        }
+
         @Test func headResponsesCarryLengthButNoBody() throws {
             let handler = ClosureHandler { request, respond in
                 if request.method == "HEAD" {
