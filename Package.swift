@@ -25,10 +25,11 @@ let package = Package(
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
         .target(name: "Storage", dependencies: ["Digest"]),
         .target(name: "Transport", dependencies: ["Digest"]),
+        .target(name: "LiveIngest", dependencies: ["MediaFormats", "Storage"]),
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "MediaFormats", "OSSProtocol", "Storage", "Transport",
+                "Digest", "LiveIngest", "MediaFormats", "OSSProtocol", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
+        .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest"]),
     ]
 )

@@ -14,6 +14,8 @@ struct ChannelRecord: Codable, Sendable, Equatable {
     /// A push that was in progress when this record was written; a start that
     /// finds one (the process died) closes it into the history.
     var openPush: LiveRecord?
+    /// The live playlist that push was writing (to end it after a crash).
+    var openPushPlaylist: String?
 }
 
 /// The channels of every bucket: configuration, status, history, and which are
@@ -47,9 +49,21 @@ final class ChannelRegistry: Sendable {
     private let store: ObjectStore
     private let state = Mutex(State())
 
+    /// A push that was live when the process stopped without ending it.
+    struct InterruptedPush: Sendable, Equatable {
+        var bucket: String
+        var channel: String
+        var playlistName: String
+        var configuration: LiveChannelConfiguration
+    }
+
+    /// Found by `init` and closed into the history; their playlists still need ending.
+    let interrupted: [InterruptedPush]
+
     init(store: ObjectStore, now: Int64) throws {
         self.store = store
         var loaded = State()
+        var interrupted: [InterruptedPush] = []
         for bucket in store.listBuckets() {
             var entry = Bucket()
             for (name, bytes) in try store.loadRecords(namespace: Self.namespace, bucket: bucket.name) {
@@ -59,7 +73,12 @@ final class ChannelRegistry: Sendable {
                 if var open = record.openPush {
                     open.endTime = max(open.startTime, now)
                     record.history = Self.appending(open, to: record.history)
+                    interrupted.append(InterruptedPush(
+                        bucket: bucket.name, channel: name,
+                        playlistName: record.openPushPlaylist ?? record.configuration.playlistName,
+                        configuration: record.configuration))
                     record.openPush = nil
+                    record.openPushPlaylist = nil
                     try store.saveRecord(namespace: Self.namespace, bucket: bucket.name, name: name, bytes: Self.encode(record))
                 }
                 entry.records[name] = record
@@ -68,6 +87,7 @@ final class ChannelRegistry: Sendable {
             loaded.buckets[bucket.name] = entry
         }
         state.withLock { $0 = loaded }
+        self.interrupted = interrupted
     }
 
     // MARK: configuration
@@ -178,7 +198,8 @@ final class ChannelRegistry: Sendable {
     /// enabled and has no publisher. `kick` is called (outside the lock) when
     /// the channel is disabled while live.
     func beginPublish(
-        bucket: String, name: String, remoteAddr: String, now: Int64, kick: @escaping @Sendable () -> Void,
+        bucket: String, name: String, remoteAddr: String, now: Int64, playlistName: String? = nil,
+        kick: @escaping @Sendable () -> Void,
         stats: @escaping @Sendable () -> (video: LiveVideoStat?, audio: LiveAudioStat?)
     ) throws -> Lease {
         try state.withLock { state in
@@ -188,6 +209,7 @@ final class ChannelRegistry: Sendable {
             let id = state.nextLeaseId
             state.nextLeaseId += 1
             record.openPush = LiveRecord(startTime: now, endTime: now, remoteAddr: remoteAddr)
+            record.openPushPlaylist = playlistName
             try persist(record, bucket: bucket)
             entry.records[name] = record
             entry.live[name] = Live(id: id, connectedTime: now, remoteAddr: remoteAddr, kick: kick, stats: stats)
@@ -203,6 +225,7 @@ final class ChannelRegistry: Sendable {
             entry.live[lease.channel] = nil
             if var record = entry.records[lease.channel] {
                 record.openPush = nil
+                record.openPushPlaylist = nil
                 record.history = Self.appending(
                     LiveRecord(startTime: lease.start, endTime: max(now, lease.start), remoteAddr: lease.remoteAddr), to: record.history)
                 try? persist(record, bucket: lease.bucket)

@@ -1,4 +1,5 @@
 import OSSProtocol
+import RTMP
 import Storage
 import Transport
 
@@ -26,6 +27,11 @@ public struct EmulatorConfiguration: Sendable {
     public var buckets: [BucketSpec] = []
     /// LiveChannels created at start when missing (their bucket too, private).
     public var channels: [ChannelSpec] = []
+    /// Bucket for publish URLs of the form `/live/<channel>` on a host that
+    /// names no bucket (Java's SDK builds those for IP and localhost endpoints).
+    public var defaultBucket: String?
+    /// Limits of RTMP sessions (chunk and message sizes, timeouts).
+    public var rtmpLimits: RTMPLimits = .default
     /// Host names served path style; `<bucket>.<base host>` is virtual-hosted.
     /// IP literals are always path style.
     public var baseHosts: [String] = ["localhost"]

@@ -40,6 +40,8 @@ public final class Emulator: Sendable {
 
     private struct Running: Sendable {
         let server: HTTPServer
+        let rtmpListener: TCPListener?
+        let ingest: RTMPIngest
         let store: ObjectStore
         let channels: ChannelRegistry
         let endpoints: EmulatorEndpoints
@@ -86,22 +88,37 @@ public final class Emulator: Sendable {
                     bucket: spec.bucket, name: spec.name, configuration: LiveChannelConfiguration(), now: configuration.wallClock() / 1000)
                 logger.info("created live channel \(spec.bucket)/\(spec.name)")
             }
+            let ingest = RTMPIngest(store: store, channels: channels, configuration: configuration, logger: logger)
+            ingest.recover(channels.interrupted)
             let frontDoor = FrontDoor(store: store, channels: channels, configuration: configuration, logger: logger)
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
                 spoolDirectory: (store.makeTempFilePath() as NSString).deletingLastPathComponent)
-            let server = HTTPServer(configuration: serverConfiguration, handler: frontDoor)
+            // SDK-built RTMP URLs carry the HTTP endpoint's port: RTMP is served there too.
+            let server = HTTPServer(
+                configuration: serverConfiguration, handler: frontDoor,
+                rawProtocolHandler: { connection, bytes in ingest.accept(connection, alreadyRead: bytes) })
+            let rtmpListener: TCPListener
             do {
                 try server.start()
             } catch {
                 throw EmulatorError.listen("\(configuration.host):\(configuration.port): \(error)")
             }
+            do {
+                rtmpListener = try TCPListener(host: configuration.host, port: configuration.rtmpPort, log: { [logger] in logger.info("\($0)") })
+            } catch {
+                server.stop()
+                throw EmulatorError.listen("RTMP \(configuration.host):\(configuration.rtmpPort): \(error)")
+            }
+            rtmpListener.start { connection in ingest.accept(connection, alreadyRead: []) }
             let host = Self.reachableHost(configuration.host)
             let endpoints = EmulatorEndpoints(
-                http: "http://\(host):\(server.port)", rtmp: "rtmp://\(host):\(server.port)",
-                httpPort: server.port, rtmpPort: server.port, dataDirectory: directory)
+                http: "http://\(host):\(server.port)", rtmp: "rtmp://\(host):\(rtmpListener.port)",
+                httpPort: server.port, rtmpPort: rtmpListener.port, dataDirectory: directory)
             running.withLock {
-                $0 = Running(server: server, store: store, channels: channels, endpoints: endpoints, removeOnStop: removeOnStop)
+                $0 = Running(
+                    server: server, rtmpListener: rtmpListener, ingest: ingest, store: store, channels: channels,
+                    endpoints: endpoints, removeOnStop: removeOnStop)
             }
             return endpoints
         } catch {
@@ -115,6 +132,9 @@ public final class Emulator: Sendable {
             defer { state = nil }
             return state
         }) else { return }
+        // Publishers first, so their last segments and playlists are written.
+        current.rtmpListener?.stop()
+        current.ingest.stopAll()
         current.server.stop()
         if let directory = current.removeOnStop {
             try? FileManager.default.removeItem(atPath: directory)

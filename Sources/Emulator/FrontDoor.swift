@@ -1,3 +1,4 @@
+import LiveIngest
 import Logging
 import OSSProtocol
 import Storage

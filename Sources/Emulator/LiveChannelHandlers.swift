@@ -1,4 +1,5 @@
 import Digest
+import LiveIngest
 import OSSProtocol
 import Storage
 import Transport
@@ -91,7 +92,9 @@ struct LiveChannelHandlers: Sendable {
         case "POST":
             let (channel, playlist) = try VodRequest.splitKey(key)
             _ = try channels.record(bucket: bucket, name: channel)
-            let text = try segments.vodPlaylist(bucket: bucket, channel: channel, start: start, end: end)
+            guard let text = try segments.vodPlaylist(bucket: bucket, channel: channel, start: start, end: end) else {
+                throw VodRequest.noSegmentsError()
+            }
             let info = try store.putObject(
                 bucket: bucket, key: channel + "/" + playlist, bytes: Array(text.utf8),
                 metadata: ObjectMetadata(contentType: "application/x-mpegURL"))
@@ -99,7 +102,9 @@ struct LiveChannelHandlers: Sendable {
         case "GET":
             try NameRules.validateChannelName(key)
             _ = try channels.record(bucket: bucket, name: key)
-            let text = try segments.vodPlaylist(bucket: bucket, channel: key, start: start, end: end)
+            guard let text = try segments.vodPlaylist(bucket: bucket, channel: key, start: start, end: end) else {
+                throw VodRequest.noSegmentsError()
+            }
             let bytes = Array(text.utf8)
             var headers: HTTPHeaders = ["Content-Type": "application/x-mpegURL"]
             headers.add("ETag", "\"\(Digest.Hex.encode(Digest.Hash.md5(bytes), uppercase: true))\"")

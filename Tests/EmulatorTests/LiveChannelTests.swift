@@ -1,4 +1,5 @@
 import Foundation
+import LiveIngest
 import OSSProtocol
 import Storage
 import Testing

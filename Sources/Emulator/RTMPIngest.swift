@@ -1,0 +1,147 @@
+import Dispatch
+import LiveIngest
+import Logging
+import OSSProtocol
+import RTMP
+import Storage
+import Synchronization
+import Transport
+
+/// RTMP publishing into LiveChannels: admission (channel, status, signature,
+/// one publisher per channel) and the hand-off of media to `ChannelPublisher`.
+/// Connections arrive from the dedicated RTMP port and from the HTTP port
+/// (first byte 0x03).
+final class RTMPIngest: Sendable {
+    let store: ObjectStore
+    let channels: ChannelRegistry
+    let configuration: EmulatorConfiguration
+    let logger: Logger
+    let resolver: HostResolver
+    let namer = SegmentNamer()
+    private let writers = Mutex<[String: DispatchQueue]>([:])
+    private let active = Mutex<[ObjectIdentifier: RTMPPublisherConnection]>([:])
+
+    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger) {
+        self.store = store
+        self.channels = channels
+        self.configuration = configuration
+        self.logger = logger
+        self.resolver = HostResolver(baseHosts: configuration.baseHosts)
+    }
+
+    func accept(_ connection: SocketConnection, alreadyRead: [UInt8]) {
+        let publisher = RTMPPublisherConnection(connection: connection, ingest: self)
+        active.withLock { $0[ObjectIdentifier(publisher)] = publisher }
+        publisher.start(alreadyRead: alreadyRead)
+    }
+
+    func connectionEnded(_ publisher: RTMPPublisherConnection) {
+        _ = active.withLock { $0.removeValue(forKey: ObjectIdentifier(publisher)) }
+    }
+
+    /// The serial queue that writes one channel's objects (shared by its pushes,
+    /// so a new push's playlist follows the previous push's last write).
+    func writerQueue(bucket: String, channel: String) -> DispatchQueue {
+        writers.withLock { writers in
+            let key = bucket + "/" + channel
+            if let queue = writers[key] { return queue }
+            let queue = DispatchQueue(label: "ingest.writer.\(key)")
+            writers[key] = queue
+            return queue
+        }
+    }
+
+    /// Ends every publish (segments and playlists written) and closes the
+    /// connections; waits at most `timeout` for the writes.
+    func stopAll(timeout: DispatchTimeInterval = .seconds(10)) {
+        let publishers = active.withLock { Array($0.values) }
+        let group = DispatchGroup()
+        for publisher in publishers {
+            group.enter()
+            publisher.shutdown { group.leave() }
+        }
+        _ = group.wait(timeout: .now() + timeout)
+        let queues = writers.withLock { Array($0.values) }
+        for queue in queues { queue.sync {} }
+    }
+
+    /// Finalises pushes that were live when the process died: playlist ended.
+    func recover(_ pushes: [ChannelRegistry.InterruptedPush]) {
+        for push in pushes {
+            let configuration = PushConfiguration(
+                bucket: push.bucket, channel: push.channel, playlistName: push.playlistName,
+                fragDuration: push.configuration.fragDuration, fragCount: push.configuration.fragCount, pushId: "")
+            do {
+                try ChannelPublisher.finalizePlaylist(configuration, store: store, namer: namer)
+                logger.notice("recovered interrupted push of \(push.bucket)/\(push.channel): playlist \(configuration.playlistKey) ended")
+            } catch {
+                logger.error("could not finalise the playlist of \(push.bucket)/\(push.channel): \(error)")
+            }
+        }
+    }
+
+    /// Admission: the decision OSS takes before `NetStream.Publish.Start`.
+    func admit(app: String, streamName: String, tcUrl: String?, remoteAddress: String,
+               kick: @escaping @Sendable () -> Void,
+               stats: @escaping @Sendable () -> (video: LiveVideoStat?, audio: LiveAudioStat?)) -> Admission {
+        let target: PublishTarget
+        do {
+            target = try PublishTarget.resolve(
+                app: app, streamName: streamName, tcUrl: tcUrl, resolver: resolver, defaultBucket: configuration.defaultBucket)
+        } catch {
+            switch error {
+            case .badPath(let path):
+                return .refused(.badName, "InvalidArgument: '\(path)' is not a LiveChannel publish path; use /<bucket>/live/<channel> or /live/<channel>")
+            case .noBucket(let path):
+                return .refused(.badName, "InvalidArgument: '\(path)' names no bucket; publish to /<bucket>/live/<channel> or start the emulator with --default-bucket")
+            }
+        }
+        guard let bucket = store.bucket(target.bucket) else {
+            return .refused(.badName, "NoSuchBucket: bucket \(target.bucket) does not exist")
+        }
+        let record: ChannelRecord
+        do { record = try channels.record(bucket: target.bucket, name: target.channel) } catch {
+            return .refused(.badName, "NoSuchLiveChannel: live channel \(target.bucket)/\(target.channel) does not exist")
+        }
+        let now = configuration.wallClock() / 1000
+        if bucket.acl != .publicReadWrite || RTMPURLSignature.isSigned(target.parameters) {
+            do {
+                _ = try RTMPURLSignature.verify(
+                    parameters: target.parameters, bucket: target.bucket, channel: target.channel,
+                    credentials: configuration.credentials, now: now)
+            } catch {
+                let detail = bucket.acl == .publicReadWrite ? "" : " (bucket \(target.bucket) is \(bucket.acl.rawValue): publishing needs a signed URL)"
+                return .refused(.denied, "\(error.code): \(error.message)\(detail)")
+            }
+        }
+        var playlistName = record.configuration.playlistName
+        if let requested = target.parameters.value("playlistName"), !requested.isEmpty {
+            do { try NameRules.validatePlaylistName(requested) } catch {
+                return .refused(.badName, "InvalidArgument: playlistName \(requested): \(error.message)")
+            }
+            playlistName = requested
+        }
+        let lease: ChannelRegistry.Lease
+        do {
+            lease = try channels.beginPublish(
+                bucket: target.bucket, name: target.channel, remoteAddr: remoteAddress, now: now,
+                playlistName: playlistName, kick: kick, stats: stats)
+        } catch let error as OSSError {
+            let code: PublishStatusCode = error.code == "ChannelStillLive" ? .badName : .denied
+            let message = error.code == "ChannelStillLive" ? "another publisher is already live on this channel" : error.message
+            return .refused(code, "\(error.code): \(message)")
+        } catch {
+            return .refused(.denied, "InternalError: \(error)")
+        }
+        let push = PushConfiguration(
+            bucket: target.bucket, channel: target.channel, playlistName: playlistName,
+            fragDuration: lease.configuration.fragDuration, fragCount: lease.configuration.fragCount,
+            pushId: "\(lease.start)-\(lease.id)")
+        return .admitted(lease, push)
+    }
+
+    enum Admission {
+        case admitted(ChannelRegistry.Lease, PushConfiguration)
+        case refused(PublishStatusCode, String)
+    }
+}

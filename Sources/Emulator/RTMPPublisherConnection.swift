@@ -1,0 +1,208 @@
+import Dispatch
+import LiveIngest
+import Logging
+import OSSProtocol
+import RTMP
+import Synchronization
+import Transport
+
+/// One RTMP connection: bytes from the socket into the sans-I/O server
+/// session, its actions back out, media into the channel's publisher.
+/// Confined to the connection's queue.
+final class RTMPPublisherConnection: @unchecked Sendable {
+    private let connection: SocketConnection
+    private let ingest: RTMPIngest
+    private var session: ServerSession
+    private var timer: DispatchSourceTimer?
+    private var lease: ChannelRegistry.Lease?
+    private var publisher: ChannelPublisher? {
+        didSet { slot.value = publisher }
+    }
+    /// The publisher, readable from other threads (GetLiveChannelStat).
+    private let slot = PublisherSlot()
+    private var connectInfo: ConnectRequest?
+    private var ended = false
+    private var onShutdown: [@Sendable () -> Void] = []
+
+    init(connection: SocketConnection, ingest: RTMPIngest) {
+        self.connection = connection
+        self.ingest = ingest
+        self.session = ServerSession(limits: ingest.configuration.rtmpLimits, now: .now)
+    }
+
+    private var logger: Logger { ingest.logger }
+
+    func start(alreadyRead: [UInt8]) {
+        connection.start(
+            onRead: { [self] bytes in perform(session.receive(bytes, now: .now)) },
+            onClose: { [self] _ in closed() })
+        connection.queue.async { [self] in
+            if !alreadyRead.isEmpty { perform(session.receive(alreadyRead, now: .now)) }
+            scheduleTimer()
+        }
+    }
+
+    /// Ends the publish from the server side (shutdown); `done` runs once the
+    /// push's files are written.
+    func shutdown(done: @escaping @Sendable () -> Void) {
+        connection.queue.async { [self] in
+            if ended || publisher == nil {
+                done()
+                terminate("the emulator is shutting down")
+                return
+            }
+            onShutdown.append(done)
+            terminate("the emulator is shutting down")
+        }
+    }
+
+    private func terminate(_ description: String) {
+        perform(session.terminate(code: .denied, description: description))
+    }
+
+    private func perform(_ output: ServerSession.Output) {
+        if !output.bytes.isEmpty { connection.write(output.bytes) }
+        for event in output.events { handle(event) }
+        if let reason = output.close {
+            logger.debug("rtmp \(connection.remoteAddress): closing: \(reason)")
+            connection.closeAfterWriting()
+        }
+        scheduleTimer()
+    }
+
+    private func handle(_ event: ServerEvent) {
+        switch event {
+        case .connected(let request):
+            connectInfo = request
+        case .publishRequested(let request):
+            admit(request)
+        case .audio(let message):
+            push(8, message)
+        case .video(let message):
+            push(9, message)
+        case .data:
+            break
+        case .publishEnded(let reason):
+            endPush(reason: "\(reason)")
+        }
+    }
+
+    private func admit(_ request: PublishRequest) {
+        let queue = connection.queue
+        let admission = ingest.admit(
+            app: request.app, streamName: request.streamName, tcUrl: request.tcUrl ?? connectInfo?.tcUrl,
+            remoteAddress: connection.remoteAddress,
+            kick: { [weak self] in
+                guard let strong = self else { return }
+                queue.async { strong.terminate("LiveChannelDisabled: the live channel was disabled by its owner") }
+            },
+            stats: { [slot] in Self.stats(of: slot.value) })
+        switch admission {
+        case .refused(let code, let description):
+            logger.notice("rtmp publish refused from \(connection.remoteAddress) (\(request.app)/\(redacted(request.streamName))): \(description)")
+            perform(session.rejectPublish(code: code, description: description))
+        case .admitted(let lease, let push):
+            self.lease = lease
+            let ingest = self.ingest
+            publisher = ChannelPublisher(
+                configuration: push, store: ingest.store,
+                writer: ingest.writerQueue(bucket: push.bucket, channel: push.channel), namer: ingest.namer,
+                wallClock: ingest.configuration.wallClock, monotonicMilliseconds: MonotonicClock.milliseconds,
+                onEvent: { [logger = ingest.logger] event in
+                    switch event {
+                    case .segmentWritten(let bucket, let key, let duration, let size):
+                        logger.info("segment \(bucket)/\(key) \(duration)ms \(size) bytes")
+                    case .playlistWritten(let bucket, let key, let ended):
+                        logger.debug("playlist \(bucket)/\(key)\(ended ? " (ended)" : "")")
+                    case .writeFailed(let bucket, let key, let reason):
+                        logger.error("could not write \(bucket)/\(key): \(reason)")
+                    }
+                })
+            logger.info("rtmp publish started: \(push.bucket)/\(push.channel) from \(connection.remoteAddress), playlist \(push.playlistKey)")
+            perform(session.acceptPublish(now: .now))
+        }
+    }
+
+    private func push(_ type: UInt8, _ message: MediaMessage) {
+        guard let publisher else { return }
+        do {
+            try publisher.push(tagType: type, timestamp: message.timestamp, payload: message.payload)
+        } catch {
+            logger.notice("rtmp publish to \(publisher.configuration.bucket)/\(publisher.configuration.channel) stopped: \(error)")
+            terminate("InvalidArgument: unsupported media (\(error)); LiveChannel ingest takes H.264 video and AAC audio")
+        }
+    }
+
+    private func endPush(reason: String) {
+        guard !ended, let lease else { return }
+        ended = true
+        let waiting = onShutdown
+        onShutdown = []
+        let channels = ingest.channels
+        let clock = ingest.configuration.wallClock
+        let logger = self.logger
+        let done: @Sendable () -> Void = {
+            channels.endPublish(lease, now: clock() / 1000)
+            logger.info("rtmp publish ended: \(lease.bucket)/\(lease.channel) (\(reason))")
+            for callback in waiting { callback() }
+        }
+        if let publisher {
+            publisher.finish(completion: done)
+        } else {
+            done()
+        }
+    }
+
+    private func closed() {
+        perform(session.connectionClosed())
+        // A publish that never reached a decision has no lease to end.
+        timer?.cancel()
+        timer = nil
+        for callback in onShutdown { callback() }
+        onShutdown = []
+        ingest.connectionEnded(self)
+    }
+
+    private static func stats(of publisher: ChannelPublisher?) -> (video: LiveVideoStat?, audio: LiveAudioStat?) {
+        guard let stats = publisher?.stats else { return (nil, nil) }
+        let video = stats.video.map {
+            LiveVideoStat(width: $0.width, height: $0.height, frameRate: $0.frameRate, bandwidth: $0.bandwidth)
+        }
+        let audio = stats.audio.map { LiveAudioStat(bandwidth: $0.bandwidth, sampleRate: $0.sampleRate) }
+        return (video, audio)
+    }
+
+    private func scheduleTimer() {
+        guard let deadline = session.nextDeadline else {
+            timer?.cancel()
+            timer = nil
+            return
+        }
+        let delay = ContinuousClock.now.duration(to: deadline)
+        let nanoseconds = max(0, delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
+        if timer == nil {
+            let source = DispatchSource.makeTimerSource(queue: connection.queue)
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                perform(session.checkTimeouts(now: .now))
+            }
+            source.resume()
+            timer = source
+        }
+        timer?.schedule(deadline: .now() + .nanoseconds(Int(nanoseconds)), leeway: .milliseconds(50))
+    }
+
+    /// The stream name without signature values, for logs.
+    private func redacted(_ streamName: String) -> String {
+        guard let mark = streamName.firstIndex(of: "?") else { return streamName }
+        return String(streamName[..<mark]) + "?…"
+    }
+}
+
+final class PublisherSlot: Sendable {
+    private let storage = Mutex<ChannelPublisher?>(nil)
+    var value: ChannelPublisher? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}

@@ -1,0 +1,234 @@
+import Dispatch
+import MediaFormats
+import Storage
+import Synchronization
+
+/// What one push writes where.
+public struct PushConfiguration: Sendable, Equatable {
+    public var bucket: String
+    public var channel: String
+    /// The live playlist's object name under `<channel>/` (the URL's
+    /// `playlistName`, else the channel's PlaylistName).
+    public var playlistName: String
+    public var fragDuration: Int
+    public var fragCount: Int
+    /// Unique per push; stored with every segment so VOD and live playlists
+    /// mark where a new timeline starts.
+    public var pushId: String
+
+    public init(bucket: String, channel: String, playlistName: String, fragDuration: Int, fragCount: Int, pushId: String) {
+        self.bucket = bucket
+        self.channel = channel
+        self.playlistName = playlistName
+        self.fragDuration = fragDuration
+        self.fragCount = fragCount
+        self.pushId = pushId
+    }
+
+    public var playlistKey: String { channel + "/" + playlistName }
+}
+
+/// Live statistics of a push (GetLiveChannelStat), integers as OSS sends them.
+public struct IngestStats: Sendable, Equatable {
+    public struct Video: Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public var frameRate: Int
+        /// Bytes per second over the last few seconds.
+        public var bandwidth: Int64
+    }
+
+    public struct Audio: Sendable, Equatable {
+        public var sampleRate: Int
+        public var bandwidth: Int64
+    }
+
+    public var video: Video?
+    public var audio: Audio?
+}
+
+/// What a push did, for logs and the event stream.
+public enum IngestEvent: Sendable, Equatable {
+    case segmentWritten(bucket: String, key: String, durationMilliseconds: Int64, size: Int)
+    case playlistWritten(bucket: String, key: String, ended: Bool)
+    case writeFailed(bucket: String, key: String, reason: String)
+}
+
+/// One push into one channel: FLV tag bodies in, MPEG-TS segment objects and
+/// a rolling playlist out.
+///
+/// `push` and `finish` run on the publisher connection's queue (remuxing is
+/// CPU work there); segment and playlist writes run on the channel's own
+/// serial queue, so a slow disk never stalls socket reads and the playlist
+/// never names a segment before it is written.
+public final class ChannelPublisher: @unchecked Sendable {
+    public let configuration: PushConfiguration
+    private let store: ObjectStore
+    private let writer: DispatchQueue
+    private let wallClock: @Sendable () -> Int64
+    private let monotonicMilliseconds: @Sendable () -> Int64
+    private let namer: SegmentNamer
+    private let onEvent: @Sendable (IngestEvent) -> Void
+
+    // Confined to the caller's serial context.
+    private var remuxer: HLSRemuxer
+    private var openNames: [Int: Int64] = [:]
+    private var finished = false
+
+    // Confined to `writer`.
+    private var playlist: HLSLivePlaylist
+    private var isFirstSegmentOfPush = true
+
+    private struct Meters: Sendable {
+        var video = RateMeter()
+        var audio = RateMeter()
+        var videoFrames = RateMeter()
+        var videoInfo: VideoStreamInfo?
+        var audioInfo: AudioStreamInfo?
+    }
+    private let meters = Mutex(Meters())
+
+    public init(
+        configuration: PushConfiguration, store: ObjectStore, writer: DispatchQueue, namer: SegmentNamer,
+        wallClock: @escaping @Sendable () -> Int64, monotonicMilliseconds: @escaping @Sendable () -> Int64,
+        onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.writer = writer
+        self.namer = namer
+        self.wallClock = wallClock
+        self.monotonicMilliseconds = monotonicMilliseconds
+        self.onEvent = onEvent
+        self.remuxer = HLSRemuxer(fragmentDuration: Double(configuration.fragDuration))
+        self.playlist = HLSLivePlaylist(windowSize: configuration.fragCount, minimumTargetDuration: configuration.fragDuration)
+        writer.async { [self] in
+            // Continue the channel's playlist: earlier pushes stay in the window,
+            // and this push starts a new timeline after them.
+            playlist = Self.replayedPlaylist(configuration, store: store, namer: namer)
+            playlist.reopen()
+        }
+    }
+
+    /// Rebuilds a channel's live playlist from its recorded segments.
+    static func replayedPlaylist(_ configuration: PushConfiguration, store: ObjectStore, namer: SegmentNamer) -> HLSLivePlaylist {
+        var playlist = HLSLivePlaylist(windowSize: configuration.fragCount, minimumTargetDuration: configuration.fragDuration)
+        let recorded = (try? SegmentIndex(store: store).segments(bucket: configuration.bucket, channel: configuration.channel)) ?? []
+        for entry in SegmentIndex.entries(recorded) { playlist.append(entry) }
+        if let last = recorded.last {
+            namer.observe(bucket: configuration.bucket, channel: configuration.channel, name: last.startMilliseconds)
+        }
+        return playlist
+    }
+
+    /// Feeds one audio (8) or video (9) message. Throws for video that is not
+    /// H.264 (OSS refuses it); other unusable messages are dropped.
+    public func push(tagType: UInt8, timestamp: UInt32, payload: [UInt8]) throws(HLSRemuxerError) {
+        guard !finished else { return }
+        let now = monotonicMilliseconds()
+        let events = try remuxer.push(tagType: tagType, timestamp: timestamp, payload: payload)
+        meters.withLock { meters in
+            if tagType == 9 {
+                meters.video.add(payload.count, nowMilliseconds: now)
+                meters.videoFrames.add(1, nowMilliseconds: now)
+                meters.videoInfo = remuxer.videoInfo
+            } else if tagType == 8 {
+                meters.audio.add(payload.count, nowMilliseconds: now)
+                meters.audioInfo = remuxer.audioInfo
+            }
+        }
+        handle(events)
+    }
+
+    /// Ends the push: the last partial segment is written, then the playlist
+    /// with `EXT-X-ENDLIST`. `completion` runs on the writer queue once both are on disk.
+    public func finish(completion: @escaping @Sendable () -> Void = {}) {
+        guard !finished else {
+            writer.async(execute: completion)
+            return
+        }
+        finished = true
+        handle(remuxer.finish())
+        writer.async { [self] in
+            playlist.end()
+            writePlaylist()
+            completion()
+        }
+    }
+
+    public var stats: IngestStats {
+        let now = monotonicMilliseconds()
+        return meters.withLock { meters in
+            var stats = IngestStats()
+            if let info = meters.videoInfo {
+                let measured = Int(meters.videoFrames.bytesPerSecond(nowMilliseconds: now))
+                let rate = info.frameRate.map { Int(($0).rounded()) } ?? measured
+                stats.video = IngestStats.Video(
+                    width: info.width, height: info.height, frameRate: rate,
+                    bandwidth: meters.video.bytesPerSecond(nowMilliseconds: now))
+            }
+            if let info = meters.audioInfo {
+                stats.audio = IngestStats.Audio(sampleRate: info.sampleRate, bandwidth: meters.audio.bytesPerSecond(nowMilliseconds: now))
+            }
+            return stats
+        }
+    }
+
+    private func handle(_ events: [RemuxEvent]) {
+        for event in events {
+            switch event {
+            case .segmentOpened(let start):
+                openNames[start.sequence] = namer.next(bucket: configuration.bucket, channel: configuration.channel, now: wallClock())
+            case .segmentFinished(let segment):
+                let name = openNames.removeValue(forKey: segment.sequence)
+                    ?? namer.next(bucket: configuration.bucket, channel: configuration.channel, now: wallClock())
+                let discontinuity = segment.start.discontinuity
+                writer.async { [self] in write(segment, name: name, discontinuity: discontinuity) }
+            case .dropped:
+                break
+            }
+        }
+    }
+
+    /// On the writer queue: the segment object, then the playlist naming it.
+    private func write(_ segment: FinishedSegment, name: Int64, discontinuity: Bool) {
+        let key = "\(configuration.channel)/\(name).ts"
+        let durationMs = Int64((segment.duration * 1000).rounded())
+        var metadata = ObjectMetadata(contentType: "video/MP2T")
+        metadata.attributes = SegmentIndex.attributes(startMilliseconds: name, durationMilliseconds: durationMs, push: configuration.pushId)
+        do {
+            _ = try store.putObject(bucket: configuration.bucket, key: key, bytes: segment.bytes, metadata: metadata)
+        } catch {
+            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: "\(error)"))
+            return
+        }
+        onEvent(.segmentWritten(bucket: configuration.bucket, key: key, durationMilliseconds: durationMs, size: segment.bytes.count))
+        let newTimeline = (isFirstSegmentOfPush && !playlist.entries.isEmpty) || discontinuity
+        isFirstSegmentOfPush = false
+        playlist.append(HLSPlaylistEntry(uri: "\(name).ts", duration: Double(durationMs) / 1000, discontinuityBefore: newTimeline))
+        writePlaylist()
+    }
+
+    private func writePlaylist() {
+        guard !playlist.entries.isEmpty else { return }
+        let key = configuration.playlistKey
+        let metadata = ObjectMetadata(contentType: "application/x-mpegURL")
+        do {
+            _ = try store.putObject(bucket: configuration.bucket, key: key, bytes: Array(playlist.render().utf8), metadata: metadata)
+            onEvent(.playlistWritten(bucket: configuration.bucket, key: key, ended: playlist.isEnded))
+        } catch {
+            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: "\(error)"))
+        }
+    }
+
+    /// Ends the playlist of a push that was cut off by a crash: the recorded
+    /// segments are replayed and `EXT-X-ENDLIST` appended.
+    public static func finalizePlaylist(_ configuration: PushConfiguration, store: ObjectStore, namer: SegmentNamer) throws {
+        var playlist = replayedPlaylist(configuration, store: store, namer: namer)
+        guard !playlist.entries.isEmpty else { return }
+        playlist.end()
+        _ = try store.putObject(
+            bucket: configuration.bucket, key: configuration.playlistKey, bytes: Array(playlist.render().utf8),
+            metadata: ObjectMetadata(contentType: "application/x-mpegURL"))
+    }
+}
