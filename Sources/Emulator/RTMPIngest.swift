@@ -18,6 +18,7 @@ final class RTMPIngest: Sendable {
     let logger: Logger
     let resolver: HostResolver
     let namer = SegmentNamer()
+    let timelines = ChannelTimelines()
     private let writers = Mutex<[String: DispatchQueue]>([:])
     private let active = Mutex<[ObjectIdentifier: RTMPPublisherConnection]>([:])
 

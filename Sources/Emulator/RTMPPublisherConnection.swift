@@ -107,6 +107,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
             publisher = ChannelPublisher(
                 configuration: push, store: ingest.store,
                 writer: ingest.writerQueue(bucket: push.bucket, channel: push.channel), namer: ingest.namer,
+                timelines: ingest.timelines,
                 wallClock: ingest.configuration.wallClock, monotonicMilliseconds: MonotonicClock.milliseconds,
                 onEvent: { [logger = ingest.logger] event in
                     switch event {

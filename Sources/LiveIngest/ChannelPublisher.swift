@@ -68,6 +68,7 @@ public final class ChannelPublisher: @unchecked Sendable {
     private let wallClock: @Sendable () -> Int64
     private let monotonicMilliseconds: @Sendable () -> Int64
     private let namer: SegmentNamer
+    private let timelines: ChannelTimelines
     private let onEvent: @Sendable (IngestEvent) -> Void
 
     // Confined to the caller's serial context.
@@ -90,17 +91,20 @@ public final class ChannelPublisher: @unchecked Sendable {
 
     public init(
         configuration: PushConfiguration, store: ObjectStore, writer: DispatchQueue, namer: SegmentNamer,
-        wallClock: @escaping @Sendable () -> Int64, monotonicMilliseconds: @escaping @Sendable () -> Int64,
+        timelines: ChannelTimelines, wallClock: @escaping @Sendable () -> Int64, monotonicMilliseconds: @escaping @Sendable () -> Int64,
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.store = store
         self.writer = writer
         self.namer = namer
+        self.timelines = timelines
         self.wallClock = wallClock
         self.monotonicMilliseconds = monotonicMilliseconds
         self.onEvent = onEvent
-        self.remuxer = HLSRemuxer(fragmentDuration: Double(configuration.fragDuration))
+        let start = Self.timelineStart(configuration, store: store, timelines: timelines)
+        self.remuxer = HLSRemuxer(configuration: HLSRemuxer.Configuration(
+            fragmentDuration: Double(configuration.fragDuration), continuity: start.continuity, startTime: start.time))
         self.playlist = HLSLivePlaylist(windowSize: configuration.fragCount, minimumTargetDuration: configuration.fragDuration)
         writer.async { [self] in
             // Continue the channel's playlist: earlier pushes stay in the window,
@@ -108,6 +112,23 @@ public final class ChannelPublisher: @unchecked Sendable {
             playlist = Self.replayedPlaylist(configuration, store: store, namer: namer)
             playlist.reopen()
         }
+    }
+
+    /// 33-bit PTS: the timeline is kept within one wrap.
+    static let timelineModulus: Int64 = 1 << 33
+
+    /// Where this push's output time starts: after the channel's previous push
+    /// (from memory, or from the segment index after a restart).
+    static func timelineStart(_ configuration: PushConfiguration, store: ObjectStore, timelines: ChannelTimelines) -> ChannelTimelines.End {
+        var end = timelines.end(bucket: configuration.bucket, channel: configuration.channel)
+        if end == nil,
+           let last = (try? SegmentIndex(store: store).segments(bucket: configuration.bucket, channel: configuration.channel))?.last,
+           let time = last.endTime {
+            end = ChannelTimelines.End(time: time, continuity: last.endContinuity ?? TSContinuity())
+        }
+        guard let end else { return ChannelTimelines.End(time: TSLayout.timestampOffset, continuity: TSContinuity()) }
+        // A gap of one frame-ish (0.1 s) keeps the new push's first DTS after the old push's last.
+        return ChannelTimelines.End(time: (end.time + 9000) % timelineModulus, continuity: end.continuity)
     }
 
     /// Rebuilds a channel's live playlist from its recorded segments.
@@ -183,6 +204,9 @@ public final class ChannelPublisher: @unchecked Sendable {
                 let name = openNames.removeValue(forKey: segment.sequence)
                     ?? namer.next(bucket: configuration.bucket, channel: configuration.channel, now: wallClock())
                 let discontinuity = segment.start.discontinuity
+                timelines.record(
+                    bucket: configuration.bucket, channel: configuration.channel,
+                    end: ChannelTimelines.End(time: segment.endTime, continuity: segment.endContinuity))
                 writer.async { [self] in write(segment, name: name, discontinuity: discontinuity) }
             case .dropped:
                 break
@@ -195,7 +219,9 @@ public final class ChannelPublisher: @unchecked Sendable {
         let key = "\(configuration.channel)/\(name).ts"
         let durationMs = Int64((segment.duration * 1000).rounded())
         var metadata = ObjectMetadata(contentType: "video/MP2T")
-        metadata.attributes = SegmentIndex.attributes(startMilliseconds: name, durationMilliseconds: durationMs, push: configuration.pushId)
+        metadata.attributes = SegmentIndex.attributes(
+            startMilliseconds: name, durationMilliseconds: durationMs, push: configuration.pushId, endTime: segment.endTime,
+            endContinuity: segment.endContinuity)
         do {
             _ = try store.putObject(bucket: configuration.bucket, key: key, bytes: segment.bytes, metadata: metadata)
         } catch {

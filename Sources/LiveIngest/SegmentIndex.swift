@@ -9,12 +9,19 @@ public struct SegmentRecord: Sendable, Equatable {
     public var durationMilliseconds: Int64
     /// The push the segment belongs to; a change starts a new timeline.
     public var push: String
+    /// Output 90 kHz time where the segment ends; a channel's next push starts there.
+    public var endTime: Int64?
+    /// TS continuity counters after the segment.
+    public var endContinuity: TSContinuity?
 
-    public init(key: String, startMilliseconds: Int64, durationMilliseconds: Int64, push: String) {
+    public init(key: String, startMilliseconds: Int64, durationMilliseconds: Int64, push: String, endTime: Int64? = nil,
+                endContinuity: TSContinuity? = nil) {
+        self.endContinuity = endContinuity
         self.key = key
         self.startMilliseconds = startMilliseconds
         self.durationMilliseconds = durationMilliseconds
         self.push = push
+        self.endTime = endTime
     }
 
     /// The segment's name relative to its playlist (same directory).
@@ -30,6 +37,9 @@ public struct SegmentIndex: Sendable {
     public static let startAttribute = "live-segment-start-ms"
     public static let durationAttribute = "live-segment-duration-ms"
     public static let pushAttribute = "live-segment-push"
+    public static let endTimeAttribute = "live-segment-end-time"
+    /// TS continuity counters after the segment (PAT, PMT, video, audio as hex digits).
+    public static let continuityAttribute = "live-segment-continuity"
     /// Objects read per listing call while collecting segments.
     static let listingPageSize = 1000
 
@@ -39,8 +49,21 @@ public struct SegmentIndex: Sendable {
         self.store = store
     }
 
-    public static func attributes(startMilliseconds: Int64, durationMilliseconds: Int64, push: String) -> [String: String] {
-        [startAttribute: String(startMilliseconds), durationAttribute: String(durationMilliseconds), pushAttribute: push]
+    public static func attributes(startMilliseconds: Int64, durationMilliseconds: Int64, push: String, endTime: Int64? = nil,
+                                  endContinuity: TSContinuity? = nil) -> [String: String] {
+        var attributes = [startAttribute: String(startMilliseconds), durationAttribute: String(durationMilliseconds), pushAttribute: push]
+        if let endTime { attributes[endTimeAttribute] = String(endTime) }
+        if let c = endContinuity {
+            attributes[continuityAttribute] = [c.pat, c.pmt, c.video, c.audio].map { String($0, radix: 16) }.joined()
+        }
+        return attributes
+    }
+
+    static func continuity(_ text: String?) -> TSContinuity? {
+        guard let text, text.utf8.count == 4 else { return nil }
+        let digits = text.compactMap { $0.hexDigitValue }.map(UInt8.init)
+        guard digits.count == 4 else { return nil }
+        return TSContinuity(pat: digits[0], pmt: digits[1], video: digits[2], audio: digits[3])
     }
 
     /// Every recorded segment of `channel` whose start lies in
@@ -58,7 +81,9 @@ public struct SegmentIndex: Sendable {
                       start >= startMilliseconds, start <= endMilliseconds
                 else { continue }
                 found.append(SegmentRecord(key: object.key, startMilliseconds: start, durationMilliseconds: duration,
-                                           push: attributes[Self.pushAttribute] ?? ""))
+                                           push: attributes[Self.pushAttribute] ?? "",
+                                           endTime: attributes[Self.endTimeAttribute].flatMap { Int64($0) },
+                                           endContinuity: Self.continuity(attributes[Self.continuityAttribute])))
             }
             marker = page.isTruncated ? page.nextMarker : nil
         } while marker != nil

@@ -1,4 +1,26 @@
+import MediaFormats
 import Synchronization
+
+/// Where each channel's output timeline ended (90 kHz), so a new push
+/// continues it: one increasing timeline for players and VOD playlists.
+public final class ChannelTimelines: Sendable {
+    public struct End: Sendable, Equatable {
+        public var time: Int64
+        public var continuity: TSContinuity
+    }
+
+    private let ends = Mutex<[String: End]>([:])
+
+    public init() {}
+
+    public func end(bucket: String, channel: String) -> End? {
+        ends.withLock { $0[bucket + "/" + channel] }
+    }
+
+    public func record(bucket: String, channel: String, end: End) {
+        ends.withLock { $0[bucket + "/" + channel] = end }
+    }
+}
 
 /// Names segments `<epoch-ms>.ts` by the wall clock when they open, strictly
 /// increasing per channel even when two segments open in the same

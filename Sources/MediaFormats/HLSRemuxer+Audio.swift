@@ -76,7 +76,7 @@ extension HLSRemuxer {
 
     /// Audio-only: audio times the segments and carries the PCR.
     private mutating func appendAudioOnlyFrame(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
-        if offset == nil { offset = TSLayout.timestampOffset - ms * 90 }
+        if offset == nil { offset = configuration.startTime - ms * 90 }
         let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: true))
         let decision: SegmentCutter.Decision
         if segment != nil, discontinuityPending {

@@ -3,7 +3,7 @@ extension HLSRemuxer {
     /// segments, a jump beyond the limits rebases the clock so output stays
     /// continuous, and the next cut is marked as a discontinuity.
     mutating func outputTime(ms: Int64, isClockTrack: Bool) -> Int64 {
-        let base = offset ?? (TSLayout.timestampOffset - ms * 90)
+        let base = offset ?? (configuration.startTime - ms * 90)
         var dts = ms * 90 + base
         let last = mode == .audioOnly ? lastAudioDTS : lastVideoDTS
         if isClockTrack, let last {
@@ -49,6 +49,7 @@ extension HLSRemuxer {
         segment = nil
         let size = open.takenBytes + bytes.count
         lastSegmentSize = size
-        return FinishedSegment(start: open.start, duration: duration, bytes: bytes, size: size)
+        return FinishedSegment(start: open.start, duration: duration, bytes: bytes, size: size, endTime: end,
+                               endContinuity: muxer.continuity)
     }
 }

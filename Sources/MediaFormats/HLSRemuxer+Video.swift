@@ -53,7 +53,7 @@ extension HLSRemuxer {
         }
         let ms = videoClock.unwrap(timestamp)
         var events: [RemuxEvent] = []
-        if offset == nil { offset = TSLayout.timestampOffset - ms * 90 }
+        if offset == nil { offset = configuration.startTime - ms * 90 }
         var dts = outputTime(ms: ms, isClockTrack: true)
         if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)

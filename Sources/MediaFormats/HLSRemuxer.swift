@@ -33,13 +33,19 @@ public struct HLSRemuxer: Sendable {
         /// after `audioOnlyDecisionMs` of audio without an AVC header.
         public var expectsVideo: Bool?
         public var limits: Limits
+        /// Output 90 kHz time of the first frame. A channel's next push passes
+        /// the previous push's last `FinishedSegment.endTime` here, so players
+        /// and VOD playlists see one increasing timeline across pushes.
+        public var startTime: Int64
 
         public init(fragmentDuration: Double, continuity: TSContinuity = TSContinuity(),
-                    expectsVideo: Bool? = nil, limits: Limits = Limits()) {
+                    expectsVideo: Bool? = nil, limits: Limits = Limits(),
+                    startTime: Int64 = TSLayout.timestampOffset) {
             self.fragmentDuration = fragmentDuration
             self.continuity = continuity
             self.expectsVideo = expectsVideo
             self.limits = limits
+            self.startTime = startTime
         }
     }
 

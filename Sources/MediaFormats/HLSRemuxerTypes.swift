@@ -47,6 +47,12 @@ public struct FinishedSegment: Sendable, Equatable {
     public var bytes: [UInt8]
     /// Total size of the segment, taken bytes included.
     public var size: Int
+    /// Output 90 kHz time where the segment ends (the next one's first DTS).
+    public var endTime: Int64
+    /// Continuity counters after the segment's last packet; a push that
+    /// continues the channel starts from them so demuxers that read segments
+    /// back to back see no counter jump.
+    public var endContinuity: TSContinuity
 
     public var sequence: Int { start.sequence }
     public var firstTimestamp: Int64 { start.firstTimestamp }
