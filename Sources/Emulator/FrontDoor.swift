@@ -54,7 +54,7 @@ final class FrontDoor: HTTPRequestHandler {
             response = responder.error(.internalError("\(error)"))
         }
         logRequest(request, target: target, response: response, requestId: requestId, startedAt: now)
-        respond(response)
+        respond(CORS.decorate(response, request: request.head))
     }
 
     func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse {
@@ -71,6 +71,9 @@ final class FrontDoor: HTTPRequestHandler {
     }
 
     private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HTTPResponse {
+        if request.head.method == "OPTIONS" {
+            return try CORS.preflight(request.head, responder: responder)
+        }
         if let path = target.emulatorPath {
             return try admin.handle(request, path: path, responder: responder)
         }
