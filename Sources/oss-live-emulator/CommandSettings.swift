@@ -71,6 +71,12 @@ struct CommandSettings {
             case .failure(let error): throw ValidationError("--channel \(text): \(error)")
             }
         }
+        if let bucket = command.defaultBucket ?? variable("DEFAULT_BUCKET") {
+            guard NameRules.isValidBucketName(bucket) else {
+                throw ValidationError("--default-bucket \(bucket): not a valid bucket name")
+            }
+            configuration.defaultBucket = bucket
+        }
         if let styleText = command.urlStyle ?? variable("URL_STYLE") {
             guard let style = LiveChannelURLStyle(rawValue: styleText) else {
                 throw ValidationError("URL style '\(styleText)' is not one of reachable, oss")

@@ -47,6 +47,9 @@ struct Serve: ParsableCommand {
     @Option(help: "LiveChannel to create at start when missing, BUCKET/NAME (the bucket is created too). Repeatable.")
     var channel: [String] = []
 
+    @Option(help: "Bucket for RTMP publish URLs of the form /live/<channel> on a host that names no bucket (as the Java SDK builds for IP and localhost endpoints).")
+    var defaultBucket: String?
+
     @Option(help: "Publish/play URLs returned by PutLiveChannel: reachable (work from this machine) or oss (exactly OSS's shape).")
     var urlStyle: String?
 
