@@ -34,6 +34,7 @@ extension HLSRemuxer {
             discontinuityPending = true
         }
         adts = header
+        audioFrameTicks = Int64(config.samplesPerFrame) * TSLayout.clockRate / Int64(max(config.samplingFrequency, 1))
         audioInfo = AudioStreamInfo(codec: "AAC", sampleRate: config.outputSampleRate, channels: config.channelCount,
                                     objectType: config.objectType, configuration: config)
         return []
@@ -76,7 +77,7 @@ extension HLSRemuxer {
 
     /// Audio-only: audio times the segments and carries the PCR.
     private mutating func appendAudioOnlyFrame(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
-        if offset == nil { offset = TSLayout.timestampOffset - ms * 90 }
+        if offset == nil { offset = initialOffset(ms: ms) }
         let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: true))
         let decision: SegmentCutter.Decision
         if segment != nil, discontinuityPending {
@@ -120,6 +121,7 @@ extension HLSRemuxer {
         audioBundle.append(frame)
         audioBundleBytes += size
         lastAudioDTS = frame.dts
+        noteEnd(frame.dts + audioFrameTicks)
         if let first = audioBundle.first, frame.dts - first.dts >= limits.audioPESMaxSpanMs * 90 { flushAudio() }
     }
 

@@ -3,7 +3,7 @@ extension HLSRemuxer {
     /// segments, a jump beyond the limits rebases the clock so output stays
     /// continuous, and the next cut is marked as a discontinuity.
     mutating func outputTime(ms: Int64, isClockTrack: Bool) -> Int64 {
-        let base = offset ?? (TSLayout.timestampOffset - ms * 90)
+        let base = offset ?? initialOffset(ms: ms)
         var dts = ms * 90 + base
         let last = mode == .audioOnly ? lastAudioDTS : lastVideoDTS
         if isClockTrack, let last {
@@ -16,6 +16,16 @@ extension HLSRemuxer {
             }
         }
         return dts
+    }
+
+    /// The offset that puts the first frame of this push at the start of the output clock.
+    func initialOffset(ms: Int64) -> Int64 {
+        let start = max(configuration.continuity.nextDTS ?? TSLayout.timestampOffset, TSLayout.timestampOffset)
+        return start - ms * 90
+    }
+
+    mutating func noteEnd(_ end: Int64) {
+        latestEnd = max(latestEnd ?? end, end)
     }
 
     /// Closes the open segment (if any) and opens the next one at this frame.

@@ -53,7 +53,7 @@ extension HLSRemuxer {
         }
         let ms = videoClock.unwrap(timestamp)
         var events: [RemuxEvent] = []
-        if offset == nil { offset = TSLayout.timestampOffset - ms * 90 }
+        if offset == nil { offset = initialOffset(ms: ms) }
         var dts = outputTime(ms: ms, isClockTrack: true)
         if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)
@@ -80,6 +80,7 @@ extension HLSRemuxer {
         muxer.writePES(header, pieces: videoPieces, into: &output)
         videoPieces.removeAll(keepingCapacity: true)
         lastVideoDTS = dts
+        noteEnd(pts + max(lastClockStep, 1))
         segment?.lastDTS = dts
         if !preroll.isEmpty { drainPreroll(from: ms) }
         return events

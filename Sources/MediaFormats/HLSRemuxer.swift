@@ -26,15 +26,15 @@ public struct HLSRemuxer: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// FragDuration in seconds.
         public var fragmentDuration: Double
-        /// Counters to continue from (the previous push's `continuity`).
-        public var continuity: TSContinuity
+        /// Where the previous push of the channel left off (its remuxer's `continuity`).
+        public var continuity: RemuxContinuity
         /// Whether video is announced (FLV header flags, onMetaData): false
         /// starts audio-only at once, true waits for video; nil decides
         /// after `audioOnlyDecisionMs` of audio without an AVC header.
         public var expectsVideo: Bool?
         public var limits: Limits
 
-        public init(fragmentDuration: Double, continuity: TSContinuity = TSContinuity(),
+        public init(fragmentDuration: Double, continuity: RemuxContinuity = RemuxContinuity(),
                     expectsVideo: Bool? = nil, limits: Limits = Limits()) {
             self.fragmentDuration = fragmentDuration
             self.continuity = continuity
@@ -62,8 +62,11 @@ public struct HLSRemuxer: Sendable {
     public let configuration: Configuration
     public internal(set) var videoInfo: VideoStreamInfo?
     public internal(set) var audioInfo: AudioStreamInfo?
-    /// Counters after everything written so far; hand them to the next push's remuxer.
-    public var continuity: TSContinuity { muxer.continuity }
+    /// Counters and clock after everything written so far; hand them to the
+    /// next push's remuxer.
+    public var continuity: RemuxContinuity {
+        RemuxContinuity(counters: muxer.continuity, nextDTS: latestEnd ?? configuration.continuity.nextDTS)
+    }
     /// Segments opened so far.
     public internal(set) var segmentCount = 0
     /// Whether a segment is being written.
@@ -91,12 +94,16 @@ public struct HLSRemuxer: Sendable {
     var lastAudioDTS: Int64?
     /// Last DTS step of the track that times segments, for the final EXTINF.
     var lastClockStep: Int64 = 0
+    /// End of the latest frame written (DTS or PTS + its duration), where the next push may start.
+    var latestEnd: Int64?
+    /// Duration of one AAC frame in 90 kHz ticks.
+    var audioFrameTicks: Int64 = 0
     var discontinuityPending = false
     var isFinished = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
-        self.muxer = TSMuxer(continuity: configuration.continuity)
+        self.muxer = TSMuxer(continuity: configuration.continuity.counters)
         switch configuration.expectsVideo {
         case .some(true): mode = .video
         case .some(false): mode = .audioOnly
@@ -104,7 +111,7 @@ public struct HLSRemuxer: Sendable {
         }
     }
 
-    public init(fragmentDuration: Double, continuity: TSContinuity = TSContinuity(), expectsVideo: Bool? = nil) {
+    public init(fragmentDuration: Double, continuity: RemuxContinuity = RemuxContinuity(), expectsVideo: Bool? = nil) {
         self.init(configuration: Configuration(fragmentDuration: fragmentDuration, continuity: continuity,
                                                expectsVideo: expectsVideo))
     }

@@ -97,3 +97,19 @@ public enum HLSRemuxerError: Error, Equatable, Sendable {
     case malformedVideo(H264Error)
     case malformedAudio(AACError)
 }
+
+/// What one push hands to the next so the channel's TS output runs on:
+/// continuity counters, and the output clock (players such as FFmpeg's HLS
+/// demuxer do not rebase timestamps at EXT-X-DISCONTINUITY, so a push that
+/// restarted the clock would run backwards).
+public struct RemuxContinuity: Sendable, Equatable {
+    public var counters: TSContinuity
+    /// First output DTS (90 kHz) of the next push; nil starts at
+    /// `TSLayout.timestampOffset`.
+    public var nextDTS: Int64?
+
+    public init(counters: TSContinuity = TSContinuity(), nextDTS: Int64? = nil) {
+        self.counters = counters
+        self.nextDTS = nextDTS
+    }
+}
