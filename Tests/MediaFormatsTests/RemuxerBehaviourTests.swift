@@ -225,6 +225,30 @@ import Testing
         #expect(short.segments.first.map { abs($0.duration - expectedShort) < 0.002 } == true, "\(short.segments.map(\.duration)) \(short.segments.map(\.size))")
     }
 
+    @Test func videoIsDroppedOnceAStreamIsAudioOnly() throws {
+        let result = try remux(try Fixtures.tags(Self.av), expectsVideo: false)
+        #expect(Self.drops(result.events).filter { $0 == .videoInAudioOnlyStream }.count == 180)
+        #expect(result.segments.count == 3)
+        let packets = TSPacketView.parse(Self.allBytes(result.segments))
+        #expect(!packets.contains { $0.pid == TSLayout.videoPID })
+        #expect(packets[1].payload.starts(with: [0] + PSISections.pmt(TSProgram(hasVideo: false, hasAudio: true))))
+        // Audio carries the PCR and random access flags when alone.
+        for pes in PESView.collect(packets, pid: TSLayout.audioPID) {
+            #expect(pes.pcr == pes.dts - TSLayout.pcrDelay && pes.randomAccess)
+        }
+    }
+
+    @Test func hugeFragmentDurationsDoNotOverflow() {
+        var c = SegmentCutter(fragmentDuration: .max, hasVideo: true)
+        #expect(c.forcedCutAfter == .max)
+        #expect(c.decide(dts: .min, isVideo: true, isKeyframe: true) == .cut(forced: false))
+        _ = c.decide(dts: .max, isVideo: true, isKeyframe: false)  // wraps, must not trap
+        var remuxer = HLSRemuxer(fragmentDuration: .infinity)
+        #expect(remuxer.fragmentTicks == TSLayout.clockRate)
+        remuxer = HLSRemuxer(fragmentDuration: 1e300)
+        #expect(remuxer.fragmentTicks == 86_400 * TSLayout.clockRate)
+    }
+
     @Test func lateAudioConfigurationJoinsAtTheNextSegment() throws {
         var tags = try Fixtures.tags(Self.av)
         let headerIndex = try #require(tags.firstIndex { $0.type == 8 && $0.payload.dropFirst().first == 0 })
