@@ -141,10 +141,16 @@ public struct TSMuxer: Sendable {
 
     private static func writePESHeader(_ h: PESHeader, lengthField: Int, to p: UnsafeMutableRawPointer) {
         let hasDTS = h.dts != h.pts
-        let fixed: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 1, h.streamID, UInt8(lengthField >> 8), UInt8(lengthField & 0xFF),
-             0x80, hasDTS ? 0xC0 : 0x80, hasDTS ? 10 : 5)
-        withUnsafeBytes(of: fixed) { p.copyMemory(from: $0.baseAddress!, byteCount: 9) }
+        func put(_ byte: UInt8, _ offset: Int) { p.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self) }
+        put(0, 0)
+        put(0, 1)
+        put(1, 2)
+        put(h.streamID, 3)
+        put(UInt8(truncatingIfNeeded: lengthField >> 8), 4)
+        put(UInt8(truncatingIfNeeded: lengthField), 5)
+        put(0x80, 6)  // '10', not scrambled, no priority/alignment/copyright flags
+        put(hasDTS ? 0xC0 : 0x80, 7)
+        put(hasDTS ? 10 : 5, 8)
         if hasDTS {
             PESTimestamp.write(h.pts, prefix: PESTimestamp.prefixPTSWithDTS, to: p + 9)
             PESTimestamp.write(h.dts, prefix: PESTimestamp.prefixDTS, to: p + 14)
