@@ -61,7 +61,7 @@ extension HLSRemuxer {
         if mode == .audioOnly {
             return appendAudioOnlyFrame(ms: ms, frame: frame)
         }
-        if let offset, ms * 90 + offset < 0 { return [.dropped(.beforeStreamStart)] }
+        if let audioOffset, ms * 90 + audioOffset < 0 { return [.dropped(.beforeStreamStart)] }
         appendAudio(ms: ms, frame: frame)
         return []
     }
@@ -77,8 +77,7 @@ extension HLSRemuxer {
 
     /// Audio-only: audio times the segments and carries the PCR.
     private mutating func appendAudioOnlyFrame(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
-        if offset == nil { offset = initialOffset(ms: ms) }
-        let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: true))
+        let dts = clampedAudioDTS(outputTime(ms: ms, track: .audio))
         let decision: SegmentCutter.Decision
         if segment != nil, discontinuityPending {
             cutter?.reset()
@@ -105,7 +104,7 @@ extension HLSRemuxer {
     /// Audio beside video: bundled into PES by size and span only.
     mutating func appendAudio(ms: Int64, frame: ArraySlice<UInt8>) {
         guard segment?.program.hasAudio == true else { return }
-        let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: false))
+        let dts = clampedAudioDTS(outputTime(ms: ms, track: .audio))
         enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
     }
 

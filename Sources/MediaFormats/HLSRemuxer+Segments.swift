@@ -1,20 +1,32 @@
 extension HLSRemuxer {
-    /// Output 90 kHz time of a publisher timestamp. On the track that times
-    /// segments, a jump beyond the limits rebases the clock so output stays
-    /// continuous, and the next cut is marked as a discontinuity.
-    mutating func outputTime(ms: Int64, isClockTrack: Bool) -> Int64 {
-        let base = offset ?? initialOffset(ms: ms)
-        var dts = ms * 90 + base
-        let last = mode == .audioOnly ? lastAudioDTS : lastVideoDTS
-        if isClockTrack, let last {
-            let step = dts - last
-            if step > limits.maxForwardJumpMs * 90 || step < -limits.maxBackwardJumpMs * 90 {
-                let expected = last + max(lastClockStep, 1)
-                offset = base + (expected - dts)
-                dts = expected
-                discontinuityPending = true
-            }
+    /// Output 90 kHz time of a publisher timestamp (§6.8). The track that
+    /// times segments (video, or audio when alone) is checked against its
+    /// own last DTS; audio beside video against the video clock, so an audio
+    /// gap with honest timestamps is not taken for a jump. A jump beyond the
+    /// limits rebases that track to run on from where it was, and the next
+    /// cut is marked as a discontinuity.
+    mutating func outputTime(ms: Int64, track: Track) -> Int64 {
+        if videoOffset == nil {
+            let start = initialOffset(ms: ms)
+            videoOffset = start
+            audioOffset = start
         }
+        let base = (track == .video ? videoOffset : audioOffset) ?? 0
+        var dts = ms * 90 + base
+        let isClock = (track == .video) == (mode != .audioOnly)
+        let reference = isClock && track == .audio ? lastAudioDTS : lastVideoDTS
+        guard let reference else { return dts }
+        let step = dts - reference
+        guard step > limits.maxForwardJumpMs * 90 || step < -limits.maxBackwardJumpMs * 90 else { return dts }
+        let expected: Int64
+        if isClock {
+            expected = reference + max(lastClockStep, 1)
+        } else {
+            expected = lastAudioDTS.map { max($0 + audioFrameTicks, reference - limits.maxBackwardJumpMs * 90) } ?? reference
+        }
+        if track == .video { videoOffset = base + (expected - dts) } else { audioOffset = base + (expected - dts) }
+        dts = expected
+        discontinuityPending = true
         return dts
     }
 

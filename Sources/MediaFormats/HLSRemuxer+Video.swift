@@ -53,8 +53,7 @@ extension HLSRemuxer {
         }
         let ms = videoClock.unwrap(timestamp)
         var events: [RemuxEvent] = []
-        if offset == nil { offset = initialOffset(ms: ms) }
-        var dts = outputTime(ms: ms, isClockTrack: true)
+        var dts = outputTime(ms: ms, track: .video)
         if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)
 

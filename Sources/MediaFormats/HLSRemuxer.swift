@@ -44,6 +44,7 @@ public struct HLSRemuxer: Sendable {
     }
 
     enum Mode: Sendable { case undecided, video, audioOnly }
+    enum Track: Sendable { case video, audio }
 
     struct PendingAudio: Sendable {
         var ms: Int64
@@ -80,8 +81,10 @@ public struct HLSRemuxer: Sendable {
     var adts: ADTSHeader?
     var videoClock = TimestampUnwrapper()
     var audioClock = TimestampUnwrapper()
-    /// Output DTS = publisher ms × 90 + offset; set by the first frame muxed.
-    var offset: Int64?
+    /// Output DTS = publisher ms × 90 + offset, per track; both set by the
+    /// first frame muxed, then moved apart only by clock jumps.
+    var videoOffset: Int64?
+    var audioOffset: Int64?
     var segment: OpenSegment?
     var output: [UInt8] = []
     var lastSegmentSize = 0

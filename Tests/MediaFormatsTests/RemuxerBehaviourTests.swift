@@ -267,29 +267,53 @@ import Testing
         #expect(second[1].payload.starts(with: [0] + PSISections.pmt(TSProgram(hasVideo: true, hasAudio: true))))
     }
 
-    @Test func timestampJumpRebasesAndMarksADiscontinuity() throws {
-        let tags = try Fixtures.tags(Self.av)
-        // The publisher's clock leaps 60 s forward 3.1 s in (both tracks).
-        let jumped = tags.map { t in
-            FLVTag(type: t.type, timestamp: t.timestamp >= 3100 ? t.timestamp + 60_000 : t.timestamp, payload: t.payload)
+    /// The fixture with `delta` ms added to every timestamp from the first
+    /// tag of `firstType` at or after 3.1 s.
+    static func jumped(_ tags: [FLVTag], delta: Int64, firstType: UInt8) throws -> [FLVTag] {
+        let from = try #require(tags.firstIndex { $0.type == firstType && $0.timestamp >= 3100 })
+        return tags.enumerated().map { i, t in
+            guard i >= from, t.type == 8 || t.type == 9 else { return t }
+            return FLVTag(type: t.type, timestamp: UInt32(truncatingIfNeeded: Int64(t.timestamp) + delta), payload: t.payload)
         }
-        let result = try remux(jumped)
+    }
+
+    @Test(arguments: [(Int64(60_000), UInt8(9)), (60_000, 8), (-2_000, 9), (-2_000, 8)])
+    func timestampJumpRebasesAndMarksADiscontinuity(_ delta: Int64, _ firstType: UInt8) throws {
+        let tags = try Fixtures.tags(Self.av)
+        let result = try remux(try Self.jumped(tags, delta: delta, firstType: firstType))
         let starts = Self.opened(result.events)
         #expect(starts.map(\.discontinuity) == [false, false, true])
-        // Output time stays continuous: no video DTS step above two frames.
-        let dts = PESView.collect(TSPacketView.parse(Self.allBytes(result.segments)), pid: TSLayout.videoPID).map(\.dts)
-        #expect(zip(dts, dts.dropFirst()).allSatisfy { $1 - $0 > 0 && $1 - $0 <= 6000 })
+        // Output time stays continuous on both tracks.
+        let packets = TSPacketView.parse(Self.allBytes(result.segments))
+        let video = PESView.collect(packets, pid: TSLayout.videoPID).map(\.dts)
+        #expect(zip(video, video.dropFirst()).allSatisfy { $1 - $0 > 0 && $1 - $0 <= 6000 })
+        let audio = PESView.collect(packets, pid: TSLayout.audioPID).map(\.dts)
+        #expect(zip(audio, audio.dropFirst()).allSatisfy { $1 - $0 > 0 && $1 - $0 <= 400 * 90 })
         #expect(result.segments.allSatisfy { $0.duration < 3 })
-        // Backward by more than a second also counts.
-        let back = tags.map { t in
-            FLVTag(type: t.type, timestamp: t.timestamp >= 3100 ? t.timestamp - 2000 : t.timestamp, payload: t.payload)
+
+        let dir = try makeTemporaryDirectory()
+        defer { removeUnlessKept(dir) }
+        let playlist = try RemuxerFixtureTests.write(result.segments, to: dir)
+        let copy = try run("ffmpeg", ["-hide_banner", "-v", "warning", "-i", playlist, "-c", "copy", "-f", "mpegts", "-y", "/dev/null"])
+        #expect(copy.err == "", "\(copy.err)")
+    }
+
+    @Test func smallStepsAndAudioGapsAreNotJumps() throws {
+        let tags = try Fixtures.tags(Self.av)
+        // 5 s forward is within maxForwardJumpMs, 0.5 s back within maxBackwardJumpMs.
+        for delta: Int64 in [5_000, -500] {
+            #expect(!Self.opened(try remux(try Self.jumped(tags, delta: delta, firstType: 9)).events).contains { $0.discontinuity })
         }
-        #expect(Self.opened(try remux(back).events).contains { $0.discontinuity })
-        // A smaller step is not a jump.
-        let small = tags.map { t in
-            FLVTag(type: t.type, timestamp: t.timestamp >= 3100 ? t.timestamp + 5_000 : t.timestamp, payload: t.payload)
-        }
-        #expect(!Self.opened(try remux(small).events).contains { $0.discontinuity })
+        // Audio missing for 2.5 s with honest timestamps stays where it belongs.
+        let gap = tags.filter { !($0.type == 8 && $0.timestamp > 1000 && $0.timestamp < 3500) }
+        let result = try remux(gap)
+        #expect(!Self.opened(result.events).contains { $0.discontinuity })
+        let audio = PESView.collect(TSPacketView.parse(Self.allBytes(result.segments)), pid: TSLayout.audioPID)
+        let video = PESView.collect(TSPacketView.parse(Self.allBytes(result.segments)), pid: TSLayout.videoPID)
+        let resumed = try #require(audio.first { $0.dts - TSLayout.timestampOffset > 3400 * 90 })
+        let firstVideo = try #require(video.first)
+        // Same offset as the video: publisher 3.5 s is output 3.5 s after the first video DTS.
+        #expect(abs(resumed.dts - firstVideo.dts - 3500 * 90) < 50 * 90)
     }
 
     @Test func newSequenceHeaderCutsAtTheNextKeyframeWithADiscontinuity() throws {
