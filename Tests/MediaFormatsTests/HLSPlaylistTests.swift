@@ -97,4 +97,36 @@ import Testing
             """)
         #expect(HLSVODPlaylist.render(entries: []).contains("#EXT-X-TARGETDURATION:1\n"))
     }
+
+    @Test func channelDefaults() {
+        let p = HLSLivePlaylist(fragmentCount: 3, fragmentDuration: 5)
+        #expect(p.windowSize == 3 && p.targetDuration == 5)
+        #expect(HLSLivePlaylist(fragmentCount: 3, fragmentDuration: 2.5).targetDuration == 3)
+        #expect(HLSLivePlaylist(fragmentCount: 0, fragmentDuration: .nan).windowSize == 1)
+    }
+
+    @Test func parsesWhatItRenders() throws {
+        var p = HLSLivePlaylist(windowSize: 2, minimumTargetDuration: 5)
+        p.append(HLSPlaylistEntry(uri: "a.ts", duration: 5.2, discontinuityBefore: true))
+        p.append(HLSPlaylistEntry(uri: "b.ts", duration: 4.8))
+        p.append(HLSPlaylistEntry(uri: "c.ts", duration: 5.0, discontinuityBefore: true))
+        p.end()
+        let parsed = try ParsedHLSPlaylist(parsing: p.render())
+        #expect(parsed.mediaSequence == 1 && parsed.discontinuitySequence == 1 && parsed.targetDuration == 6)
+        #expect(parsed.entries == p.entries && parsed.isEnded)
+        let restored = parsed.livePlaylist(windowSize: 2, minimumTargetDuration: 5)
+        #expect(restored == p)
+        #expect(restored.render() == p.render())
+    }
+
+    @Test func parsesOtherWritersAndRejectsGarbage() throws {
+        let text = "#EXTM3U\r\n#EXT-X-VERSION:3\r\n#EXT-X-TARGETDURATION:2\r\n\r\n#EXTINF:2.005167,title\r\np0.ts\r\n#EXT-X-PROGRAM-DATE-TIME:2020\r\n#EXTINF:2,\r\np1.ts\r\n"
+        let parsed = try ParsedHLSPlaylist(parsing: text)
+        #expect(parsed.entries == [HLSPlaylistEntry(uri: "p0.ts", duration: 2.005167), HLSPlaylistEntry(uri: "p1.ts", duration: 2)])
+        #expect(!parsed.isEnded && parsed.mediaSequence == 0)
+        #expect(throws: HLSPlaylistError.missingHeader) { try ParsedHLSPlaylist(parsing: "") }
+        #expect(throws: HLSPlaylistError.uriWithoutDuration(line: 2)) { try ParsedHLSPlaylist(parsing: "#EXTM3U\na.ts\n") }
+        #expect(throws: HLSPlaylistError.invalidValue(line: 2)) { try ParsedHLSPlaylist(parsing: "#EXTM3U\n#EXTINF:x,\na.ts") }
+        #expect(throws: HLSPlaylistError.invalidValue(line: 2)) { try ParsedHLSPlaylist(parsing: "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:-1") }
+    }
 }
