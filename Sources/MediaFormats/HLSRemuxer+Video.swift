@@ -42,6 +42,7 @@ extension HLSRemuxer {
 
     private mutating func pushAccessUnit(_ packet: AVCVideoPacket, timestamp: UInt32) throws(HLSRemuxerError) -> [RemuxEvent] {
         guard let avc else { return [.dropped(.waitingForVideoConfiguration)] }
+        guard !packet.body.isEmpty else { return [.dropped(.emptyFrame)] }
         if mode == .audioOnly { return [.dropped(.videoInAudioOnlyStream)] }
         if segment == nil, !packet.isKeyframe { return [.dropped(.waitingForKeyframe)] }
         do {

@@ -75,11 +75,13 @@ import Testing
                 let dropped = try remuxer.push(tagType: 8, timestamp: tag.timestamp, payload: [0x2F, 0xFF, 0xFB])
                     + remuxer.push(tagType: 8, timestamp: tag.timestamp, payload: [0x90, 0x4F, 0x70, 0x75, 0x73])
                     + remuxer.push(tagType: 8, timestamp: tag.timestamp, payload: [0xAF, 0x01])
+                    + remuxer.push(tagType: 9, timestamp: tag.timestamp, payload: [0x27, 0x01, 0, 0, 0])
                     + remuxer.push(tagType: 9, timestamp: tag.timestamp, payload: [0x57, 0x00])
                     + remuxer.push(tagType: 18, timestamp: tag.timestamp, payload: [0x02, 0x00, 0x00])
                     + remuxer.push(tagType: 20, timestamp: tag.timestamp, payload: [])
                 #expect(Self.drops(dropped) == [.unsupportedAudioCodec("SoundFormat 2"), .unsupportedAudioCodec("Opus"),
-                                                .emptyFrame, .videoCommandFrame, .scriptData, .unknownMessageType(20)])
+                                                .emptyFrame, .emptyFrame, .videoCommandFrame, .scriptData,
+                                                .unknownMessageType(20)])
             }
             events += try remuxer.push(tag)
         }
