@@ -52,7 +52,9 @@ extension HLSRemuxer {
                                  discontinuity: wasOpen && discontinuityPending)
         discontinuityPending = false
         let program = TSProgram(hasVideo: mode == .video, hasAudio: adts != nil)
-        output.reserveCapacity(lastSegmentSize + lastSegmentSize / 8 + 4 * TSLayout.packetSize)
+        // Room for a segment half again as large as the last, so the buffer
+        // rarely has to move (a move copies every byte once more).
+        output.reserveCapacity(lastSegmentSize + lastSegmentSize / 2 + 4 * TSLayout.packetSize)
         muxer.writeTables(program, into: &output)
         segment = OpenSegment(start: start, program: program, firstDTS: firstDTS, lastDTS: firstDTS)
         segmentCount += 1

@@ -46,7 +46,7 @@ public struct TSMuxer: Sendable {
 
     private mutating func writeSection(_ section: [UInt8], pid: UInt16, into out: inout [UInt8]) {
         let cc = continuity.next(for: pid)
-        out.append(contentsOf: [TSLayout.syncByte, 0x40 | UInt8(pid >> 8), UInt8(pid & 0xFF), 0x10 | cc, 0x00])
+        out.append(contentsOf: [TSLayout.syncByte, 0x40 | UInt8((pid >> 8) & 0x1F), UInt8(pid & 0xFF), 0x10 | cc, 0x00])
         let body = section.prefix(Self.packetPayloadSize - 1)
         out.append(contentsOf: body)
         out.append(contentsOf: repeatElement(0xFF, count: Self.packetPayloadSize - 1 - body.count))
@@ -89,7 +89,7 @@ public struct TSMuxer: Sendable {
                 let stuffing = capacity - take
                 let adaptationTotal = adaptation + stuffing
                 packet.storeBytes(of: TSLayout.syncByte, as: UInt8.self)
-                packet.storeBytes(of: (first ? 0x40 : 0) | UInt8(h.pid >> 8), toByteOffset: 1, as: UInt8.self)
+                packet.storeBytes(of: (first ? 0x40 : 0) | UInt8((h.pid >> 8) & 0x1F), toByteOffset: 1, as: UInt8.self)
                 packet.storeBytes(of: UInt8(h.pid & 0xFF), toByteOffset: 2, as: UInt8.self)
                 let control: UInt8 = adaptationTotal > 0 ? 0x30 : 0x10
                 packet.storeBytes(of: control | cc.next(for: h.pid), toByteOffset: 3, as: UInt8.self)
