@@ -102,9 +102,9 @@ public final class ChannelPublisher: @unchecked Sendable {
         self.wallClock = wallClock
         self.monotonicMilliseconds = monotonicMilliseconds
         self.onEvent = onEvent
-        let start = Self.timelineStart(configuration, store: store, timelines: timelines)
         self.remuxer = HLSRemuxer(configuration: HLSRemuxer.Configuration(
-            fragmentDuration: Double(configuration.fragDuration), continuity: start.continuity, startTime: start.time))
+            fragmentDuration: Double(configuration.fragDuration),
+            continuity: Self.timelineStart(configuration, store: store, timelines: timelines)))
         self.playlist = HLSLivePlaylist(windowSize: configuration.fragCount, minimumTargetDuration: configuration.fragDuration)
         writer.async { [self] in
             // Continue the channel's playlist: earlier pushes stay in the window,
@@ -114,21 +114,12 @@ public final class ChannelPublisher: @unchecked Sendable {
         }
     }
 
-    /// 33-bit PTS: the timeline is kept within one wrap.
-    static let timelineModulus: Int64 = 1 << 33
-
-    /// Where this push's output time starts: after the channel's previous push
+    /// Where this push's output starts: after the channel's previous push
     /// (from memory, or from the segment index after a restart).
-    static func timelineStart(_ configuration: PushConfiguration, store: ObjectStore, timelines: ChannelTimelines) -> ChannelTimelines.End {
-        var end = timelines.end(bucket: configuration.bucket, channel: configuration.channel)
-        if end == nil,
-           let last = (try? SegmentIndex(store: store).segments(bucket: configuration.bucket, channel: configuration.channel))?.last,
-           let time = last.endTime {
-            end = ChannelTimelines.End(time: time, continuity: last.endContinuity ?? TSContinuity())
-        }
-        guard let end else { return ChannelTimelines.End(time: TSLayout.timestampOffset, continuity: TSContinuity()) }
-        // A gap of one frame-ish (0.1 s) keeps the new push's first DTS after the old push's last.
-        return ChannelTimelines.End(time: (end.time + 9000) % timelineModulus, continuity: end.continuity)
+    static func timelineStart(_ configuration: PushConfiguration, store: ObjectStore, timelines: ChannelTimelines) -> RemuxContinuity {
+        if let end = timelines.end(bucket: configuration.bucket, channel: configuration.channel) { return end }
+        let recorded = try? SegmentIndex(store: store).segments(bucket: configuration.bucket, channel: configuration.channel)
+        return recorded?.last?.continuityAfter ?? RemuxContinuity()
     }
 
     /// Rebuilds a channel's live playlist from its recorded segments.
@@ -204,9 +195,7 @@ public final class ChannelPublisher: @unchecked Sendable {
                 let name = openNames.removeValue(forKey: segment.sequence)
                     ?? namer.next(bucket: configuration.bucket, channel: configuration.channel, now: wallClock())
                 let discontinuity = segment.start.discontinuity
-                timelines.record(
-                    bucket: configuration.bucket, channel: configuration.channel,
-                    end: ChannelTimelines.End(time: segment.endTime, continuity: segment.endContinuity))
+                timelines.record(bucket: configuration.bucket, channel: configuration.channel, end: segment.continuityAfter)
                 writer.async { [self] in write(segment, name: name, discontinuity: discontinuity) }
             case .dropped:
                 break
@@ -220,8 +209,8 @@ public final class ChannelPublisher: @unchecked Sendable {
         let durationMs = Int64((segment.duration * 1000).rounded())
         var metadata = ObjectMetadata(contentType: "video/MP2T")
         metadata.attributes = SegmentIndex.attributes(
-            startMilliseconds: name, durationMilliseconds: durationMs, push: configuration.pushId, endTime: segment.endTime,
-            endContinuity: segment.endContinuity)
+            startMilliseconds: name, durationMilliseconds: durationMs, push: configuration.pushId,
+            continuityAfter: segment.continuityAfter)
         do {
             _ = try store.putObject(bucket: configuration.bucket, key: key, bytes: segment.bytes, metadata: metadata)
         } catch {

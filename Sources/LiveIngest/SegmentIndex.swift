@@ -9,19 +9,16 @@ public struct SegmentRecord: Sendable, Equatable {
     public var durationMilliseconds: Int64
     /// The push the segment belongs to; a change starts a new timeline.
     public var push: String
-    /// Output 90 kHz time where the segment ends; a channel's next push starts there.
-    public var endTime: Int64?
-    /// TS continuity counters after the segment.
-    public var endContinuity: TSContinuity?
+    /// The output clock and TS counters after the segment; a channel's next push continues from them.
+    public var continuityAfter: RemuxContinuity?
 
-    public init(key: String, startMilliseconds: Int64, durationMilliseconds: Int64, push: String, endTime: Int64? = nil,
-                endContinuity: TSContinuity? = nil) {
-        self.endContinuity = endContinuity
+    public init(key: String, startMilliseconds: Int64, durationMilliseconds: Int64, push: String,
+                continuityAfter: RemuxContinuity? = nil) {
+        self.continuityAfter = continuityAfter
         self.key = key
         self.startMilliseconds = startMilliseconds
         self.durationMilliseconds = durationMilliseconds
         self.push = push
-        self.endTime = endTime
     }
 
     /// The segment's name relative to its playlist (same directory).
@@ -37,9 +34,10 @@ public struct SegmentIndex: Sendable {
     public static let startAttribute = "live-segment-start-ms"
     public static let durationAttribute = "live-segment-duration-ms"
     public static let pushAttribute = "live-segment-push"
-    public static let endTimeAttribute = "live-segment-end-time"
+    /// Output 90 kHz clock after the segment: where a following push starts.
+    public static let nextDTSAttribute = "live-segment-next-dts"
     /// TS continuity counters after the segment (PAT, PMT, video, audio as hex digits).
-    public static let continuityAttribute = "live-segment-continuity"
+    public static let countersAttribute = "live-segment-continuity"
     /// Objects read per listing call while collecting segments.
     static let listingPageSize = 1000
 
@@ -49,21 +47,22 @@ public struct SegmentIndex: Sendable {
         self.store = store
     }
 
-    public static func attributes(startMilliseconds: Int64, durationMilliseconds: Int64, push: String, endTime: Int64? = nil,
-                                  endContinuity: TSContinuity? = nil) -> [String: String] {
+    public static func attributes(startMilliseconds: Int64, durationMilliseconds: Int64, push: String,
+                                  continuityAfter: RemuxContinuity? = nil) -> [String: String] {
         var attributes = [startAttribute: String(startMilliseconds), durationAttribute: String(durationMilliseconds), pushAttribute: push]
-        if let endTime { attributes[endTimeAttribute] = String(endTime) }
-        if let c = endContinuity {
-            attributes[continuityAttribute] = [c.pat, c.pmt, c.video, c.audio].map { String($0, radix: 16) }.joined()
+        if let continuity = continuityAfter {
+            let c = continuity.counters
+            attributes[countersAttribute] = [c.pat, c.pmt, c.video, c.audio].map { String($0, radix: 16) }.joined()
+            if let next = continuity.nextDTS { attributes[nextDTSAttribute] = String(next) }
         }
         return attributes
     }
 
-    static func continuity(_ text: String?) -> TSContinuity? {
-        guard let text, text.utf8.count == 4 else { return nil }
+    static func continuity(counters text: String?, nextDTS: String?) -> RemuxContinuity? {
+        guard let text, text.utf8.count == 4, let next = nextDTS.flatMap({ Int64($0) }) else { return nil }
         let digits = text.compactMap { $0.hexDigitValue }.map(UInt8.init)
         guard digits.count == 4 else { return nil }
-        return TSContinuity(pat: digits[0], pmt: digits[1], video: digits[2], audio: digits[3])
+        return RemuxContinuity(counters: TSContinuity(pat: digits[0], pmt: digits[1], video: digits[2], audio: digits[3]), nextDTS: next)
     }
 
     /// Every recorded segment of `channel` whose start lies in
@@ -82,8 +81,8 @@ public struct SegmentIndex: Sendable {
                 else { continue }
                 found.append(SegmentRecord(key: object.key, startMilliseconds: start, durationMilliseconds: duration,
                                            push: attributes[Self.pushAttribute] ?? "",
-                                           endTime: attributes[Self.endTimeAttribute].flatMap { Int64($0) },
-                                           endContinuity: Self.continuity(attributes[Self.continuityAttribute])))
+                                           continuityAfter: Self.continuity(counters: attributes[Self.countersAttribute],
+                                                                            nextDTS: attributes[Self.nextDTSAttribute])))
             }
             marker = page.isTruncated ? page.nextMarker : nil
         } while marker != nil

@@ -1,23 +1,19 @@
 import MediaFormats
 import Synchronization
 
-/// Where each channel's output timeline ended (90 kHz), so a new push
-/// continues it: one increasing timeline for players and VOD playlists.
+/// Where each channel's output ended (clock and TS continuity counters), so
+/// a new push continues it: one increasing timeline for players and VOD
+/// playlists.
 public final class ChannelTimelines: Sendable {
-    public struct End: Sendable, Equatable {
-        public var time: Int64
-        public var continuity: TSContinuity
-    }
-
-    private let ends = Mutex<[String: End]>([:])
+    private let ends = Mutex<[String: RemuxContinuity]>([:])
 
     public init() {}
 
-    public func end(bucket: String, channel: String) -> End? {
+    public func end(bucket: String, channel: String) -> RemuxContinuity? {
         ends.withLock { $0[bucket + "/" + channel] }
     }
 
-    public func record(bucket: String, channel: String, end: End) {
+    public func record(bucket: String, channel: String, end: RemuxContinuity) {
         ends.withLock { $0[bucket + "/" + channel] = end }
     }
 }

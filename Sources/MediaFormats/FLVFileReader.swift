@@ -8,8 +8,6 @@ public struct FLVFileReader: Sendable {
         public var dataOffset: UInt32
     }
 
-    /// Header plus PreviousTagSize0.
-    public static let minimumFileSize = 13
     static let tagHeaderSize = 11
 
     public let header: Header

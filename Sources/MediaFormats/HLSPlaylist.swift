@@ -73,6 +73,13 @@ public struct HLSLivePlaylist: Sendable, Equatable {
         self.discontinuitySequence = max(0, discontinuitySequence)
     }
 
+    /// FragCount and FragDuration as a channel configures them; the target
+    /// duration starts at ceil(FragDuration).
+    public init(fragmentCount: Int, fragmentDuration: Double) {
+        let seconds = fragmentDuration.isFinite ? min(max(fragmentDuration, 1), 1e6) : 1
+        self.init(windowSize: fragmentCount, minimumTargetDuration: Int(seconds.rounded(.up)))
+    }
+
     /// Adds a finished segment; returns the entries that left the window.
     @discardableResult
     public mutating func append(_ entry: HLSPlaylistEntry) -> [HLSPlaylistEntry] {

@@ -34,6 +34,7 @@ extension HLSRemuxer {
             discontinuityPending = true
         }
         adts = header
+        audioFrameTicks = Int64(config.samplesPerFrame) * TSLayout.clockRate / Int64(max(config.samplingFrequency, 1))
         audioInfo = AudioStreamInfo(codec: "AAC", sampleRate: config.outputSampleRate, channels: config.channelCount,
                                     objectType: config.objectType, configuration: config)
         return []
@@ -60,7 +61,7 @@ extension HLSRemuxer {
         if mode == .audioOnly {
             return appendAudioOnlyFrame(ms: ms, frame: frame)
         }
-        if let offset, ms * 90 + offset < 0 { return [.dropped(.beforeStreamStart)] }
+        if let audioOffset, ms * 90 + audioOffset < 0 { return [.dropped(.beforeStreamStart)] }
         appendAudio(ms: ms, frame: frame)
         return []
     }
@@ -76,8 +77,7 @@ extension HLSRemuxer {
 
     /// Audio-only: audio times the segments and carries the PCR.
     private mutating func appendAudioOnlyFrame(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
-        if offset == nil { offset = configuration.startTime - ms * 90 }
-        let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: true))
+        let dts = clampedAudioDTS(outputTime(ms: ms, track: .audio))
         let decision: SegmentCutter.Decision
         if segment != nil, discontinuityPending {
             cutter?.reset()
@@ -104,7 +104,7 @@ extension HLSRemuxer {
     /// Audio beside video: bundled into PES by size and span only.
     mutating func appendAudio(ms: Int64, frame: ArraySlice<UInt8>) {
         guard segment?.program.hasAudio == true else { return }
-        let dts = clampedAudioDTS(outputTime(ms: ms, isClockTrack: false))
+        let dts = clampedAudioDTS(outputTime(ms: ms, track: .audio))
         enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
     }
 
@@ -120,6 +120,7 @@ extension HLSRemuxer {
         audioBundle.append(frame)
         audioBundleBytes += size
         lastAudioDTS = frame.dts
+        noteEnd(frame.dts + audioFrameTicks)
         if let first = audioBundle.first, frame.dts - first.dts >= limits.audioPESMaxSpanMs * 90 { flushAudio() }
     }
 

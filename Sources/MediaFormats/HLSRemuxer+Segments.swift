@@ -1,21 +1,43 @@
 extension HLSRemuxer {
-    /// Output 90 kHz time of a publisher timestamp. On the track that times
-    /// segments, a jump beyond the limits rebases the clock so output stays
-    /// continuous, and the next cut is marked as a discontinuity.
-    mutating func outputTime(ms: Int64, isClockTrack: Bool) -> Int64 {
-        let base = offset ?? (configuration.startTime - ms * 90)
-        var dts = ms * 90 + base
-        let last = mode == .audioOnly ? lastAudioDTS : lastVideoDTS
-        if isClockTrack, let last {
-            let step = dts - last
-            if step > limits.maxForwardJumpMs * 90 || step < -limits.maxBackwardJumpMs * 90 {
-                let expected = last + max(lastClockStep, 1)
-                offset = base + (expected - dts)
-                dts = expected
-                discontinuityPending = true
-            }
+    /// Output 90 kHz time of a publisher timestamp (§6.8). The track that
+    /// times segments (video, or audio when alone) is checked against its
+    /// own last DTS; audio beside video against the video clock, so an audio
+    /// gap with honest timestamps is not taken for a jump. A jump beyond the
+    /// limits rebases that track to run on from where it was, and the next
+    /// cut is marked as a discontinuity.
+    mutating func outputTime(ms: Int64, track: Track) -> Int64 {
+        if videoOffset == nil {
+            let start = initialOffset(ms: ms)
+            videoOffset = start
+            audioOffset = start
         }
+        let base = (track == .video ? videoOffset : audioOffset) ?? 0
+        var dts = ms * 90 + base
+        let isClock = (track == .video) == (mode != .audioOnly)
+        let reference = isClock && track == .audio ? lastAudioDTS : lastVideoDTS
+        guard let reference else { return dts }
+        let step = dts - reference
+        guard step > limits.maxForwardJumpMs * 90 || step < -limits.maxBackwardJumpMs * 90 else { return dts }
+        let expected: Int64
+        if isClock {
+            expected = reference + max(lastClockStep, 1)
+        } else {
+            expected = lastAudioDTS.map { max($0 + audioFrameTicks, reference - limits.maxBackwardJumpMs * 90) } ?? reference
+        }
+        if track == .video { videoOffset = base + (expected - dts) } else { audioOffset = base + (expected - dts) }
+        dts = expected
+        discontinuityPending = true
         return dts
+    }
+
+    /// The offset that puts the first frame of this push at the start of the output clock.
+    func initialOffset(ms: Int64) -> Int64 {
+        let start = max(configuration.continuity.nextDTS ?? TSLayout.timestampOffset, TSLayout.timestampOffset)
+        return start - ms * 90
+    }
+
+    mutating func noteEnd(_ end: Int64) {
+        latestEnd = max(latestEnd ?? end, end)
     }
 
     /// Closes the open segment (if any) and opens the next one at this frame.
@@ -30,7 +52,9 @@ extension HLSRemuxer {
                                  discontinuity: wasOpen && discontinuityPending)
         discontinuityPending = false
         let program = TSProgram(hasVideo: mode == .video, hasAudio: adts != nil)
-        output.reserveCapacity(lastSegmentSize + lastSegmentSize / 8 + 4 * TSLayout.packetSize)
+        // Room for a segment half again as large as the last, so the buffer
+        // rarely has to move (a move copies every byte once more).
+        output.reserveCapacity(lastSegmentSize + lastSegmentSize / 2 + 4 * TSLayout.packetSize)
         muxer.writeTables(program, into: &output)
         segment = OpenSegment(start: start, program: program, firstDTS: firstDTS, lastDTS: firstDTS)
         segmentCount += 1
@@ -49,7 +73,6 @@ extension HLSRemuxer {
         segment = nil
         let size = open.takenBytes + bytes.count
         lastSegmentSize = size
-        return FinishedSegment(start: open.start, duration: duration, bytes: bytes, size: size, endTime: end,
-                               endContinuity: muxer.continuity)
+        return FinishedSegment(start: open.start, duration: duration, bytes: bytes, size: size, continuityAfter: continuity)
     }
 }

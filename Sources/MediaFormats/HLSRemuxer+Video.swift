@@ -42,6 +42,7 @@ extension HLSRemuxer {
 
     private mutating func pushAccessUnit(_ packet: AVCVideoPacket, timestamp: UInt32) throws(HLSRemuxerError) -> [RemuxEvent] {
         guard let avc else { return [.dropped(.waitingForVideoConfiguration)] }
+        guard !packet.body.isEmpty else { return [.dropped(.emptyFrame)] }
         if mode == .audioOnly { return [.dropped(.videoInAudioOnlyStream)] }
         if segment == nil, !packet.isKeyframe { return [.dropped(.waitingForKeyframe)] }
         do {
@@ -53,8 +54,7 @@ extension HLSRemuxer {
         }
         let ms = videoClock.unwrap(timestamp)
         var events: [RemuxEvent] = []
-        if offset == nil { offset = configuration.startTime - ms * 90 }
-        var dts = outputTime(ms: ms, isClockTrack: true)
+        var dts = outputTime(ms: ms, track: .video)
         if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)
 
@@ -80,6 +80,7 @@ extension HLSRemuxer {
         muxer.writePES(header, pieces: videoPieces, into: &output)
         videoPieces.removeAll(keepingCapacity: true)
         lastVideoDTS = dts
+        noteEnd(pts + max(lastClockStep, 1))
         segment?.lastDTS = dts
         if !preroll.isEmpty { drainPreroll(from: ms) }
         return events

@@ -26,30 +26,25 @@ public struct HLSRemuxer: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// FragDuration in seconds.
         public var fragmentDuration: Double
-        /// Counters to continue from (the previous push's `continuity`).
-        public var continuity: TSContinuity
+        /// Where the previous push of the channel left off (its remuxer's `continuity`).
+        public var continuity: RemuxContinuity
         /// Whether video is announced (FLV header flags, onMetaData): false
         /// starts audio-only at once, true waits for video; nil decides
         /// after `audioOnlyDecisionMs` of audio without an AVC header.
         public var expectsVideo: Bool?
         public var limits: Limits
-        /// Output 90 kHz time of the first frame. A channel's next push passes
-        /// the previous push's last `FinishedSegment.endTime` here, so players
-        /// and VOD playlists see one increasing timeline across pushes.
-        public var startTime: Int64
 
-        public init(fragmentDuration: Double, continuity: TSContinuity = TSContinuity(),
-                    expectsVideo: Bool? = nil, limits: Limits = Limits(),
-                    startTime: Int64 = TSLayout.timestampOffset) {
+        public init(fragmentDuration: Double, continuity: RemuxContinuity = RemuxContinuity(),
+                    expectsVideo: Bool? = nil, limits: Limits = Limits()) {
             self.fragmentDuration = fragmentDuration
             self.continuity = continuity
             self.expectsVideo = expectsVideo
             self.limits = limits
-            self.startTime = startTime
         }
     }
 
     enum Mode: Sendable { case undecided, video, audioOnly }
+    enum Track: Sendable { case video, audio }
 
     struct PendingAudio: Sendable {
         var ms: Int64
@@ -68,8 +63,11 @@ public struct HLSRemuxer: Sendable {
     public let configuration: Configuration
     public internal(set) var videoInfo: VideoStreamInfo?
     public internal(set) var audioInfo: AudioStreamInfo?
-    /// Counters after everything written so far; hand them to the next push's remuxer.
-    public var continuity: TSContinuity { muxer.continuity }
+    /// Counters and clock after everything written so far; hand them to the
+    /// next push's remuxer.
+    public var continuity: RemuxContinuity {
+        RemuxContinuity(counters: muxer.continuity, nextDTS: latestEnd ?? configuration.continuity.nextDTS)
+    }
     /// Segments opened so far.
     public internal(set) var segmentCount = 0
     /// Whether a segment is being written.
@@ -83,8 +81,10 @@ public struct HLSRemuxer: Sendable {
     var adts: ADTSHeader?
     var videoClock = TimestampUnwrapper()
     var audioClock = TimestampUnwrapper()
-    /// Output DTS = publisher ms × 90 + offset; set by the first frame muxed.
-    var offset: Int64?
+    /// Output DTS = publisher ms × 90 + offset, per track; both set by the
+    /// first frame muxed, then moved apart only by clock jumps.
+    var videoOffset: Int64?
+    var audioOffset: Int64?
     var segment: OpenSegment?
     var output: [UInt8] = []
     var lastSegmentSize = 0
@@ -97,12 +97,16 @@ public struct HLSRemuxer: Sendable {
     var lastAudioDTS: Int64?
     /// Last DTS step of the track that times segments, for the final EXTINF.
     var lastClockStep: Int64 = 0
+    /// End of the latest frame written (DTS or PTS + its duration), where the next push may start.
+    var latestEnd: Int64?
+    /// Duration of one AAC frame in 90 kHz ticks.
+    var audioFrameTicks: Int64 = 0
     var discontinuityPending = false
     var isFinished = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
-        self.muxer = TSMuxer(continuity: configuration.continuity)
+        self.muxer = TSMuxer(continuity: configuration.continuity.counters)
         switch configuration.expectsVideo {
         case .some(true): mode = .video
         case .some(false): mode = .audioOnly
@@ -110,7 +114,7 @@ public struct HLSRemuxer: Sendable {
         }
     }
 
-    public init(fragmentDuration: Double, continuity: TSContinuity = TSContinuity(), expectsVideo: Bool? = nil) {
+    public init(fragmentDuration: Double, continuity: RemuxContinuity = RemuxContinuity(), expectsVideo: Bool? = nil) {
         self.init(configuration: Configuration(fragmentDuration: fragmentDuration, continuity: continuity,
                                                expectsVideo: expectsVideo))
     }

@@ -47,12 +47,10 @@ public struct FinishedSegment: Sendable, Equatable {
     public var bytes: [UInt8]
     /// Total size of the segment, taken bytes included.
     public var size: Int
-    /// Output 90 kHz time where the segment ends (the next one's first DTS).
-    public var endTime: Int64
-    /// Continuity counters after the segment's last packet; a push that
-    /// continues the channel starts from them so demuxers that read segments
-    /// back to back see no counter jump.
-    public var endContinuity: TSContinuity
+    /// The remuxer's continuity right after this segment: a push that
+    /// continues the channel from its last recorded segment (after a restart)
+    /// starts from it.
+    public var continuityAfter: RemuxContinuity
 
     public var sequence: Int { start.sequence }
     public var firstTimestamp: Int64 { start.firstTimestamp }
@@ -102,4 +100,20 @@ public enum HLSRemuxerError: Error, Equatable, Sendable {
     case malformedTag(FLVError)
     case malformedVideo(H264Error)
     case malformedAudio(AACError)
+}
+
+/// What one push hands to the next so the channel's TS output runs on:
+/// continuity counters, and the output clock (players such as FFmpeg's HLS
+/// demuxer do not rebase timestamps at EXT-X-DISCONTINUITY, so a push that
+/// restarted the clock would run backwards).
+public struct RemuxContinuity: Sendable, Equatable {
+    public var counters: TSContinuity
+    /// First output DTS (90 kHz) of the next push; nil starts at
+    /// `TSLayout.timestampOffset`.
+    public var nextDTS: Int64?
+
+    public init(counters: TSContinuity = TSContinuity(), nextDTS: Int64? = nil) {
+        self.counters = counters
+        self.nextDTS = nextDTS
+    }
 }

@@ -9,7 +9,7 @@ public enum PESPayloadPiece: Sendable {
     public var count: Int {
         switch self {
         case .bytes(let slice): return slice.count
-        case .inline(_, let count): return count
+        case .inline(_, let count): return min(max(count, 0), 8)
         }
     }
 
@@ -24,7 +24,8 @@ public enum PESPayloadPiece: Sendable {
                 guard let base = src.baseAddress else { return }
                 dst.copyMemory(from: base + offset, byteCount: length)
             }
-        case .inline(let value, let count):
+        case .inline(let value, _):
+            let count = self.count
             for i in 0..<length {
                 let shift = UInt64(8 * (count - 1 - (offset + i)))
                 dst.storeBytes(of: UInt8(truncatingIfNeeded: value >> shift), toByteOffset: i, as: UInt8.self)

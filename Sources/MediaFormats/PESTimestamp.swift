@@ -7,7 +7,9 @@ public enum PESTimestamp {
 
     public static func encode(_ value: Int64, prefix: UInt8) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 5)
-        out.withUnsafeMutableBytes { write(value, prefix: prefix, to: $0.baseAddress!) }
+        out.withUnsafeMutableBytes { raw in
+            if let base = raw.baseAddress { write(value, prefix: prefix, to: base) }
+        }
         return out
     }
 
@@ -23,7 +25,9 @@ public enum PESTimestamp {
     /// PCR with a zero 27 MHz extension and the six reserved bits set.
     public static func encodePCR(_ base: Int64) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 6)
-        out.withUnsafeMutableBytes { writePCR(base, to: $0.baseAddress!) }
+        out.withUnsafeMutableBytes { raw in
+            if let p = raw.baseAddress { writePCR(base, to: p) }
+        }
         return out
     }
 

@@ -20,7 +20,8 @@ public struct SegmentCutter: Sendable, Equatable {
 
     public init(fragmentDuration: Int64, hasVideo: Bool) {
         self.fragmentDuration = max(fragmentDuration, 1)
-        self.forcedCutAfter = max(2 * self.fragmentDuration, Self.minimumForcedCutInterval)
+        let (doubled, overflow) = self.fragmentDuration.multipliedReportingOverflow(by: 2)
+        self.forcedCutAfter = overflow ? Int64.max : max(doubled, Self.minimumForcedCutInterval)
         self.hasVideo = hasVideo
     }
 
@@ -32,7 +33,7 @@ public struct SegmentCutter: Sendable, Equatable {
             return .cut(forced: !isKeyframe)
         }
         guard isVideo == hasVideo else { return .keep }
-        let elapsed = dts - start
+        let elapsed = dts &- start
         if hasVideo {
             if isKeyframe, elapsed >= fragmentDuration {
                 segmentStart = dts

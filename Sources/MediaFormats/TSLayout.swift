@@ -54,7 +54,8 @@ public struct TSContinuity: Sendable, Equatable {
         self.audio = audio & 0x0F
     }
 
-    /// Returns the counter for a payload-carrying packet on `pid` and advances it.
+    /// Returns the counter for a payload-carrying packet on `pid` and advances
+    /// it. PIDs outside the fixed layout share the video counter.
     mutating func next(for pid: UInt16) -> UInt8 {
         func bump(_ c: inout UInt8) -> UInt8 {
             let v = c

@@ -46,7 +46,7 @@ public struct TSMuxer: Sendable {
 
     private mutating func writeSection(_ section: [UInt8], pid: UInt16, into out: inout [UInt8]) {
         let cc = continuity.next(for: pid)
-        out.append(contentsOf: [TSLayout.syncByte, 0x40 | UInt8(pid >> 8), UInt8(pid & 0xFF), 0x10 | cc, 0x00])
+        out.append(contentsOf: [TSLayout.syncByte, 0x40 | UInt8((pid >> 8) & 0x1F), UInt8(pid & 0xFF), 0x10 | cc, 0x00])
         let body = section.prefix(Self.packetPayloadSize - 1)
         out.append(contentsOf: body)
         out.append(contentsOf: repeatElement(0xFF, count: Self.packetPayloadSize - 1 - body.count))
@@ -89,7 +89,7 @@ public struct TSMuxer: Sendable {
                 let stuffing = capacity - take
                 let adaptationTotal = adaptation + stuffing
                 packet.storeBytes(of: TSLayout.syncByte, as: UInt8.self)
-                packet.storeBytes(of: (first ? 0x40 : 0) | UInt8(h.pid >> 8), toByteOffset: 1, as: UInt8.self)
+                packet.storeBytes(of: (first ? 0x40 : 0) | UInt8((h.pid >> 8) & 0x1F), toByteOffset: 1, as: UInt8.self)
                 packet.storeBytes(of: UInt8(h.pid & 0xFF), toByteOffset: 2, as: UInt8.self)
                 let control: UInt8 = adaptationTotal > 0 ? 0x30 : 0x10
                 packet.storeBytes(of: control | cc.next(for: h.pid), toByteOffset: 3, as: UInt8.self)
@@ -141,10 +141,16 @@ public struct TSMuxer: Sendable {
 
     private static func writePESHeader(_ h: PESHeader, lengthField: Int, to p: UnsafeMutableRawPointer) {
         let hasDTS = h.dts != h.pts
-        let fixed: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 1, h.streamID, UInt8(lengthField >> 8), UInt8(lengthField & 0xFF),
-             0x80, hasDTS ? 0xC0 : 0x80, hasDTS ? 10 : 5)
-        withUnsafeBytes(of: fixed) { p.copyMemory(from: $0.baseAddress!, byteCount: 9) }
+        func put(_ byte: UInt8, _ offset: Int) { p.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self) }
+        put(0, 0)
+        put(0, 1)
+        put(1, 2)
+        put(h.streamID, 3)
+        put(UInt8(truncatingIfNeeded: lengthField >> 8), 4)
+        put(UInt8(truncatingIfNeeded: lengthField), 5)
+        put(0x80, 6)  // '10', not scrambled, no priority/alignment/copyright flags
+        put(hasDTS ? 0xC0 : 0x80, 7)
+        put(hasDTS ? 10 : 5, 8)
         if hasDTS {
             PESTimestamp.write(h.pts, prefix: PESTimestamp.prefixPTSWithDTS, to: p + 9)
             PESTimestamp.write(h.dts, prefix: PESTimestamp.prefixDTS, to: p + 14)

@@ -62,7 +62,7 @@ final class EventLog: Sendable {
         let segments = try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: "cam")
         // 6 s with a 2 s GOP and FragDuration 2: cuts at 2 s and 4 s.
         #expect(segments.map(\.durationMilliseconds) == [2000, 2000, 2000])
-        #expect(segments.allSatisfy { $0.push == "p1" && $0.endTime != nil })
+        #expect(segments.allSatisfy { $0.push == "p1" && $0.continuityAfter?.nextDTS != nil })
         let names = segments.map(\.startMilliseconds)
         #expect(names == names.sorted() && Set(names).count == names.count)
         let playlist = String(decoding: try temp.store.readObject(bucket: "bkt", key: "cam/playlist.m3u8"), as: UTF8.self)
@@ -81,12 +81,12 @@ final class EventLog: Sendable {
         let timelines = ChannelTimelines()
         let namer = SegmentNamer()
         _ = try publish("av-640x360-30fps.flv", into: temp, push: "p1", fragCount: 10, timelines: timelines, namer: namer)
-        let firstEnd = try #require(try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: "cam").last?.endTime)
+        let firstEnd = try #require(try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: "cam").last?.continuityAfter?.nextDTS)
         _ = try publish("av-640x360-30fps.flv", into: temp, push: "p2", fragCount: 10, timelines: timelines, namer: namer)
         let all = try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: "cam")
         #expect(all.count == 6)
         #expect(Set(all.map(\.startMilliseconds)).count == 6)  // same wall clock, still unique names
-        let secondEnd = try #require(all.last?.endTime)
+        let secondEnd = try #require(all.last?.continuityAfter?.nextDTS)
         #expect(secondEnd > firstEnd + 6 * 90_000 - 1)
         let playlist = String(decoding: try temp.store.readObject(bucket: "bkt", key: "cam/playlist.m3u8"), as: UTF8.self)
         #expect(playlist.components(separatedBy: "#EXT-X-DISCONTINUITY\n").count == 2)
@@ -99,8 +99,8 @@ final class EventLog: Sendable {
         let last = try #require(try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: "cam").last)
         let configuration = PushConfiguration(bucket: "bkt", channel: "cam", playlistName: "playlist.m3u8", fragDuration: 2, fragCount: 3, pushId: "p2")
         let start = ChannelPublisher.timelineStart(configuration, store: temp.store, timelines: ChannelTimelines())
-        #expect(start.time == (try #require(last.endTime)) + 9000)
-        #expect(start.continuity == last.endContinuity)
+        #expect(start == (try #require(last.continuityAfter)))
+        #expect(start.nextDTS! > 6 * 90_000)
     }
 
     @Test func theLiveWindowKeepsFragCountSegments() throws {

@@ -121,6 +121,17 @@ import Testing
         #expect(pes[0].payload == [0xFF, 0xF1, 0x50, 0x80, 0x2F, 0x5F] + big + [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
+    @Test func outOfRangeInputsStayInsideThePacket() {
+        var muxer = TSMuxer()
+        var out: [UInt8] = []
+        let h = TSMuxer.PESHeader(pid: 0xFFFF, streamID: 0xC0, pts: 0, dts: 0, boundedLength: true)
+        muxer.writePES(h, pieces: [.inline(0x0102, count: 20), .inline(1, count: -3), .bytes([9][...])], into: &out)
+        #expect(out.count == 188)
+        #expect(out[1] == 0x5F && out[2] == 0xFF)  // PID masked to 13 bits
+        let pes = PESView.collect(TSPacketView.parse(out), pid: 0x1FFF)
+        #expect(pes.first?.payload == [0, 0, 0, 0, 0, 0, 1, 2, 9])  // an inline piece holds at most 8 bytes
+    }
+
     @Test func oversizedAudioPESFallsBackToUnboundedLength() {
         var muxer = TSMuxer()
         let out = Self.write(Self.audioHeader, payload: [UInt8](repeating: 0, count: TSMuxer.maxBoundedPESLength),
