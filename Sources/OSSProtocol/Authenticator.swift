@@ -185,8 +185,9 @@ public struct Authenticator: Sendable {
     // MARK: Shared checks
 
     private func checkSkew(_ time: Int64, written: String, now: Int64) throws(OSSError) {
-        let distance = time > now ? time - now : now - time
-        if distance > maxSkewSeconds {
+        // Parsed times lie in years 1–9999, but `now` is any Int64: subtract without trapping.
+        let (difference, overflow) = time.subtractingReportingOverflow(now)
+        if overflow || difference.magnitude > UInt64(clamping: maxSkewSeconds) {
             throw .requestTimeTooSkewed(requestTime: written, serverTime: now, maxAllowedSkewSeconds: maxSkewSeconds)
         }
     }
