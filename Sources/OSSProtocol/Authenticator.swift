@@ -49,6 +49,10 @@ public struct Authenticator: Sendable {
         if authorization.hasPrefix(V4Signature.algorithm + " ") {
             return try verifyV4Header(authorization, request, now: now)
         }
+        if authorization.hasPrefix("OSS2 ") {
+            throw .invalidArgument("Signature version 2 (OSS2) is not supported by this emulator; sign with V1 or V4.",
+                                   name: "Authorization", value: authorization)
+        }
         guard authorization.hasPrefix("OSS "), let colon = authorization.lastIndex(of: ":") else {
             throw malformedAuthorization(authorization)
         }
