@@ -1,5 +1,9 @@
 /// The cursor behind `XMLDocument.parse`. Input is already known to be UTF-8.
 struct XMLByteParser {
+    /// Longest reference body between `&` and `;` (`#x10FFFF` is 8); stops a scan for a
+    /// missing `;` from running over the whole body.
+    static let maxReferenceLength = 10
+
     private let bytes: [UInt8]
     private var position = 0
     private var elementCount = 0
@@ -135,7 +139,7 @@ struct XMLByteParser {
         position += 1
         let start = position
         while let byte = peek(), byte != UInt8(ascii: ";") {
-            guard position - start < 10 else { throw fail("unterminated reference") }
+            guard position - start < XMLByteParser.maxReferenceLength else { throw fail("unterminated reference") }
             position += 1
         }
         guard consume(UInt8(ascii: ";")) else { throw fail("unterminated reference") }

@@ -56,10 +56,23 @@ import Testing
         #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse([0x3C, 0x61, 0x3E, 0xC3, 0x3C, 0x2F, 0x61, 0x3E]) }?.code == "MalformedXML")
     }
 
-    @Test func enforcesSizeDepthAndElementLimits() {
+    @Test func enforcesSizeDepthAndElementLimits() throws {
         let big = Array("<A>".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 100) + Array("</A>".utf8)
         #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse(big, maxBytes: 50) }?.code == "MalformedXML")
         #expect((try? XMLDocument.parse(big, maxBytes: 107)) != nil)
+
+        // The default cap, at its edge: a text-only body of exactly defaultMaxBytes parses.
+        let filler = XMLDocument.defaultMaxBytes - 7
+        let atCap = Array("<A>".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: filler) + Array("</A>".utf8)
+        #expect(atCap.count == XMLDocument.defaultMaxBytes)
+        #expect((try? XMLDocument.parse(atCap))?.text.utf8.count == filler)
+        #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse(atCap + [0x20]) }?.code == "MalformedXML")
+
+        // References longer than the cap are refused; the longest real one is accepted.
+        #expect(try XMLDocument.parse(Array("<a>&#x10FFFF;</a>".utf8)).text == "\u{10FFFF}")
+        #expect(try XMLDocument.parse(Array("<a>&#00000065;</a>".utf8)).text == "A")
+        #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse(Array("<a>&#000000065;</a>".utf8)) }?.code == "MalformedXML")
+        #expect(expectOSSError { () throws(OSSError) in try XMLDocument.parse(Array("<a>&aaaaaaaaaaa;</a>".utf8)) }?.code == "MalformedXML")
 
         let depth = XMLDocument.maxDepth
         let nestedOK = String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
