@@ -1,4 +1,4 @@
-/// Verifies a request's signature: V1 or V4, in the Authorization header or a
+/// Verifies a request's signature: V1, V2 or V4, in the Authorization header or a
 /// presigned URL; no credentials at all is `.anonymous` (spec §4, §6).
 /// Access control (bucket ACL) is the caller's business.
 public struct Authenticator: Sendable {
