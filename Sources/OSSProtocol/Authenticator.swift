@@ -1,4 +1,4 @@
-/// Verifies a request's signature: V1 or V4, in the Authorization header or a
+/// Verifies a request's signature: V1, V2 or V4, in the Authorization header or a
 /// presigned URL; no credentials at all is `.anonymous` (spec §4, §6).
 /// Access control (bucket ACL) is the caller's business.
 public struct Authenticator: Sendable {
@@ -8,6 +8,7 @@ public struct Authenticator: Sendable {
     public static let maxV4PresignExpiresSeconds: Int64 = 604_800
 
     static let v1PresignParameters = ["OSSAccessKeyId", "Expires", "Signature"]
+    static let v2PresignParameters = ["x-oss-access-key-id", "x-oss-signature"]
     static let v4PresignParameters = ["x-oss-signature-version", "x-oss-credential", "x-oss-date",
                                       "x-oss-expires", "x-oss-signature"]
 
@@ -31,12 +32,16 @@ public struct Authenticator: Sendable {
         let authorization = request.header("Authorization")
         let hasV1Presign = Authenticator.v1PresignParameters.contains { request.query.has($0) }
         let hasV4Presign = Authenticator.v4PresignParameters.contains { request.query.has($0) }
+            || Authenticator.v2PresignParameters.contains { request.query.has($0) }
         if let authorization {
             if hasV1Presign || hasV4Presign {
                 throw .invalidArgument("Signature can not be provided in both URL and header.",
                                        name: "Authorization", value: authorization)
             }
             return try verifyHeader(authorization, request, now: now)
+        }
+        if request.query.value("x-oss-signature-version") == V2Signature.scheme {
+            return try verifyV2Presigned(request, now: now)
         }
         if hasV4Presign { return try verifyV4Presigned(request, now: now) }
         if hasV1Presign { return try verifyV1Presigned(request, now: now) }
@@ -48,6 +53,9 @@ public struct Authenticator: Sendable {
     private func verifyHeader(_ authorization: String, _ request: SignableRequest, now: Int64) throws(OSSError) -> AuthResult {
         if authorization.hasPrefix(V4Signature.algorithm + " ") {
             return try verifyV4Header(authorization, request, now: now)
+        }
+        if authorization.hasPrefix(V2Signature.scheme + " ") {
+            return try verifyV2Header(authorization, request, now: now)
         }
         guard authorization.hasPrefix("OSS "), let colon = authorization.lastIndex(of: ":") else {
             throw malformedAuthorization(authorization)
@@ -93,6 +101,48 @@ public struct Authenticator: Sendable {
         try checkToken(credential, provided: request.query.value("security-token"))
         let stringToSign = V1Signature.stringToSign(request, date: expires)
         guard constantTimeEquals(V1Signature.sign(secret: credential.accessKeySecret, stringToSign: stringToSign), provided) else {
+            throw .signatureDoesNotMatch(stringToSign: stringToSign, provided: provided, accessKeyId: accessKeyId)
+        }
+        return .signed(accessKeyId: accessKeyId)
+    }
+
+    // MARK: V2
+
+    private func verifyV2Header(_ authorization: String, _ request: SignableRequest, now: Int64) throws(OSSError) -> AuthResult {
+        guard let parsed = V2Signature.Authorization(parsing: authorization) else {
+            throw malformedAuthorization(authorization)
+        }
+        guard let date = request.header("Date") else { throw .accessDenied("Missing Date header.") }
+        guard let time = OSSTime.parseHTTPDate(date) else { throw .accessDenied("Invalid date format: \(date)") }
+        try checkSkew(time, written: date, now: now)
+        let credential = try lookup(parsed.accessKeyId)
+        try checkToken(credential, provided: request.header("x-oss-security-token"))
+        let stringToSign = V2Signature.stringToSign(method: request.method, headers: request.normalizedHeaders(), date: date,
+                                                    additionalHeaders: parsed.additionalHeaders, bucket: request.bucket,
+                                                    key: request.key, query: request.query)
+        guard constantTimeEquals(V2Signature.sign(secret: credential.accessKeySecret, stringToSign: stringToSign), parsed.signature) else {
+            throw .signatureDoesNotMatch(stringToSign: stringToSign, provided: parsed.signature, accessKeyId: parsed.accessKeyId)
+        }
+        return .signed(accessKeyId: parsed.accessKeyId)
+    }
+
+    /// `x-oss-signature-version=OSS2&x-oss-expires=<epoch s>&x-oss-access-key-id=..&x-oss-signature=..`.
+    private func verifyV2Presigned(_ request: SignableRequest, now: Int64) throws(OSSError) -> AuthResult {
+        let query = request.query
+        guard let accessKeyId = query.value("x-oss-access-key-id"), !accessKeyId.isEmpty,
+              let expires = query.value("x-oss-expires"), !expires.isEmpty,
+              let provided = query.value("x-oss-signature"), !provided.isEmpty else {
+            throw .accessDenied("V2 presigned URLs need x-oss-access-key-id, x-oss-expires and x-oss-signature.")
+        }
+        guard let expiry = Int64(expires) else { throw .accessDenied("Invalid x-oss-expires: \(expires)") }
+        if now > expiry { throw .requestExpired(expires: expires, serverTime: now) }
+        let credential = try lookup(accessKeyId)
+        try checkToken(credential, provided: query.value("security-token"))
+        let additional = (query.value("x-oss-additional-headers") ?? "").split(separator: ";").map { String($0).lowercased() }
+        let stringToSign = V2Signature.stringToSign(method: request.method, headers: request.normalizedHeaders(), date: expires,
+                                                    additionalHeaders: additional, bucket: request.bucket, key: request.key,
+                                                    query: query, excludingQuery: ["x-oss-signature"])
+        guard constantTimeEquals(V2Signature.sign(secret: credential.accessKeySecret, stringToSign: stringToSign), provided) else {
             throw .signatureDoesNotMatch(stringToSign: stringToSign, provided: provided, accessKeyId: accessKeyId)
         }
         return .signed(accessKeyId: accessKeyId)
@@ -185,8 +235,9 @@ public struct Authenticator: Sendable {
     // MARK: Shared checks
 
     private func checkSkew(_ time: Int64, written: String, now: Int64) throws(OSSError) {
-        let distance = time > now ? time - now : now - time
-        if distance > maxSkewSeconds {
+        // Parsed times lie in years 1–9999, but `now` is any Int64: subtract without trapping.
+        let (difference, overflow) = time.subtractingReportingOverflow(now)
+        if overflow || difference.magnitude > UInt64(clamping: maxSkewSeconds) {
             throw .requestTimeTooSkewed(requestTime: written, serverTime: now, maxAllowedSkewSeconds: maxSkewSeconds)
         }
     }

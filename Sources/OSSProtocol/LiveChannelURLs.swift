@@ -18,7 +18,18 @@ public struct LiveChannelURLs: Sendable, Equatable {
     /// `requestHost` is the Host header as received (with its port); names stay raw, as OSS writes them.
     public static func make(bucket: String, channel: String, playlistName: String, requestHost: String,
                             addressing: AddressingStyle, style: LiveChannelURLStyle) -> LiveChannelURLs {
-        let host = requestHost.lowercased()
+        var host = requestHost.lowercased()
+        var addressing = addressing
+        // `bucket.localhost` (Go with a localhost endpoint) does not resolve with glibc;
+        // `localhost/bucket` reaches the same place.
+        if style == .reachable, addressing == .virtualHosted, host.hasPrefix(bucket + ".") {
+            let rest = String(host.dropFirst(bucket.utf8.count + 1))
+            let restHost = HostResolver.hostWithoutPort(rest)
+            if restHost == "localhost" || HostResolver.isIPLiteral(restHost) {
+                host = rest
+                addressing = .path
+            }
+        }
         switch (style, addressing) {
         case (.reachable, .path):
             return LiveChannelURLs(publishURL: "rtmp://\(host)/\(bucket)/live/\(channel)",

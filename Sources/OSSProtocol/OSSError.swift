@@ -1,3 +1,5 @@
+import Digest
+
 /// One extra child of an OSS `<Error>` body (e.g. `BucketName`, `StringToSign`).
 public struct OSSErrorDetail: Sendable, Equatable {
     public var name: String
@@ -32,6 +34,12 @@ public struct OSSError: Error, Sendable, Equatable {
     /// The value of the first detail called `name`.
     public func detail(_ name: String) -> String? {
         details.first { $0.name == name }?.value
+    }
+
+    /// Value for the `x-oss-err` header of a HEAD error response (which has no body):
+    /// Go and Python decode it to report the real Code instead of a bare status.
+    public func errHeaderValue(requestId: String, hostId: String) -> String {
+        Base64.encode(xmlBody(requestId: requestId, hostId: hostId))
     }
 
     /// The `<Error>` document; the root must be `Error` for the Go SDK.

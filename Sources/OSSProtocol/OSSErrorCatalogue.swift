@@ -119,7 +119,7 @@ extension OSSError {
                  message: "The difference between the request time and the current time is too large.",
                  details: [OSSErrorDetail(name: "RequestTime", value: requestTime),
                            OSSErrorDetail(name: "ServerTime", value: OSSTime.iso8601(serverTime)),
-                           OSSErrorDetail(name: "MaxAllowedSkewMilliseconds", value: String(maxAllowedSkewSeconds * 1000))])
+                           OSSErrorDetail(name: "MaxAllowedSkewMilliseconds", value: String(maxAllowedSkewSeconds.multipliedReportingOverflow(by: 1000).partialValue))])
     }
 
     /// A presigned URL whose validity ended.

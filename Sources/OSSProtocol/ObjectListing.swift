@@ -117,7 +117,7 @@ public struct ObjectListing: Sendable, Equatable {
             if let token = r.continuationToken { w.element("ContinuationToken", token) }
             if r.urlEncoded { w.element("EncodingType", "url") }
             w.element("IsTruncated", isTruncated)
-            if isTruncated, let next { w.element("NextContinuationToken", next) }
+            if isTruncated, let next { w.element("NextContinuationToken", encode(next)) }
             w.element("KeyCount", contents.count + commonPrefixes.count)
         } else {
             w.element("Marker", encode(r.marker))

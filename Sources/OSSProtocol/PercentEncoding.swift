@@ -30,6 +30,15 @@ public enum PercentEncoding {
         decode(text[...])
     }
 
+    /// A query name or value: `+` is a space, then `%XX` decoded once. oss2 sends query
+    /// values through `requests`, which writes a space as `+`; Go, Java and oss2 all
+    /// write a literal `+` as `%2B`, so no SDK is hurt by this reading.
+    public static func decodeQueryComponent(_ text: Substring) -> String? {
+        guard text.utf8.contains(UInt8(ascii: "+")) else { return decode(text) }
+        return decode(Substring(String(decoding: text.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 },
+                                       as: UTF8.self)))
+    }
+
     /// RFC 3986: unreserved `A-Za-z0-9-_.~` kept, everything else `%XX` upper-case.
     public static func encodeRFC3986(_ text: String, keepSlash: Bool) -> String {
         var out: [UInt8] = []

@@ -9,17 +9,18 @@ public struct QueryItem: Sendable, Equatable {
         self.value = value
     }
 
-    /// Splits a raw query string (without `?`) and decodes names and values once.
+    /// Splits a raw query string (without `?`) and decodes names and values once,
+    /// `+` as a space (see `PercentEncoding.decodeQueryComponent`).
     /// Empty pieces (`a&&b`) are skipped. Returns nil on bad percent-encoding.
     public static func parse(_ raw: Substring) -> [QueryItem]? {
         var items: [QueryItem] = []
         for piece in raw.split(separator: "&", omittingEmptySubsequences: true) {
             if let equals = piece.firstIndex(of: "=") {
-                guard let name = PercentEncoding.decode(piece[..<equals]),
-                      let value = PercentEncoding.decode(piece[piece.index(after: equals)...]) else { return nil }
+                guard let name = PercentEncoding.decodeQueryComponent(piece[..<equals]),
+                      let value = PercentEncoding.decodeQueryComponent(piece[piece.index(after: equals)...]) else { return nil }
                 items.append(QueryItem(name: name, value: value))
             } else {
-                guard let name = PercentEncoding.decode(piece) else { return nil }
+                guard let name = PercentEncoding.decodeQueryComponent(piece) else { return nil }
                 items.append(QueryItem(name: name, value: nil))
             }
         }

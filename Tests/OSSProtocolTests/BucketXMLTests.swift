@@ -101,6 +101,12 @@ import Testing
         #expect(root.child("Contents")?.child("Owner") == nil)
         #expect(root.child("Contents")?.text(of: "Type") == "Normal")
 
+        // Go unescapes NextContinuationToken unconditionally, so it is encoded with the keys.
+        let encoded = try ListObjectsRequest(query: query("list-type=2&encoding-type=url"))
+        let tokenListing = ObjectListing(bucket: "bkt", request: encoded, contents: [], commonPrefixes: [],
+                                         isTruncated: true, next: "a b%", owner: owner)
+        #expect(try XMLDocument.parse(tokenListing.xml()).text(of: "NextContinuationToken") == "a%20b%25")
+
         let fetch = try ListObjectsRequest(query: query("list-type=2&fetch-owner=true"))
         let owned = ObjectListing(bucket: "bkt", request: fetch, contents: entries, commonPrefixes: [],
                                   isTruncated: false, next: nil, owner: owner)

@@ -73,6 +73,12 @@ import Testing
         let oss = LiveChannelURLs.make(bucket: "bkt", channel: "cam1", playlistName: "playlist.m3u8", requestHost: "127.0.0.1:9000",
                                        addressing: .path, style: .oss)
         #expect(oss == LiveChannelURLs(publishURL: "rtmp://bkt.127.0.0.1:9000/live/cam1", playURL: "http://bkt.127.0.0.1:9000/cam1/playlist.m3u8"))
+        let goLocalhost = LiveChannelURLs.make(bucket: "bkt", channel: "cam1", playlistName: "p.m3u8", requestHost: "bkt.localhost:9000",
+                                               addressing: .virtualHosted, style: .reachable)
+        #expect(goLocalhost == LiveChannelURLs(publishURL: "rtmp://localhost:9000/bkt/live/cam1", playURL: "http://localhost:9000/bkt/cam1/p.m3u8"))
+        let goLocalhostOSS = LiveChannelURLs.make(bucket: "bkt", channel: "cam1", playlistName: "p.m3u8", requestHost: "bkt.localhost:9000",
+                                                  addressing: .virtualHosted, style: .oss)
+        #expect(goLocalhostOSS.publishURL == "rtmp://bkt.localhost:9000/live/cam1")
         for style in [LiveChannelURLStyle.reachable, .oss] {
             let vhost = LiveChannelURLs.make(bucket: "bkt", channel: "cam1", playlistName: "playlist.m3u8",
                                              requestHost: "bkt.oss.local:9000", addressing: .virtualHosted, style: style)

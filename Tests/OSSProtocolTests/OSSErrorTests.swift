@@ -11,6 +11,14 @@ import Testing
             + "<BucketName>demo-bucket</BucketName><EC>0015-00000101</EC></Error>")
     }
 
+    @Test func headErrorHeaderIsBase64OfTheBody() {
+        let error = OSSError.noSuchKey("k")
+        // base64 of the body below, computed independently.
+        #expect(text(error.xmlBody(requestId: "R", hostId: "H")) == declaration + "<Error><Code>NoSuchKey</Code>"
+            + "<Message>The specified key does not exist.</Message><RequestId>R</RequestId><HostId>H</HostId><Key>k</Key></Error>")
+        #expect(error.errHeaderValue(requestId: "R", hostId: "H") == "PD94bWwgdmVyc2lvbj0iMS4wIiBlbmNvZGluZz0iVVRGLTgiPz4KPEVycm9yPjxDb2RlPk5vU3VjaEtleTwvQ29kZT48TWVzc2FnZT5UaGUgc3BlY2lmaWVkIGtleSBkb2VzIG5vdCBleGlzdC48L01lc3NhZ2U+PFJlcXVlc3RJZD5SPC9SZXF1ZXN0SWQ+PEhvc3RJZD5IPC9Ib3N0SWQ+PEtleT5rPC9LZXk+PC9FcnJvcj4=")
+    }
+
     @Test func bodyEscapesMarkup() {
         let body = text(OSSError.noSuchKey("a<b>&\"c'").xmlBody(requestId: "R", hostId: "H"))
         #expect(body.contains("<Key>a&lt;b&gt;&amp;&quot;c&apos;</Key>"))

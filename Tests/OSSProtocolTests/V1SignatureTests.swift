@@ -128,7 +128,8 @@ import Testing
         #expect(fail([("Date", V1SignatureTests.date), ("Authorization", good)], now: V1SignatureTests.now - 901)?.code == "RequestTimeTooSkewed")
         let unknown = fail([("Date", V1SignatureTests.date), ("Authorization", "OSS nobody:" + v.signature)])
         #expect(unknown?.status == 403 && unknown?.code == "InvalidAccessKeyId")
-        for malformed in ["OSS", "OSS ak", "OSS :sig", "OSS ak:", "Basic dXNlcjpwYXNz", "OSS a k:sig", "OSS4-HMAC-SHA256 nonsense"] {
+        for malformed in ["OSS", "OSS ak", "OSS :sig", "OSS ak:", "Basic dXNlcjpwYXNz", "OSS a k:sig", "OSS4-HMAC-SHA256 nonsense",
+                          "OSS2 garbage", "OSS2 AccessKeyId:ak", "OSS2 AccessKeyId:ak,Signature:x,Extra:y"] {
             let error = fail([("Date", V1SignatureTests.date), ("Authorization", malformed)])
             #expect(error?.status == 400 && error?.code == "InvalidArgument", "\(malformed)")
         }

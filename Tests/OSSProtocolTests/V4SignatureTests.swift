@@ -179,8 +179,11 @@ import Testing
             #expect(error?.code == code)
         }
         var version = presigned()
-        version.query[0].value = "OSS2"
+        version.query[0].value = "OSS3"
         #expect(expectOSSError { () throws(OSSError) in try auth.authenticate(version, now: V4SignatureTests.now) }?.code == "InvalidArgument")
+        // OSS2 in the version parameter selects the V2 presigned form, which needs its own parameters.
+        version.query[0].value = "OSS2"
+        #expect(expectOSSError { () throws(OSSError) in try auth.authenticate(version, now: V4SignatureTests.now) }?.code == "AccessDenied")
     }
 
     @Test func presignedSecurityToken() throws {
