@@ -26,7 +26,9 @@ extension ServerTests {
         }
 
         @Test func closeAfterWritingDeliversEverything() throws {
-            let payload = (0..<(5 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 / 7) }
+            var bytes = [UInt8](repeating: 0, count: 5 * 1024 * 1024)
+            for index in stride(from: 0, to: bytes.count, by: 1000) { bytes[index] = UInt8(truncatingIfNeeded: index) }
+            let payload = bytes
             let listener = try TCPListener(host: "127.0.0.1", port: 0)
             defer { listener.stop() }
             listener.start { connection in
@@ -106,6 +108,29 @@ extension ServerTests {
             // stop() returns after every onClose ran.
             #expect(reasons.withLock { $0 } == [.serverStopped, .serverStopped, .serverStopped])
             for client in clients { #expect(client.waitForClose()) }
+        }
+
+        @Test func outboundConnectionToADualStackServer() async throws {
+            let seen = Mutex<String>("")
+            let handler = ClosureHandler { request, respond in
+                seen.withLock { $0 = request.remoteAddress }
+                respond(HTTPResponse(status: 200, body: .bytes(Array("hi".utf8))))
+            }
+            let server = HTTPServer(configuration: HTTPServerConfiguration(host: "::", port: 0), handler: handler)
+            try server.start()
+            defer { server.stop() }
+            let connection = try SocketConnection.connect(host: "127.0.0.1", port: server.port)
+            let received = Mutex<[UInt8]>([])
+            let closed = Mutex<CloseReason?>(nil)
+            connection.start(onRead: { bytes in received.withLock { $0 += Array(bytes) } },
+                             onClose: { reason in closed.withLock { $0 = reason } })
+            connection.write(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8))
+            #expect(await eventually { closed.withLock { $0 } == .closedByPeer })
+            let text = String(decoding: received.withLock { $0 }, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n") && text.hasSuffix("\r\n\r\nhi"))
+            // A v4 client of a dual-stack listener is reported as v4.
+            #expect(seen.withLock { $0 }.hasPrefix("127.0.0.1:"))
+            #expect(throws: TransportError.self) { try SocketConnection.connect(host: "127.0.0.1", port: 1) }
         }
 
         @Test func lingeringStopsAfterMaxLingerBytes() throws {
