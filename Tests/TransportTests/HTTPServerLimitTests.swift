@@ -249,3 +249,21 @@ enum CRC64Check {
         return ~crc
     }
 }
+
+extension ServerTests.Refusals {
+    @Test func garbageClientsDoNotDisturbTheServer() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        var generator = SplitMix(seed: 99)
+        for _ in 0..<20 {
+            let client = try TestClient(port: server.port, timeout: .milliseconds(500))
+            // 0x03/0x06/0x08/0x16 first bytes are sniffed; start from text.
+            let garbage = [UInt8(ascii: "G")] + (0..<200).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            try? client.send(garbage + Array("\r\n\r\n".utf8))
+            _ = client.waitForClose()
+        }
+        let client = try TestClient(port: server.port)
+        try client.send("GET /still HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(try client.readResponse().text == "GET /still 0")
+    }
+}
