@@ -202,7 +202,7 @@ extension ServerTests {
         @Test func clientThatStopsReadingIsDropped() async throws {
             let size = 8 * 1024 * 1024
             let path = try makeTemporaryDirectory() + "/big"
-            FileManager.default.createFile(atPath: path, contents: Data(count: size))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(count: size)))
             defer { try? FileManager.default.removeItem(atPath: path) }
             let handler = ClosureHandler { _, respond in
                 let descriptor = open(path, O_RDONLY)
