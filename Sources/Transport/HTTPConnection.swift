@@ -20,7 +20,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// One request from head to response, in arrival order.
-    private final class Slot {
+    final class Slot {
         let id: UInt64
         let head: HTTPRequestHead?
         var response: HTTPResponse?
@@ -36,30 +36,30 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    private let socket: SocketConnection
-    private let context: Context
-    private var decoder: HTTPRequestDecoder
-    private var slots: [Slot] = []
-    private var nextSlotID: UInt64 = 0
-    private var receiving: (slot: Slot, body: RequestBodyCollector)?
+    let socket: SocketConnection
+    let context: Context
+    var decoder: HTTPRequestDecoder
+    var slots: [Slot] = []
+    var nextSlotID: UInt64 = 0
+    var receiving: (slot: Slot, body: RequestBodyCollector)?
     /// Input read but not decoded because enough requests are outstanding
     /// or the client is not reading the responses already queued.
-    private var pendingInput: [UInt8] = []
-    private var pausedForPipelining = false
-    private var sniffed = false
+    var pendingInput: [UInt8] = []
+    var pausedForPipelining = false
+    var sniffed = false
     /// No further request will be decoded (refusal, `Connection: close`, EOF).
-    private var inputHalted = false
-    private var peerFinished = false
-    private var closing = false
-    private var closed = false
-    private var detached = false
-    private var decoding = false
-    private var servedAny = false
-    private var idleSince = monotonicNanoseconds()
-    private var headStartedAt: UInt64 = 0
-    private var lastBodyProgress: UInt64 = 0
-    private var timer: DispatchSourceTimer?
-    private var timerDeadline = UInt64.max
+    var inputHalted = false
+    var peerFinished = false
+    var closing = false
+    var closed = false
+    var detached = false
+    var decoding = false
+    var servedAny = false
+    var idleSince = monotonicNanoseconds()
+    var headStartedAt: UInt64 = 0
+    var lastBodyProgress: UInt64 = 0
+    var timer: DispatchSourceTimer?
+    var timerDeadline = UInt64.max
 
     init(socket: SocketConnection, context: Context) {
         self.socket = socket
@@ -200,7 +200,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// The transport answers this request itself, then closes.
-    private func refuseRequest(_ error: HTTPRequestError) {
+    func refuseRequest(_ error: HTTPRequestError) {
         inputHalted = true
         let slot: Slot
         if let receiving {
@@ -369,76 +369,6 @@ final class HTTPConnection: @unchecked Sendable {
             if case .file(let descriptor, _, _) = slot.response?.body { closeDescriptor(descriptor) }
         }
         slots.removeAll { !$0.handlerCalled || $0.response != nil }
-    }
-
-    // MARK: - Timeouts
-
-    private enum Expiry { case dropIdle, requestTimeout, writeStalled }
-
-    private func nextExpiry() -> (deadline: UInt64, expiry: Expiry)? {
-        guard !closed && !detached else { return nil }
-        let limits = context.limits
-        var best: (deadline: UInt64, expiry: Expiry)?
-        func consider(_ deadline: UInt64, _ expiry: Expiry) {
-            if best == nil || deadline < best!.deadline { best = (deadline, expiry) }
-        }
-        if !inputHalted && !closing {
-            if receiving != nil {
-                consider(lastBodyProgress &+ limits.bodyIdleTimeout.nanoseconds, .requestTimeout)
-            } else if decoder.isReceivingHead {
-                consider(headStartedAt &+ limits.headerTimeout.nanoseconds, .requestTimeout)
-            } else if slots.isEmpty && pendingInput.isEmpty {
-                let wait = servedAny ? limits.keepAliveIdleTimeout : limits.headerTimeout
-                consider(idleSince &+ wait.nanoseconds, .dropIdle)
-            }
-        }
-        if socket.pendingWriteBytes > 0 {
-            consider(socket.lastWriteProgress &+ limits.writeIdleTimeout.nanoseconds, .writeStalled)
-        }
-        return best
-    }
-
-    private func armTimer() {
-        guard let next = nextExpiry(), next.deadline < timerDeadline else { return }
-        let timer: DispatchSourceTimer
-        if let existing = self.timer {
-            timer = existing
-        } else {
-            timer = DispatchSource.makeTimerSource(queue: socket.queue)
-            timer.setEventHandler { [unowned self] in self.timerFired() }
-            timer.activate()
-            self.timer = timer
-        }
-        timerDeadline = next.deadline
-        let now = monotonicNanoseconds()
-        let leeway = next.deadline > now ? min(max((next.deadline - now) / 20, 1_000_000), 1_000_000_000) : 1_000_000
-        timer.schedule(deadline: DispatchTime(uptimeNanoseconds: next.deadline),
-                       leeway: .nanoseconds(Int(leeway)))
-    }
-
-    private func timerFired() {
-        timerDeadline = .max
-        guard let next = nextExpiry() else { return }
-        guard monotonicNanoseconds() >= next.deadline else {
-            armTimer()
-            return
-        }
-        switch next.expiry {
-        case .dropIdle:
-            closing = true
-            socket.close()
-        case .requestTimeout:
-            refuseRequest(.requestTimeout)
-        case .writeStalled:
-            closing = true
-            socket.close()
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
-        timerDeadline = .max
     }
 }
 

@@ -133,6 +133,19 @@ extension ServerTests {
             #expect(throws: TransportError.self) { try SocketConnection.connect(host: "127.0.0.1", port: 1) }
         }
 
+        @Test func droppedListenerReleasesItsPortAndConnections() async throws {
+            var listener: TCPListener? = try TCPListener(host: "127.0.0.1", port: 0)
+            let port = listener?.port ?? 0
+            listener?.start { connection in connection.start(onRead: { _ in }, onClose: { _ in }) }
+            let client = try TestClient(port: port)
+            #expect(await eventually { listener?.connectionCount == 1 })
+            listener = nil
+            #expect(client.waitForClose())
+            let again = try TCPListener(host: "127.0.0.1", port: port)
+            #expect(again.port == port)
+            again.stop()
+        }
+
         @Test func lingeringStopsAfterMaxLingerBytes() throws {
             var limits = HTTPLimits.default
             limits.maxBodyBytes = 10
