@@ -177,7 +177,7 @@ extension ServerTests {
             try client.send("GET /now HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try client.readResponse().text == "GET /now 0")
             let elapsed = ContinuousClock.now - start
-            #expect(elapsed < .milliseconds(200), "took \(elapsed)")
+            #expect(elapsed < .milliseconds(500), "took \(elapsed)")
             #expect(server.connectionCount == 1001)
             // The idle ones are still usable.
             try idle[0].send("Host: h\r\n\r\n")

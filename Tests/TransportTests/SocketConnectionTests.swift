@@ -20,9 +20,9 @@ extension ServerTests {
             var echoed = [UInt8](repeating: 0, count: 4)
             #expect(recv(client.fd, &echoed, 4, Int32(MSG_WAITALL)) == 4)
             #expect(echoed == Array("ping".utf8))
-            Glibc.close(client.fd)
+            client.shutdownWrite()
             #expect(await eventually { reasons.withLock { $0 } == [.closedByPeer] })
-            #expect(listener.connectionCount == 0)
+            #expect(await eventually { listener.connectionCount == 0 })
         }
 
         @Test func closeAfterWritingDeliversEverything() throws {
@@ -141,9 +141,12 @@ extension ServerTests {
             #expect(await eventually { listener?.connectionCount == 1 })
             listener = nil
             #expect(client.waitForClose())
-            let again = try TCPListener(host: "127.0.0.1", port: port)
-            #expect(again.port == port)
-            again.stop()
+            // The listening socket closes asynchronously, on the accept queue.
+            #expect(await eventually {
+                guard let again = try? TCPListener(host: "127.0.0.1", port: port) else { return false }
+                again.stop()
+                return true
+            })
         }
 
         @Test func lingeringStopsAfterMaxLingerBytes() throws {
