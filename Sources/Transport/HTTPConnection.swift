@@ -135,7 +135,7 @@ final class HTTPConnection: @unchecked Sendable {
         while !inputHalted && !closed {
             if decoder.isIdle {
                 guard consumed < input.count else { break }
-                if slots.count >= context.limits.maxPipelinedRequests || !socket.isWritable {
+                if slots.count >= readAheadLimit || !socket.isWritable {
                     pendingInput.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[consumed...]))
                     pausedForPipelining = true
                     socket.pauseReading()
@@ -233,9 +233,12 @@ final class HTTPConnection: @unchecked Sendable {
         flushResponses()
     }
 
+    /// At least the request being served, whatever the configuration says.
+    private var readAheadLimit: Int { max(1, context.limits.maxPipelinedRequests) }
+
     private func resumeAfterPipelining() {
         guard pausedForPipelining, !decoding, !inputHalted, !closed,
-              slots.count < context.limits.maxPipelinedRequests, socket.isWritable
+              slots.count < readAheadLimit, socket.isWritable
         else { return }
         pausedForPipelining = false
         let input = pendingInput

@@ -31,6 +31,7 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxConnections: Int
     /// Requests read ahead on one connection while earlier ones are unanswered;
     /// beyond this the connection stops reading until responses go out.
+    /// Values below 1 count as 1 (no read-ahead).
     public var maxPipelinedRequests: Int
 
     public init(

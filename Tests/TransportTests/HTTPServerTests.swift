@@ -124,6 +124,16 @@ extension ServerTests {
             }
         }
 
+        @Test func noReadAheadStillServesPipelinedRequests() throws {
+            var limits = HTTPLimits.default
+            limits.maxPipelinedRequests = 0
+            let server = try startServer(limits: limits)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send((0..<3).map { "GET /\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+            for index in 0..<3 { #expect(try client.readResponse().text == "GET /\(index) 0") }
+        }
+
         @Test func headResponsesCarryLengthButNoBody() throws {
             let handler = ClosureHandler { request, respond in
                 if request.method == "HEAD" {
