@@ -19,7 +19,7 @@ extension HTTPConnection {
                 consider(lastBodyProgress &+ limits.bodyIdleTimeout.nanoseconds, .requestTimeout)
             } else if decoder.isReceivingHead {
                 consider(headStartedAt &+ limits.headerTimeout.nanoseconds, .requestTimeout)
-            } else if slots.isEmpty && pendingInput.isEmpty {
+            } else if slots.isEmpty && pendingInput.isEmpty && streaming == nil {
                 let wait = servedAny ? limits.keepAliveIdleTimeout : limits.headerTimeout
                 consider(idleSince &+ wait.nanoseconds, .dropIdle)
             }

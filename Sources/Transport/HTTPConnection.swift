@@ -58,6 +58,8 @@ final class HTTPConnection: @unchecked Sendable {
     var idleSince = monotonicNanoseconds()
     var headStartedAt: UInt64 = 0
     var lastBodyProgress: UInt64 = 0
+    /// The streamed response being sent; later responses wait for it.
+    var streaming: (stream: HTTPBodyStream, chunked: Bool, closeAfter: Bool)?
     var timer: DispatchSourceTimer?
     var timerDeadline = UInt64.max
 
@@ -236,7 +238,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// At least the request being served, whatever the configuration says.
     private var readAheadLimit: Int { max(1, context.limits.maxPipelinedRequests) }
 
-    private func resumeAfterPipelining() {
+    func resumeAfterPipelining() {
         guard pausedForPipelining, !decoding, !inputHalted, !closed,
               slots.count < readAheadLimit, socket.isWritable
         else { return }
@@ -252,11 +254,11 @@ final class HTTPConnection: @unchecked Sendable {
     private func deliver(_ response: HTTPResponse, to id: UInt64) {
         guard let slot = slots.first(where: { $0.id == id }), slot.handlerCalled, slot.response == nil else {
             // Answered twice, or after the connection went away.
-            if case .file(let descriptor, _, _) = response.body { closeDescriptor(descriptor) }
+            response.body.release()
             return
         }
         if closed || closing {
-            if case .file(let descriptor, _, _) = response.body { closeDescriptor(descriptor) }
+            response.body.release()
             slots.removeAll { $0 === slot }
             unlinkSpool(slot)
             return
@@ -266,24 +268,32 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// Sends every answered response at the front, in order, in one flush.
-    private func flushResponses() {
-        guard !closed && !closing else { return }
+    func flushResponses() {
+        guard !closed && !closing && streaming == nil else { return }
         var queued = false
         while let slot = slots.first, let response = slot.response {
             slots.removeFirst()
-            let closeAfter = slot.closeAfter || response.headers.hasToken("close", in: "Connection")
+            var closeAfter = slot.closeAfter || response.headers.hasToken("close", in: "Connection")
                 || (peerFinished && slots.isEmpty)
-            queue(response, for: slot, closing: closeAfter)
+            if case .stream = response.body, slot.head?.version == .http1_0 {
+                // Without chunked encoding the body ends where the connection does.
+                closeAfter = true
+            }
+            let stream = queue(response, for: slot, closing: closeAfter)
             queued = true
             unlinkSpool(slot)
             idleSince = monotonicNanoseconds()
+            if let stream {
+                startStreaming(stream, chunked: slot.head?.version != .http1_0, closeAfter: closeAfter)
+                return
+            }
             if closeAfter {
                 closeAfterResponses()
                 return
             }
             if let next = slots.first, next.needsContinue { sendContinue(next) }
         }
-        if peerFinished && slots.isEmpty {
+        if peerFinished && slots.isEmpty && streaming == nil {
             closeAfterResponses()
             return
         }
@@ -292,7 +302,7 @@ final class HTTPConnection: @unchecked Sendable {
         armTimer()
     }
 
-    private func closeAfterResponses() {
+    func closeAfterResponses() {
         closing = true
         inputHalted = true
         pendingInput = []
@@ -310,7 +320,8 @@ final class HTTPConnection: @unchecked Sendable {
         armTimer()
     }
 
-    private func queue(_ response: HTTPResponse, for slot: Slot, closing: Bool) {
+    /// Queues the head and body; a stream body is returned for the caller to start.
+    private func queue(_ response: HTTPResponse, for slot: Slot, closing: Bool) -> HTTPBodyStream? {
         var headers = response.headers
         let isHead = slot.head?.method == "HEAD"
         let status = response.status
@@ -319,14 +330,20 @@ final class HTTPConnection: @unchecked Sendable {
         if bodyForbidden {
             // RFC 9110 §8.6: no Content-Length on 1xx/204; a 304 keeps the handler's.
             if status != 304 { headers.remove("Content-Length") }
-        } else if isHead {
-            if !headers.contains("Content-Length") { headers.set("Content-Length", String(body.length)) }
-        } else if headers["Content-Length"] != String(body.length) {
-            // Framing must match the bytes actually sent.
-            headers.set("Content-Length", String(body.length))
+        } else if let length = body.length {
+            if isHead {
+                if !headers.contains("Content-Length") { headers.set("Content-Length", String(length)) }
+            } else if headers["Content-Length"] != String(length) {
+                // Framing must match the bytes actually sent.
+                headers.set("Content-Length", String(length))
+            }
+        } else if !isHead {
+            headers.remove("Content-Length")
+            headers.remove("Transfer-Encoding")
+            if slot.head?.version != .http1_0 { headers.add("Transfer-Encoding", "chunked") }
         }
         if bodyForbidden || isHead {
-            if case .file(let descriptor, _, _) = body { closeDescriptor(descriptor) }
+            body.release()
             body = .empty
         }
         if closing {
@@ -344,7 +361,11 @@ final class HTTPConnection: @unchecked Sendable {
         case .file(let descriptor, let offset, let length):
             bytes.withUnsafeBytes { socket.writeOnQueue($0) }
             socket.writeFileOnQueue(descriptor: descriptor, offset: offset, length: length)
+        case .stream(let stream):
+            bytes.withUnsafeBytes { socket.writeOnQueue($0) }
+            return stream
         }
+        return nil
     }
 
     private func sendContinue(_ slot: Slot) {
@@ -366,10 +387,12 @@ final class HTTPConnection: @unchecked Sendable {
         receiving?.body.discard()
         receiving = nil
         pendingInput = []
+        streaming?.stream.cancel()
+        streaming = nil
         // Slots whose handler still runs are cleaned up when it answers.
         for slot in slots where !slot.handlerCalled || slot.response != nil {
             unlinkSpool(slot)
-            if case .file(let descriptor, _, _) = slot.response?.body { closeDescriptor(descriptor) }
+            slot.response?.body.release()
         }
         slots.removeAll { !$0.handlerCalled || $0.response != nil }
     }
