@@ -146,6 +146,49 @@ extension ServerTests {
             #expect(try client.readResponse().text == "3456")
         }
 
+        @Test func fileChunksThenAQueuedResponseKeepTheirOrder() throws {
+            let size = OutboundBuffer.fileChunkSize * 2 + 1
+            var bytes = [UInt8](repeating: 0, count: size)
+            for index in stride(from: 0, to: size, by: 997) { bytes[index] = UInt8(truncatingIfNeeded: index) }
+            let content = bytes
+            let path = try makeTemporaryDirectory() + "/chunks"
+            try Data(content).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { request, respond in
+                if request.target == "/file" {
+                    respond(HTTPResponse(status: 200, body: .file(descriptor: open(path, O_RDONLY), offset: 0,
+                                                                   length: Int64(size))))
+                } else {
+                    respond(HTTPResponse(status: 200, body: .bytes(Array("after".utf8))))
+                }
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /file HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().body == content)
+            #expect(try client.readResponse().text == "after")
+        }
+
+        @Test func moreReadyResponsesThanOneGatherTakes() throws {
+            let count = OutboundBuffer.maxGather * 2 + 10
+            // The first answer comes last, so all the others go out in one flush.
+            let handler = ClosureHandler { request, respond in
+                let response = HTTPResponse(status: 200, body: .bytes(Array(request.target.utf8)))
+                if request.target == "/0" {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { respond(response) }
+                } else {
+                    respond(response)
+                }
+            }
+            var limits = HTTPLimits.default
+            limits.maxPipelinedRequests = count
+            let server = try startServer(limits: limits, handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send((0..<count).map { "GET /\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+            for index in 0..<count { #expect(try client.readResponse().text == "/\(index)") }
+        }
+
         @Test func fileShorterThanPromisedClosesTheConnection() throws {
             let path = try makeTemporaryDirectory() + "/short"
             try Data("abc".utf8).write(to: URL(fileURLWithPath: path))
