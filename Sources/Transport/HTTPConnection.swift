@@ -109,6 +109,7 @@ final class HTTPConnection: @unchecked Sendable {
             }
             detached = true
             cancelTimer()
+            socket.onWritable = nil
             socket.pauseReading()
             raw(socket, Array(buffer))
             return false
@@ -171,7 +172,8 @@ final class HTTPConnection: @unchecked Sendable {
             )
             receiving = (slot, body)
             lastBodyProgress = monotonicNanoseconds()
-            if framing != .none && head.headers["Expect"] != nil {
+            // HTTP/1.0 clients cannot expect an interim response (RFC 9110 §10.1.1).
+            if framing != .none && head.version == .http1_1 && head.headers["Expect"] != nil {
                 slot.needsContinue = true
                 if slots.first === slot { sendContinue(slot) }
             }
@@ -308,10 +310,13 @@ final class HTTPConnection: @unchecked Sendable {
         pendingInput = []
         receiving?.body.discard()
         receiving = nil
-        // Requests read ahead of a closing response are dropped; their
-        // handlers' answers will find no slot.
-        for slot in slots where !slot.handlerCalled { unlinkSpool(slot) }
-        slots.removeAll { !$0.handlerCalled }
+        // Requests read ahead of a closing response are dropped; answers
+        // still to come will find no slot and release their bodies.
+        for slot in slots where !slot.handlerCalled || slot.response != nil {
+            unlinkSpool(slot)
+            slot.response?.body.release()
+        }
+        slots.removeAll { !$0.handlerCalled || $0.response != nil }
         if peerFinished {
             socket.closeAfterWriting()
         } else {

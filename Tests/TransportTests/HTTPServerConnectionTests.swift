@@ -189,6 +189,34 @@ extension ServerTests {
             for index in 0..<count { #expect(try client.readResponse().text == "/\(index)") }
         }
 
+        @Test func answersQueuedBehindAClosingResponseReleaseTheirFiles() async throws {
+            let path = try makeTemporaryDirectory() + "/f"
+            try Data("0123456789".utf8).write(to: URL(fileURLWithPath: path))
+            let descriptors = Mutex<[Int32]>([])
+            let handler = ClosureHandler { request, respond in
+                if request.target == "/close" {
+                    // Answered last, and it closes the connection.
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(30)) {
+                        respond(HTTPResponse(status: 200, headers: ["Connection": "close"]))
+                    }
+                } else {
+                    let descriptor = open(path, O_RDONLY)
+                    descriptors.withLock { $0.append(descriptor) }
+                    respond(HTTPResponse(status: 200, body: .file(descriptor: descriptor, offset: 0, length: 10)))
+                }
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /close HTTP/1.1\r\nHost: h\r\n\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().header("Connection") == "close")
+            #expect(client.waitForClose())
+            let opened = descriptors.withLock { $0 }
+            #expect(opened.count == 2)
+            #expect(await eventually { opened.allSatisfy { fcntl($0, F_GETFD) == -1 } })
+        }
+
         @Test func fileShorterThanPromisedClosesTheConnection() throws {
             let path = try makeTemporaryDirectory() + "/short"
             try Data("abc".utf8).write(to: URL(fileURLWithPath: path))
