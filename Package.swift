@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
     ]
 )
