@@ -119,6 +119,25 @@ struct SplitMix: RandomNumberGenerator {
         #expect(result == [.head("GET / HTTP/1.1 [Host=h,X-Empty=] none"), .end])
     }
 
+    @Test func strayCRLFAfterABodyLeavesTheDecoderIdle() throws {
+        var decoder = HTTPRequestDecoder(limits: .default)
+        let bytes = Array("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok\r\n".utf8)
+        var events: [String] = []
+        var consumed = 0
+        try bytes.withUnsafeBytes { buffer in
+            while let event = try decoder.next(buffer, consumed: &consumed) {
+                switch event {
+                case .head: events.append("head")
+                case .body(let body): events.append("body \(body.count)")
+                case .end: events.append("end")
+                }
+            }
+        }
+        #expect(events == ["head", "body 2", "end"])
+        #expect(consumed == bytes.count)
+        #expect(decoder.isIdle)
+    }
+
     @Test func chunkedBodyWithExtensionsAndTrailers() {
         let result = decodeEveryWay(
             "PUT /k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
