@@ -364,6 +364,42 @@ extension ServerTests {
             #expect(handled.load(ordering: .relaxed) == handledAtStop)
         }
 
+        @Test func stopUnderLoad() async throws {
+            let before = openDescriptorCount()
+            let handler = ClosureHandler { request, respond in
+                // Half answered inline, half from another thread.
+                if request.target.hasSuffix("0") {
+                    respond(HTTPResponse(status: 200, body: .bytes([1])))
+                } else {
+                    DispatchQueue.global().async { respond(HTTPResponse(status: 200, body: .bytes([2]))) }
+                }
+            }
+            let server = try startServer(handler: handler)
+            let port = server.port
+            let served = Atomic<Int>(0)
+            let group = DispatchGroup()
+            for worker in 0..<4 {
+                // Blocking clients get threads of their own: parked on Dispatch's
+                // pool they would starve the handler's asynchronous answers.
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    guard let client = try? TestClient(port: port, timeout: .seconds(2)) else { return }
+                    var index = 0
+                    while (try? client.send("GET /\(worker)/\(index) HTTP/1.1\r\nHost: h\r\n\r\n")) != nil,
+                          (try? client.readResponse()) != nil {
+                        served.add(1, ordering: .relaxed)
+                        index += 1
+                    }
+                }
+            }
+            #expect(await eventually { served.load(ordering: .relaxed) >= 200 })
+            server.stop()
+            #expect(server.connectionCount == 0)
+            group.wait()
+            #expect(await eventually { openDescriptorCount() == before })
+        }
+
         @Test func busyPortFailsWithAClearMessage() throws {
             let server = try startServer()
             defer { server.stop() }
