@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"], exclude: ["Vectors"]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest"]),
     ]

@@ -51,8 +51,11 @@ let server = HTTPServer(
     configuration: HTTPServerConfiguration(host: "127.0.0.1", port: options.servePort ?? 0),
     handler: FixedBody(body: body)
 )
+let startBegan = DispatchTime.now().uptimeNanoseconds
 do {
     try server.start()
+    let micros = (DispatchTime.now().uptimeNanoseconds - startBegan) / 1000
+    print("server start (bind + listen + queues): \(micros) µs")
 } catch {
     print("cannot start: \(error)")
     exit(1)

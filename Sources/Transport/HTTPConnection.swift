@@ -20,7 +20,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// One request from head to response, in arrival order.
-    private final class Slot {
+    final class Slot {
         let id: UInt64
         let head: HTTPRequestHead?
         var response: HTTPResponse?
@@ -36,30 +36,32 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    private let socket: SocketConnection
-    private let context: Context
-    private var decoder: HTTPRequestDecoder
-    private var slots: [Slot] = []
-    private var nextSlotID: UInt64 = 0
-    private var receiving: (slot: Slot, body: RequestBodyCollector)?
+    let socket: SocketConnection
+    let context: Context
+    var decoder: HTTPRequestDecoder
+    var slots: [Slot] = []
+    var nextSlotID: UInt64 = 0
+    var receiving: (slot: Slot, body: RequestBodyCollector)?
     /// Input read but not decoded because enough requests are outstanding
     /// or the client is not reading the responses already queued.
-    private var pendingInput: [UInt8] = []
-    private var pausedForPipelining = false
-    private var sniffed = false
+    var pendingInput: [UInt8] = []
+    var pausedForPipelining = false
+    var sniffed = false
     /// No further request will be decoded (refusal, `Connection: close`, EOF).
-    private var inputHalted = false
-    private var peerFinished = false
-    private var closing = false
-    private var closed = false
-    private var detached = false
-    private var decoding = false
-    private var servedAny = false
-    private var idleSince = monotonicNanoseconds()
-    private var headStartedAt: UInt64 = 0
-    private var lastBodyProgress: UInt64 = 0
-    private var timer: DispatchSourceTimer?
-    private var timerDeadline = UInt64.max
+    var inputHalted = false
+    var peerFinished = false
+    var closing = false
+    var closed = false
+    var detached = false
+    var decoding = false
+    var servedAny = false
+    var idleSince = monotonicNanoseconds()
+    var headStartedAt: UInt64 = 0
+    var lastBodyProgress: UInt64 = 0
+    /// The streamed response being sent; later responses wait for it.
+    var streaming: (stream: HTTPBodyStream, chunked: Bool, closeAfter: Bool)?
+    var timer: DispatchSourceTimer?
+    var timerDeadline = UInt64.max
 
     init(socket: SocketConnection, context: Context) {
         self.socket = socket
@@ -107,6 +109,7 @@ final class HTTPConnection: @unchecked Sendable {
             }
             detached = true
             cancelTimer()
+            socket.onWritable = nil
             socket.pauseReading()
             raw(socket, Array(buffer))
             return false
@@ -135,7 +138,7 @@ final class HTTPConnection: @unchecked Sendable {
         while !inputHalted && !closed {
             if decoder.isIdle {
                 guard consumed < input.count else { break }
-                if slots.count >= context.limits.maxPipelinedRequests || !socket.isWritable {
+                if slots.count >= readAheadLimit || !socket.isWritable {
                     pendingInput.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[consumed...]))
                     pausedForPipelining = true
                     socket.pauseReading()
@@ -169,7 +172,8 @@ final class HTTPConnection: @unchecked Sendable {
             )
             receiving = (slot, body)
             lastBodyProgress = monotonicNanoseconds()
-            if framing != .none && head.headers["Expect"] != nil {
+            // HTTP/1.0 clients cannot expect an interim response (RFC 9110 §10.1.1).
+            if framing != .none && head.version == .http1_1 && head.headers["Expect"] != nil {
                 slot.needsContinue = true
                 if slots.first === slot { sendContinue(slot) }
             }
@@ -200,7 +204,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// The transport answers this request itself, then closes.
-    private func refuseRequest(_ error: HTTPRequestError) {
+    func refuseRequest(_ error: HTTPRequestError) {
         inputHalted = true
         let slot: Slot
         if let receiving {
@@ -233,9 +237,12 @@ final class HTTPConnection: @unchecked Sendable {
         flushResponses()
     }
 
-    private func resumeAfterPipelining() {
+    /// At least the request being served, whatever the configuration says.
+    private var readAheadLimit: Int { max(1, context.limits.maxPipelinedRequests) }
+
+    func resumeAfterPipelining() {
         guard pausedForPipelining, !decoding, !inputHalted, !closed,
-              slots.count < context.limits.maxPipelinedRequests, socket.isWritable
+              slots.count < readAheadLimit, socket.isWritable
         else { return }
         pausedForPipelining = false
         let input = pendingInput
@@ -249,11 +256,11 @@ final class HTTPConnection: @unchecked Sendable {
     private func deliver(_ response: HTTPResponse, to id: UInt64) {
         guard let slot = slots.first(where: { $0.id == id }), slot.handlerCalled, slot.response == nil else {
             // Answered twice, or after the connection went away.
-            if case .file(let descriptor, _, _) = response.body { closeDescriptor(descriptor) }
+            response.body.release()
             return
         }
         if closed || closing {
-            if case .file(let descriptor, _, _) = response.body { closeDescriptor(descriptor) }
+            response.body.release()
             slots.removeAll { $0 === slot }
             unlinkSpool(slot)
             return
@@ -263,24 +270,32 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// Sends every answered response at the front, in order, in one flush.
-    private func flushResponses() {
-        guard !closed && !closing else { return }
+    func flushResponses() {
+        guard !closed && !closing && streaming == nil else { return }
         var queued = false
         while let slot = slots.first, let response = slot.response {
             slots.removeFirst()
-            let closeAfter = slot.closeAfter || response.headers.hasToken("close", in: "Connection")
+            var closeAfter = slot.closeAfter || response.headers.hasToken("close", in: "Connection")
                 || (peerFinished && slots.isEmpty)
-            queue(response, for: slot, closing: closeAfter)
+            if case .stream = response.body, slot.head?.version == .http1_0 {
+                // Without chunked encoding the body ends where the connection does.
+                closeAfter = true
+            }
+            let stream = queue(response, for: slot, closing: closeAfter)
             queued = true
             unlinkSpool(slot)
             idleSince = monotonicNanoseconds()
+            if let stream {
+                startStreaming(stream, chunked: slot.head?.version != .http1_0, closeAfter: closeAfter)
+                return
+            }
             if closeAfter {
                 closeAfterResponses()
                 return
             }
             if let next = slots.first, next.needsContinue { sendContinue(next) }
         }
-        if peerFinished && slots.isEmpty {
+        if peerFinished && slots.isEmpty && streaming == nil {
             closeAfterResponses()
             return
         }
@@ -289,16 +304,19 @@ final class HTTPConnection: @unchecked Sendable {
         armTimer()
     }
 
-    private func closeAfterResponses() {
+    func closeAfterResponses() {
         closing = true
         inputHalted = true
         pendingInput = []
         receiving?.body.discard()
         receiving = nil
-        // Requests read ahead of a closing response are dropped; their
-        // handlers' answers will find no slot.
-        for slot in slots where !slot.handlerCalled { unlinkSpool(slot) }
-        slots.removeAll { !$0.handlerCalled }
+        // Requests read ahead of a closing response are dropped; answers
+        // still to come will find no slot and release their bodies.
+        for slot in slots where !slot.handlerCalled || slot.response != nil {
+            unlinkSpool(slot)
+            slot.response?.body.release()
+        }
+        slots.removeAll { !$0.handlerCalled || $0.response != nil }
         if peerFinished {
             socket.closeAfterWriting()
         } else {
@@ -307,7 +325,8 @@ final class HTTPConnection: @unchecked Sendable {
         armTimer()
     }
 
-    private func queue(_ response: HTTPResponse, for slot: Slot, closing: Bool) {
+    /// Queues the head and body; a stream body is returned for the caller to start.
+    private func queue(_ response: HTTPResponse, for slot: Slot, closing: Bool) -> HTTPBodyStream? {
         var headers = response.headers
         let isHead = slot.head?.method == "HEAD"
         let status = response.status
@@ -316,14 +335,20 @@ final class HTTPConnection: @unchecked Sendable {
         if bodyForbidden {
             // RFC 9110 §8.6: no Content-Length on 1xx/204; a 304 keeps the handler's.
             if status != 304 { headers.remove("Content-Length") }
-        } else if isHead {
-            if !headers.contains("Content-Length") { headers.set("Content-Length", String(body.length)) }
-        } else if headers["Content-Length"] != String(body.length) {
-            // Framing must match the bytes actually sent.
-            headers.set("Content-Length", String(body.length))
+        } else if let length = body.length {
+            if isHead {
+                if !headers.contains("Content-Length") { headers.set("Content-Length", String(length)) }
+            } else if headers["Content-Length"] != String(length) {
+                // Framing must match the bytes actually sent.
+                headers.set("Content-Length", String(length))
+            }
+        } else if !isHead {
+            headers.remove("Content-Length")
+            headers.remove("Transfer-Encoding")
+            if slot.head?.version != .http1_0 { headers.add("Transfer-Encoding", "chunked") }
         }
         if bodyForbidden || isHead {
-            if case .file(let descriptor, _, _) = body { closeDescriptor(descriptor) }
+            body.release()
             body = .empty
         }
         if closing {
@@ -341,7 +366,11 @@ final class HTTPConnection: @unchecked Sendable {
         case .file(let descriptor, let offset, let length):
             bytes.withUnsafeBytes { socket.writeOnQueue($0) }
             socket.writeFileOnQueue(descriptor: descriptor, offset: offset, length: length)
+        case .stream(let stream):
+            bytes.withUnsafeBytes { socket.writeOnQueue($0) }
+            return stream
         }
+        return nil
     }
 
     private func sendContinue(_ slot: Slot) {
@@ -363,82 +392,14 @@ final class HTTPConnection: @unchecked Sendable {
         receiving?.body.discard()
         receiving = nil
         pendingInput = []
+        streaming?.stream.cancel()
+        streaming = nil
         // Slots whose handler still runs are cleaned up when it answers.
         for slot in slots where !slot.handlerCalled || slot.response != nil {
             unlinkSpool(slot)
-            if case .file(let descriptor, _, _) = slot.response?.body { closeDescriptor(descriptor) }
+            slot.response?.body.release()
         }
         slots.removeAll { !$0.handlerCalled || $0.response != nil }
-    }
-
-    // MARK: - Timeouts
-
-    private enum Expiry { case dropIdle, requestTimeout, writeStalled }
-
-    private func nextExpiry() -> (deadline: UInt64, expiry: Expiry)? {
-        guard !closed && !detached else { return nil }
-        let limits = context.limits
-        var best: (deadline: UInt64, expiry: Expiry)?
-        func consider(_ deadline: UInt64, _ expiry: Expiry) {
-            if best == nil || deadline < best!.deadline { best = (deadline, expiry) }
-        }
-        if !inputHalted && !closing {
-            if receiving != nil {
-                consider(lastBodyProgress &+ limits.bodyIdleTimeout.nanoseconds, .requestTimeout)
-            } else if decoder.isReceivingHead {
-                consider(headStartedAt &+ limits.headerTimeout.nanoseconds, .requestTimeout)
-            } else if slots.isEmpty && pendingInput.isEmpty {
-                let wait = servedAny ? limits.keepAliveIdleTimeout : limits.headerTimeout
-                consider(idleSince &+ wait.nanoseconds, .dropIdle)
-            }
-        }
-        if socket.pendingWriteBytes > 0 {
-            consider(socket.lastWriteProgress &+ limits.writeIdleTimeout.nanoseconds, .writeStalled)
-        }
-        return best
-    }
-
-    private func armTimer() {
-        guard let next = nextExpiry(), next.deadline < timerDeadline else { return }
-        let timer: DispatchSourceTimer
-        if let existing = self.timer {
-            timer = existing
-        } else {
-            timer = DispatchSource.makeTimerSource(queue: socket.queue)
-            timer.setEventHandler { [unowned self] in self.timerFired() }
-            timer.activate()
-            self.timer = timer
-        }
-        timerDeadline = next.deadline
-        let now = monotonicNanoseconds()
-        let leeway = next.deadline > now ? min(max((next.deadline - now) / 20, 1_000_000), 1_000_000_000) : 1_000_000
-        timer.schedule(deadline: DispatchTime(uptimeNanoseconds: next.deadline),
-                       leeway: .nanoseconds(Int(leeway)))
-    }
-
-    private func timerFired() {
-        timerDeadline = .max
-        guard let next = nextExpiry() else { return }
-        guard monotonicNanoseconds() >= next.deadline else {
-            armTimer()
-            return
-        }
-        switch next.expiry {
-        case .dropIdle:
-            closing = true
-            socket.close()
-        case .requestTimeout:
-            refuseRequest(.requestTimeout)
-        case .writeStalled:
-            closing = true
-            socket.close()
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
-        timerDeadline = .max
     }
 }
 

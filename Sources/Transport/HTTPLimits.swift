@@ -8,29 +8,32 @@ import Darwin
 
 /// Every bound the HTTP server enforces, so tests can use tiny values.
 public struct HTTPLimits: Sendable, Equatable {
-    /// Request line plus headers (and, separately, chunked trailers).
+    /// Request line plus headers (and, separately, chunked trailers). Default 64 KiB.
     public var maxHeaderBytes: Int
+    /// Header fields per request (and trailer fields). Default 100.
     public var maxHeaderCount: Int
-    /// 5 GiB: the largest object OSS PutObject accepts.
+    /// Default 5 GiB: the largest object OSS PutObject accepts.
     public var maxBodyBytes: Int64
-    /// Larger bodies are spooled to a file instead of memory.
+    /// Larger bodies are spooled to a file instead of memory. Default 64 KiB.
     public var inMemoryBodyLimit: Int
     /// The whole request head must arrive within this, counted from its first
-    /// byte (from accept for a connection's first request).
+    /// byte (from accept for a connection's first request). Default 30 s.
     public var headerTimeout: Duration
-    /// The longest a body may go without a byte arriving.
+    /// The longest a body may go without a byte arriving. Default 30 s.
     public var bodyIdleTimeout: Duration
-    /// How long an idle keep-alive connection is kept between requests.
+    /// How long an idle keep-alive connection is kept between requests. Default 60 s.
     public var keepAliveIdleTimeout: Duration
-    /// The longest a response may go without the client taking a byte.
+    /// The longest a response may go without the client taking a byte. Default 60 s.
     public var writeIdleTimeout: Duration
     /// After the last response on a closing connection, how long unread
     /// request bytes are drained so the client sees the response, not a reset.
+    /// Default 2 s.
     public var lingerTimeout: Duration
-    /// Connections beyond this are accepted and closed at once.
+    /// Connections beyond this are accepted and closed at once. Default 10,000.
     public var maxConnections: Int
     /// Requests read ahead on one connection while earlier ones are unanswered;
     /// beyond this the connection stops reading until responses go out.
+    /// Values below 1 count as 1 (no read-ahead). Default 16.
     public var maxPipelinedRequests: Int
 
     public init(

@@ -92,12 +92,25 @@ public enum HTTPResponseBody: Sendable {
     /// the socket drains. The transport closes the descriptor when done, also
     /// when the response cannot be sent.
     case file(descriptor: Int32, offset: Int64, length: Int64)
+    /// Bytes produced over time; see `HTTPBodyStream`.
+    case stream(HTTPBodyStream)
 
-    public var length: Int64 {
+    /// nil for a stream, whose length is not known up front.
+    public var length: Int64? {
         switch self {
         case .empty: return 0
         case .bytes(let bytes): return Int64(bytes.count)
         case .file(_, _, let length): return length
+        case .stream: return nil
+        }
+    }
+
+    /// Gives up a body that will not be sent: closes a file, cancels a stream.
+    func release() {
+        switch self {
+        case .empty, .bytes: break
+        case .file(let descriptor, _, _): closeDescriptor(descriptor)
+        case .stream(let stream): stream.cancel()
         }
     }
 }

@@ -30,7 +30,7 @@ struct HTTPRequestDecoder {
     private var headBytes: [UInt8] = []
     /// Where the line being scanned starts in `headBytes`.
     private var lineStart = 0
-    /// Where the request line starts (blank lines before it are ignored, RFC 9112 §2.2).
+    /// Where the request line starts in `headBytes`.
     private var contentStart: Int?
     private var line: [UInt8] = []
     private var chunkedBodyBytes: Int64 = 0
@@ -161,6 +161,11 @@ struct HTTPRequestDecoder {
                 if let start = contentStart {
                     return try finishHead(from: start, to: lineStart)
                 }
+                // A stray CRLF between requests (some clients add one after a
+                // body) leaves the connection idle rather than mid-head.
+                headBytes.removeAll(keepingCapacity: true)
+                lineStart = 0
+                continue
             } else if contentStart == nil {
                 contentStart = lineStart
             }

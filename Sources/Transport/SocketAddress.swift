@@ -89,7 +89,14 @@ struct SocketAddress {
             case AF_INET6:
                 var address = raw.load(as: sockaddr_in6.self)
                 guard inet_ntop(AF_INET6, &address.sin6_addr, &text, socklen_t(text.count)) != nil else { return "?" }
-                return "[" + Self.string(text) + "]:" + String(UInt16(bigEndian: address.sin6_port))
+                var host = Self.string(text)
+                let port = String(UInt16(bigEndian: address.sin6_port))
+                // An IPv4 client of a dual-stack listener is shown as IPv4.
+                if host.hasPrefix("::ffff:") && host.contains(".") {
+                    host.removeFirst("::ffff:".count)
+                    return host + ":" + port
+                }
+                return "[" + host + "]:" + port
             default:
                 return "?"
             }

@@ -65,7 +65,8 @@ public final class SocketConnection: @unchecked Sendable {
     var onFinalize: (() -> Void)?
 
     /// Above this many unsent bytes `isWritable` turns false; `onWritable`
-    /// fires once the backlog falls to half of it. Default 1 MiB.
+    /// fires once the backlog falls to half of it. Default 1 MiB. Set this and
+    /// `onWritable` on `queue` (in `onConnection` or a callback).
     public var writeHighWaterMark = 1024 * 1024
     /// Called on `queue` when a backlog that reached `writeHighWaterMark` has
     /// drained to half of it, so a paused producer can continue.

@@ -18,3 +18,8 @@ enum SystemError {
 func closeDescriptor(_ descriptor: Int32) {
     _ = close(descriptor)
 }
+
+/// `connect(2)`, reachable from types that have a `connect` of their own.
+func connectDescriptor(_ descriptor: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    connect(descriptor, address, length)
+}

@@ -63,6 +63,25 @@ public final class TCPListener: Sendable {
         self.acceptQueue = DispatchQueue(label: "transport.accept.\(self.port)")
     }
 
+    /// A listener dropped without stop() still releases its port and its
+    /// connections (without waiting for them).
+    deinit {
+        let (source, paused, started, connections) = state.withLock { state in
+            let source = state.stopped ? nil : state.source
+            let open = state.stopped ? [] : Array(state.connections.values)
+            let result = (source, state.acceptPaused, state.started, open)
+            state.stopped = true
+            return result
+        }
+        if let source = source?.value {
+            source.cancel()
+            if paused { source.resume() }
+        } else if !started {
+            closeDescriptor(listenDescriptor)
+        }
+        for connection in connections { connection.close(reason: .serverStopped) }
+    }
+
     /// The queues connections are pinned to.
     public var connectionQueues: [DispatchQueue] { queues.map(\.queue) }
 
@@ -155,19 +174,20 @@ public final class TCPListener: Sendable {
             let loop = queues[state.nextQueue % queues.count]
             state.nextQueue &+= 1
             let connection = SocketConnection(descriptor: descriptor, loop: loop, remoteAddress: remote, localPort: port)
-            state.connections[ObjectIdentifier(connection)] = connection
+            let id = ObjectIdentifier(connection)
+            // Set up before stop() can see the connection (it snapshots under this lock).
+            group.enter()
+            connection.onFinalize = { [weak self, group] in
+                _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
+                group.leave()
+            }
+            state.connections[id] = connection
             return connection
         }
         guard let connection else {
             log?("transport: refused \(remote) on port \(port): \(maxConnections) connections already open")
             closeDescriptor(descriptor)
             return
-        }
-        group.enter()
-        let id = ObjectIdentifier(connection)
-        connection.onFinalize = { [weak self, group] in
-            _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
-            group.leave()
         }
         connection.queue.async { onConnection(connection) }
     }

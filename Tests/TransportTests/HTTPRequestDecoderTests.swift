@@ -119,6 +119,25 @@ struct SplitMix: RandomNumberGenerator {
         #expect(result == [.head("GET / HTTP/1.1 [Host=h,X-Empty=] none"), .end])
     }
 
+    @Test func strayCRLFAfterABodyLeavesTheDecoderIdle() throws {
+        var decoder = HTTPRequestDecoder(limits: .default)
+        let bytes = Array("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok\r\n".utf8)
+        var events: [String] = []
+        var consumed = 0
+        try bytes.withUnsafeBytes { buffer in
+            while let event = try decoder.next(buffer, consumed: &consumed) {
+                switch event {
+                case .head: events.append("head")
+                case .body(let body): events.append("body \(body.count)")
+                case .end: events.append("end")
+                }
+            }
+        }
+        #expect(events == ["head", "body 2", "end"])
+        #expect(consumed == bytes.count)
+        #expect(decoder.isIdle)
+    }
+
     @Test func chunkedBodyWithExtensionsAndTrailers() {
         let result = decodeEveryWay(
             "PUT /k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -271,5 +290,40 @@ struct SplitMix: RandomNumberGenerator {
         #expect(String(decoding: bytes, as: UTF8.self) == "HTTP/1.1 200 OK\r\nX-A: 1  Injected: yes\r\n\r\n")
         let odd = HTTPResponseEncoder.head(status: 42, reason: "Odd", headers: [:])
         #expect(String(decoding: odd, as: UTF8.self) == "HTTP/1.1 500 Odd\r\n\r\n")
+    }
+}
+
+@Suite struct HTTPRequestDecoderRobustnessTests {
+    static let seeds = [
+        "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+        "PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello",
+        "PUT /k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n0\r\nT: 1\r\n\r\n",
+        "POST /b/c%2Fd?vod HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n",
+    ]
+
+    /// Mutated and random inputs never trap, and every way of splitting
+    /// them gives the same events.
+    @Test func mutatedInputsNeverTrap() {
+        var generator = SplitMix(seed: 7)
+        var limits = HTTPLimits.default
+        limits.maxHeaderBytes = 256
+        limits.maxBodyBytes = 64
+        for round in 0..<400 {
+            var bytes = Array(Self.seeds[round % Self.seeds.count].utf8)
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                let position = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 3 {
+                case 0: bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+                case 1: bytes.insert(UInt8(truncatingIfNeeded: generator.next()), at: position)
+                default: bytes.remove(at: position)
+                }
+            }
+            let whole = decode([bytes], limits: limits)
+            #expect(decode(bytes.map { [$0] }, limits: limits) == whole)
+        }
+        for _ in 0..<200 {
+            let bytes = (0..<Int(generator.next() % 300)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            _ = decode([bytes], limits: limits)
+        }
     }
 }

@@ -124,20 +124,21 @@ extension ServerTests {
     @Suite struct Timeouts {
         static func limits() -> HTTPLimits {
             var limits = HTTPLimits.default
-            limits.headerTimeout = .milliseconds(150)
-            limits.bodyIdleTimeout = .milliseconds(150)
+            limits.headerTimeout = .milliseconds(300)
+            limits.bodyIdleTimeout = .milliseconds(300)
             limits.keepAliveIdleTimeout = .milliseconds(150)
             limits.lingerTimeout = .milliseconds(100)
             return limits
         }
 
-        /// A second client must be served promptly while the first one stalls.
+        /// A second client must be served while the first one stalls, well
+        /// before the stalled one times out.
         func expectServed(on server: HTTPServer) throws {
             let other = try TestClient(port: server.port, timeout: .seconds(1))
             let start = ContinuousClock.now
             try other.send("GET /other HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try other.readResponse().text == "GET /other 0")
-            #expect(ContinuousClock.now - start < .milliseconds(100))
+            #expect(ContinuousClock.now - start < .milliseconds(250))
         }
 
         @Test func partialHeadTimesOutWith408() throws {
@@ -177,7 +178,7 @@ extension ServerTests {
             defer { server.stop() }
             let client = try TestClient(port: server.port)
             try client.send("PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\n\r\n")
-            // 6 × 60 ms exceeds the 150 ms idle timeout in total but never between bytes.
+            // 6 × 60 ms exceeds the 300 ms idle timeout in total but never between bytes.
             for byte in Array("abcdef".utf8) {
                 Thread.sleep(forTimeInterval: 0.06)
                 try client.send([byte])
@@ -202,7 +203,7 @@ extension ServerTests {
         @Test func clientThatStopsReadingIsDropped() async throws {
             let size = 8 * 1024 * 1024
             let path = try makeTemporaryDirectory() + "/big"
-            FileManager.default.createFile(atPath: path, contents: Data(count: size))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(count: size)))
             defer { try? FileManager.default.removeItem(atPath: path) }
             let handler = ClosureHandler { _, respond in
                 let descriptor = open(path, O_RDONLY)
@@ -247,5 +248,23 @@ enum CRC64Check {
             for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xC96C_5795_D787_0F42 : crc >> 1 }
         }
         return ~crc
+    }
+}
+
+extension ServerTests.Refusals {
+    @Test func garbageClientsDoNotDisturbTheServer() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        var generator = SplitMix(seed: 99)
+        for _ in 0..<20 {
+            let client = try TestClient(port: server.port, timeout: .milliseconds(500))
+            // 0x03/0x06/0x08/0x16 first bytes are sniffed; start from text.
+            let garbage = [UInt8(ascii: "G")] + (0..<200).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            try? client.send(garbage + Array("\r\n\r\n".utf8))
+            _ = client.waitForClose()
+        }
+        let client = try TestClient(port: server.port)
+        try client.send("GET /still HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(try client.readResponse().text == "GET /still 0")
     }
 }

@@ -124,6 +124,29 @@ extension ServerTests {
             }
         }
 
+        @Test func noReadAheadStillServesPipelinedRequests() throws {
+            var limits = HTTPLimits.default
+            limits.maxPipelinedRequests = 0
+            let server = try startServer(limits: limits)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send((0..<3).map { "GET /\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+            for index in 0..<3 { #expect(try client.readResponse().text == "GET /\(index) 0") }
+        }
+
+        @Test func requestsArrivingOneByteAtATime() throws {
+            let server = try startServer()
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            var one: Int32 = 1
+            setsockopt(client.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let text = "PUT /slow HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc\r\n"
+                + "GET /after HTTP/1.1\r\nHost: h\r\n\r\n"
+            for byte in Array(text.utf8) { try client.send([byte]) }
+            #expect(try client.readResponse().text == "PUT /slow 3")
+            #expect(try client.readResponse().text == "GET /after 0")
+        }
+
         @Test func headResponsesCarryLengthButNoBody() throws {
             let handler = ClosureHandler { request, respond in
                 if request.method == "HEAD" {

@@ -115,6 +115,40 @@ final class TestClient {
         return response
     }
 
+    /// A chunked body after a head read with `readResponse(headRequest: true)`;
+    /// `onChunk` sees each chunk as it arrives.
+    func readChunkedBody(onChunk: ([UInt8]) -> Void = { _ in }) throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let line = try readLine()
+            guard let size = Int(line.split(separator: ";").first.map(String.init) ?? "", radix: 16) else {
+                throw TestClientError(description: "bad chunk size line \(line)")
+            }
+            if size == 0 {
+                while try !readLine().isEmpty {}
+                return body
+            }
+            while buffer.count < size + 2 {
+                guard try fill() else { throw TestClientError(description: "closed mid-chunk") }
+            }
+            let chunk = Array(buffer[0..<size])
+            onChunk(chunk)
+            body += chunk
+            buffer.removeFirst(size + 2)
+        }
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let index = buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[0..<index], as: UTF8.self)
+                buffer.removeFirst(index + 1)
+                return line.hasSuffix("\r") ? String(line.dropLast()) : line
+            }
+            guard try fill() else { throw TestClientError(description: "closed mid-line") }
+        }
+    }
+
     /// Whether the server closes the connection (EOF or reset) within the
     /// receive timeout, discarding anything else it sends.
     func waitForClose() -> Bool {
