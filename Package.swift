@@ -40,6 +40,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Prints Storage start-up/put/listing figures: `swift run -c release storage-bench`.
+        .executableTarget(name: "storage-bench", dependencies: ["Storage"], path: "Benchmarks/StorageBench"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"]),

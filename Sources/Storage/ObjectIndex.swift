@@ -34,30 +34,41 @@ private func memcmpPrefix(_ lhs: [UInt8], _ rhs: [UInt8], _ count: Int) -> Int32
 /// One bucket's objects: a hash map for lookups and a sorted key array for listings.
 struct ObjectIndex {
     private(set) var keys: [[UInt8]] = []
-    private(set) var entries: [[UInt8]: ObjectEntry] = [:]
+    private var entries: [KeyBytes: ObjectEntry] = [:]
 
     init() {}
 
     init(_ items: [([UInt8], ObjectEntry)]) {
+        var entries: [KeyBytes: ObjectEntry] = [:]
         entries.reserveCapacity(items.count)
-        for (key, entry) in items { entries[key] = entry }
-        keys = Array(entries.keys)
+        for (key, entry) in items { entries[KeyBytes(key)] = entry }
+        self.init(entries)
+    }
+
+    init(_ entries: [KeyBytes: ObjectEntry]) {
+        self.entries = entries
+        keys = entries.keys.map(\.bytes)
         keys.sort { compareBytes($0, $1) < 0 }
     }
 
     var count: Int { keys.count }
 
-    subscript(key: [UInt8]) -> ObjectEntry? { entries[key] }
+    subscript(key: [UInt8]) -> ObjectEntry? { entries[KeyBytes(key)] }
+
+    /// Entries in key order, for rewriting the journal.
+    var sortedEntries: some Sequence<([UInt8], ObjectEntry)> {
+        keys.lazy.compactMap { key in entries[KeyBytes(key)].map { (key, $0) } }
+    }
 
     mutating func upsert(_ key: [UInt8], _ entry: ObjectEntry) {
-        if entries.updateValue(entry, forKey: key) == nil {
+        if entries.updateValue(entry, forKey: KeyBytes(key)) == nil {
             keys.insert(key, at: firstIndex { compareBytes($0, key) > 0 })
         }
     }
 
     @discardableResult
     mutating func remove(_ key: [UInt8]) -> ObjectEntry? {
-        guard let entry = entries.removeValue(forKey: key) else { return nil }
+        guard let entry = entries.removeValue(forKey: KeyBytes(key)) else { return nil }
         let index = firstIndex { compareBytes($0, key) >= 0 }
         if index < keys.count && keys[index] == key { keys.remove(at: index) }
         return entry

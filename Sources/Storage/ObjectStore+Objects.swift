@@ -22,6 +22,14 @@ extension ObjectStore {
         guard FileSystem.kind(of: sourceInfo) == .file else {
             throw StorageError.io("put \(path): not a regular file")
         }
+        // Moving an object's own file (or the store's) would corrupt the index.
+        if let resolved = realpath(path, nil) {
+            let absolute = String(cString: resolved)
+            free(resolved)
+            if absolute.hasPrefix(layout.root + "/") && !absolute.hasPrefix(layout.temporary + "/") {
+                throw StorageError.io("put \(path): refusing to move a file from inside the data directory; spool into makeTempFilePath()")
+            }
+        }
         var source = path
         var md5 = md5
         var crc64 = crc64
@@ -78,9 +86,12 @@ extension ObjectStore {
         if fsync { try FileSystem.syncPath(source, directory: false) }
         guard let sourceInfo = FileSystem.lstatInfo(source) else { throw FileSystem.failure("stat", source) }
         let identity = FileSystem.identity(of: sourceInfo)
+        guard let md5Value = md5.flatMap(MD5Value.init) else {
+            throw StorageError.io("put \(source): an MD5 digest must be 16 bytes")
+        }
         var entry = ObjectEntry(
-            size: identity.size, etag: Hex.encode(md5 ?? [], uppercase: true), crc64: crc64 ?? 0,
-            lastModified: clock(), metadata: metadata, path: nil, identity: identity)
+            size: identity.size, md5: md5Value, crc64: crc64 ?? 0,
+            lastModified: clock(), metadata: MetadataBlob(metadata), path: nil, identity: identity)
         return try store.state.withLock { state in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             let previous = state.index[key]
@@ -90,7 +101,14 @@ extension ObjectStore {
                 entry.path = ObjectPlacement.recordedPath(try ObjectPlacement.place(key: key, in: store.directory), key: key)
             }
             let destination = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: key)
-            try state.journal.append(.put(key: key, entry: entry))
+            do {
+                try state.journal.append(.put(key: key, entry: entry))
+            } catch {
+                if previous == nil {
+                    FileSystem.pruneEmptyDirectories(from: FileContent.parent(of: destination), stop: store.directory)
+                }
+                throw error
+            }
             do {
                 try FileSystem.move(source, destination)
             } catch {
@@ -118,7 +136,7 @@ extension ObjectStore {
         let index = state.index
         let fresh = try JournalWriter.create(
             path: layout.journal(bucket), temporaryPath: makeTempFilePath(),
-            entries: index.keys.lazy.compactMap { key in index[key].map { (key, $0) } }, fsync: fsync)
+            entries: index.sortedEntries, fsync: fsync)
         state.journal.replace(with: fresh)
     }
 
@@ -154,7 +172,7 @@ extension ObjectStore {
         guard info.size <= Int64(limits.maxReadObjectBytes) else {
             throw StorageError.io("read \(bucket)/\(key): \(info.size) bytes exceed the \(limits.maxReadObjectBytes)-byte limit")
         }
-        return try FileSystem.readToEnd(descriptor, path: "\(bucket)/\(key)", limit: limits.maxReadObjectBytes)
+        return try FileSystem.readExactly(descriptor, count: Int(info.size), path: "\(bucket)/\(key)")
     }
 
     /// Deletes an object; nothing happens when the key is absent.
@@ -213,13 +231,5 @@ extension ObjectStore {
             throw StorageError.invalidKey("object key is \(bytes.count) bytes, over the \(limits.maxKeyBytes)-byte limit")
         }
         return bytes
-    }
-}
-
-extension ObjectEntry {
-    func info(key: [UInt8]) -> ObjectInfo {
-        ObjectInfo(
-            key: String(decoding: key, as: UTF8.self), size: size, etag: etag,
-            lastModified: lastModified, crc64: crc64, metadata: metadata)
     }
 }

@@ -191,12 +191,12 @@ public final class ObjectStore: Sendable {
             if FileSystem.kind(layout.journal(name)) == .file {
                 loader.replay(journal: try FileSystem.readFile(layout.journal(name), limit: Int.max))
             }
-            let items = try loader.load()
+            let index = ObjectIndex(try loader.load())
             notes += loader.notes
-            let index = ObjectIndex(items)
-            let journal = try JournalWriter.create(
-                path: layout.journal(name), temporaryPath: temporaryPath(),
-                entries: index.keys.lazy.compactMap { key in index[key].map { (key, $0) } }, fsync: fsync)
+            let journal = loader.journalIsExact
+                ? try JournalWriter.open(path: layout.journal(name), validLength: loader.journalValidLength, fsync: fsync)
+                : try JournalWriter.create(
+                    path: layout.journal(name), temporaryPath: temporaryPath(), entries: index.sortedEntries, fsync: fsync)
             table[name] = BucketStore(directory: directory, info: info, index: index, journal: journal)
         }
         return table

@@ -4,7 +4,7 @@ import Testing
 @Suite struct ObjectIndexTests {
     func entry(_ size: Int64 = 0) -> ObjectEntry {
         ObjectEntry(
-            size: size, etag: "", crc64: 0, lastModified: 0, metadata: ObjectMetadata(), path: nil,
+            size: size, md5: MD5Value(high: 0, low: 0), crc64: 0, lastModified: 0, metadata: MetadataBlob(bytes: []), path: nil,
             identity: FileIdentity(inode: 0, size: size, mtimeNanoseconds: 0))
     }
 

@@ -53,8 +53,16 @@ import Testing
     @Test func putMovingFileTrustsGivenDigests() throws {
         let spool = store.makeTempFilePath()
         #expect(FileManager.default.createFile(atPath: spool, contents: Data([7, 7])))
-        let info = try store.putObject(bucket: "bucket", key: "given", movingFile: spool, md5: [0xAB, 0x01], crc64: 42, metadata: ObjectMetadata())
-        #expect(info.etag == "AB01" && info.crc64 == 42)
+        let md5: [UInt8] = [0xAB] + Array(repeating: 0x01, count: 15)
+        let info = try store.putObject(bucket: "bucket", key: "given", movingFile: spool, md5: md5, crc64: 42, metadata: ObjectMetadata())
+        #expect(info.etag == "AB" + String(repeating: "01", count: 15) && info.crc64 == 42)
+        // A digest that is not 16 bytes is a caller error, and nothing is stored.
+        let other = store.makeTempFilePath()
+        #expect(FileManager.default.createFile(atPath: other, contents: Data([1])))
+        #expect(throws: StorageError.self) {
+            try store.putObject(bucket: "bucket", key: "short", movingFile: other, md5: [1, 2], crc64: nil, metadata: ObjectMetadata())
+        }
+        #expect(throws: StorageError.noSuchKey("short")) { try store.objectInfo(bucket: "bucket", key: "short") }
     }
 
     @Test func putMovingFileFromOutsideTheDataDirectory() throws {
@@ -82,6 +90,18 @@ import Testing
             try store.putObject(bucket: "bucket", key: "new/deep/key", movingFile: scratch.path + "/nothing", md5: nil, crc64: nil, metadata: ObjectMetadata())
         }
         #expect(throws: StorageError.noSuchKey("new/deep/key")) { try store.objectInfo(bucket: "bucket", key: "new/deep/key") }
+    }
+
+    @Test func refusesToMoveFilesFromInsideTheDataDirectory() throws {
+        _ = try store.putObject(bucket: "bucket", key: "victim", bytes: [1], metadata: ObjectMetadata())
+        #expect(throws: StorageError.self) {
+            try store.putObject(bucket: "bucket", key: "thief", movingFile: store.root + "/bucket/victim", md5: nil, crc64: nil, metadata: ObjectMetadata())
+        }
+        #expect(throws: StorageError.self) {
+            try store.putObject(bucket: "bucket", key: "thief", movingFile: store.root + "/.oss/journal/bucket", md5: nil, crc64: nil, metadata: ObjectMetadata())
+        }
+        #expect(try store.readObject(bucket: "bucket", key: "victim") == [1])
+        #expect(throws: StorageError.noSuchKey("thief")) { try store.objectInfo(bucket: "bucket", key: "thief") }
     }
 
     @Test func openObjectKeepsReadingTheVersionItOpened() throws {

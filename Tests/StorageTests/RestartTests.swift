@@ -118,7 +118,8 @@ import Testing
         try handle.seekToEnd()
         for key in ["live/index.m3u8", "brand-new"] {
             let entry = ObjectEntry(
-                size: 3, etag: "00", crc64: 0, lastModified: 0, metadata: ObjectMetadata(contentType: "new/type"), path: nil,
+                size: 3, md5: MD5Value(high: 0, low: 0), crc64: 0, lastModified: 0,
+                metadata: MetadataBlob(ObjectMetadata(contentType: "new/type")), path: nil,
                 identity: FileIdentity(inode: 1, size: 3, mtimeNanoseconds: 1))
             try handle.write(contentsOf: JournalFormat.frame(.put(key: bytes(key), entry: entry)))
         }
@@ -130,6 +131,38 @@ import Testing
         #expect(throws: StorageError.noSuchKey("brand-new")) { try store.objectInfo(bucket: "media", key: "brand-new") }
         #expect(try store.objectCount(bucket: "media") == 2)
         #expect(store.startupNotes.isEmpty)
+    }
+
+    /// A journal that already matches the files is reused at start; a torn
+    /// tail must be cut off first, or records appended after it would be lost.
+    @Test func exactJournalIsReusedAndItsTornTailCut() throws {
+        let journal = scratch.data + "/.oss/journal/media"
+        do {
+            let store = try ObjectStore(root: scratch.data)
+            _ = try store.createBucket("media", acl: .private)
+            for n in 0..<3 {
+                _ = try store.putObject(bucket: "media", key: "k\(n)", bytes: [UInt8(n)], metadata: ObjectMetadata(contentType: "t/\(n)"))
+            }
+        }
+        let handle = try #require(FileHandle(forWritingAtPath: journal))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: [0x40, 0, 0, 0, 1, 2, 3])
+        try handle.close()
+        let sizeWithTail = try #require(try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int)
+        do {
+            let store = try ObjectStore(root: scratch.data)
+            let inode = try #require(try FileManager.default.attributesOfItem(atPath: journal)[.systemFileNumber] as? Int)
+            _ = try store.putObject(bucket: "media", key: "k3", bytes: [3], metadata: ObjectMetadata(contentType: "t/3"))
+            _ = try store.putObject(bucket: "media", key: "k0", bytes: [9], metadata: ObjectMetadata(contentType: "t/9"))
+            // Same file appended to, not rewritten.
+            #expect(try FileManager.default.attributesOfItem(atPath: journal)[.systemFileNumber] as? Int == inode)
+            #expect(try #require(try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) > sizeWithTail - 7)
+        }
+        let store = try ObjectStore(root: scratch.data)
+        #expect(try store.objectInfo(bucket: "media", key: "k3").metadata.contentType == "t/3")
+        #expect(try store.objectInfo(bucket: "media", key: "k0").metadata.contentType == "t/9")
+        #expect(try store.objectInfo(bucket: "media", key: "k1").metadata.contentType == "t/1")
+        #expect(try store.readObject(bucket: "media", key: "k0") == [9])
     }
 
     @Test func unreadableJournalFallsBackToTheFiles() throws {
