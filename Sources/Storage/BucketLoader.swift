@@ -12,13 +12,14 @@ struct BucketLoader {
     private var items: [KeyBytes: ObjectEntry] = [:]
     private var recordCount = 0
     private var matchedLatest = 0
+    private var loadedCount = 0
     private var journalHasHistory = false
     /// Bytes of the journal that hold whole records.
     private(set) var journalValidLength = 0
     /// Whether the journal already says exactly what the index holds (one
     /// put per object, each matching its file), so start-up need not rewrite it.
     var journalIsExact: Bool {
-        !journalHasHistory && recordCount == items.count && matchedLatest == items.count && recordCount > 0
+        !journalHasHistory && recordCount == loadedCount && matchedLatest == loadedCount && recordCount > 0
     }
 
     /// The last two puts of a key since its last delete: a crash between
@@ -115,6 +116,7 @@ struct BucketLoader {
         items.reserveCapacity(candidates.count)
         try walk(Position(path: directory, relative: [], keyPrefix: []))
         candidates = [:]
+        loadedCount = items.count
         defer { items = [:] }
         return items
     }
