@@ -1,6 +1,6 @@
 // Start-up, put and listing figures for the Storage module.
 //
-//   swift run -c release storage-bench [objects] [data-directory]
+//   swift run -c release storage-bench [objects] [data-directory] [--startup-only]
 //
 // Fills a bucket with `objects` small segment-like objects (default 100,000)
 // spread over 20 channel prefixes, then reopens the store several times (warm
@@ -12,6 +12,7 @@ let arguments = CommandLine.arguments
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
 let root = arguments.count > 2 ? arguments[2] : NSTemporaryDirectory() + "/storage-bench-\(getpid())"
 let keepData = arguments.count > 2
+let startupOnly = arguments.contains("--startup-only")
 let clock = ContinuousClock()
 
 func milliseconds(_ duration: Duration) -> String {
@@ -49,6 +50,7 @@ do {
         print("start-up with \(try store?.objectCount(bucket: "bench") ?? 0) objects, run \(attempt): \(milliseconds(elapsed))")
     }
     print("resident memory after load: \(residentMegabytes())")
+    if startupOnly { exit(0) }
     if let store {
         var listed = 0
         let elapsed = try clock.measure {

@@ -13,6 +13,9 @@ struct BucketLoader {
     private var recordCount = 0
     private var matchedLatest = 0
     private var loadedCount = 0
+    /// Keys in journal order; the journal is written sorted, so when it is
+    /// exact this is the index order and sorting it is a linear check.
+    private var journalOrder: [[UInt8]] = []
     private var journalHasHistory = false
     /// Bytes of the journal that hold whole records.
     private(set) var journalValidLength = 0
@@ -101,9 +104,11 @@ struct BucketLoader {
             switch record {
             case .put(let key, let entry):
                 let id = KeyBytes(key)
-                let previous = candidates[id]?.latest
-                if previous != nil { journalHasHistory = true }
-                candidates[id] = Candidates(latest: entry, previous: previous)
+                if let replaced = candidates.updateValue(Candidates(latest: entry, previous: nil), forKey: id) {
+                    journalHasHistory = true
+                    candidates[id]?.previous = replaced.latest
+                }
+                if !journalHasHistory { journalOrder.append(key) }
             case .delete(let key):
                 journalHasHistory = true
                 candidates[KeyBytes(key)] = nil
@@ -111,14 +116,17 @@ struct BucketLoader {
         }
     }
 
-    /// The bucket's entries; the journal candidates are released.
-    mutating func load() throws -> [KeyBytes: ObjectEntry] {
+    /// The bucket's index; the journal candidates are released.
+    mutating func load() throws -> ObjectIndex {
         items.reserveCapacity(candidates.count)
         try walk(Position(path: directory, relative: [], keyPrefix: []))
         candidates = [:]
         loadedCount = items.count
-        defer { items = [:] }
-        return items
+        defer {
+            items = [:]
+            journalOrder = []
+        }
+        return journalIsExact ? ObjectIndex(items, keys: journalOrder) : ObjectIndex(items)
     }
 
     private mutating func walk(_ position: Position) throws {
@@ -145,10 +153,6 @@ struct BucketLoader {
             return
         }
         let id = KeyBytes(key)
-        guard items[id] == nil else {
-            notes.append("skipped \(file.path): another file already holds key \(String(decoding: key, as: UTF8.self))")
-            return
-        }
         var entry: ObjectEntry
         if let candidate = candidates[id], let recorded = candidate.matching(identity) {
             entry = recorded
@@ -165,6 +169,10 @@ struct BucketLoader {
             entry.identity.size = digests.size
         }
         entry.path = file.isPrimary ? nil : file.relative
-        items[id] = entry
+        if let first = items.updateValue(entry, forKey: id) {
+            items[id] = first
+            journalHasHistory = true  // never reuse a journal that names a skipped file
+            notes.append("skipped \(file.path): another file already holds key \(String(decoding: key, as: UTF8.self))")
+        }
     }
 }

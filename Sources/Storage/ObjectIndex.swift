@@ -46,9 +46,15 @@ struct ObjectIndex {
     }
 
     init(_ entries: [KeyBytes: ObjectEntry]) {
+        self.init(entries, keys: entries.keys.map(\.bytes))
+    }
+
+    /// `keys` must be exactly the keys of `entries`; already sorted is cheapest.
+    init(_ entries: [KeyBytes: ObjectEntry], keys: [[UInt8]]) {
         self.entries = entries
-        keys = entries.keys.map(\.bytes)
-        keys.sort { compareBytes($0, $1) < 0 }
+        self.keys = keys
+        // The sort finds ascending runs, so sorted input costs one pass.
+        self.keys.sort { compareBytes($0, $1) < 0 }
     }
 
     var count: Int { keys.count }

@@ -191,7 +191,7 @@ public final class ObjectStore: Sendable {
             if FileSystem.kind(layout.journal(name)) == .file {
                 loader.replay(journal: try FileSystem.readFile(layout.journal(name), limit: Int.max))
             }
-            let index = ObjectIndex(try loader.load())
+            let index = try loader.load()
             notes += loader.notes
             let journal = loader.journalIsExact
                 ? try JournalWriter.open(path: layout.journal(name), validLength: loader.journalValidLength, fsync: fsync)
