@@ -121,22 +121,26 @@ extension ObjectStore {
                 }
                 throw error
             }
-            if fsync { try FileSystem.syncPath(FileContent.parent(of: destination), directory: true) }
             state.index.upsert(key, entry)
-            try compactIfNeeded(&state, bucket: bucket)
+            compactIfNeeded(&state, bucket: bucket)
+            if fsync { try FileSystem.syncPath(FileContent.parent(of: destination), directory: true) }
             return entry.info(key: key)
         }
     }
 
     /// Rewrites the journal from the index once enough records were appended
     /// (see `StorageLimits.journalCompactionSlack`); the cost stays amortised.
-    func compactIfNeeded(_ state: inout BucketState, bucket: String) throws {
+    /// Runs after a write has fully succeeded, so a failure here must not fail
+    /// that write: the old journal stays valid (the new one replaces it by
+    /// rename) and the rewrite is tried again on the next write.
+    func compactIfNeeded(_ state: inout BucketState, bucket: String) {
         let appended = state.journal.appended
         guard appended >= limits.journalCompactionSlack, appended >= state.index.count else { return }
         let index = state.index
-        let fresh = try JournalWriter.create(
+        guard let fresh = try? JournalWriter.create(
             path: layout.journal(bucket), temporaryPath: makeTempFilePath(),
             entries: index.sortedEntries, fsync: fsync)
+        else { return }
         state.journal.replace(with: fresh)
     }
 
@@ -190,8 +194,8 @@ extension ObjectStore {
             let parent = FileContent.parent(of: path)
             FileSystem.pruneEmptyDirectories(from: parent, stop: store.directory)
             try state.journal.append(.delete(key: keyBytes))
+            compactIfNeeded(&state, bucket: bucket)
             if fsync { try FileSystem.syncPath(FileSystem.kind(parent) == .directory ? parent : store.directory, directory: true) }
-            try compactIfNeeded(&state, bucket: bucket)
         }
     }
 
