@@ -8,33 +8,26 @@ struct BucketLoader {
     let directory: String
     let limits: StorageLimits
     private(set) var notes: [String] = []
+    private var index = ObjectIndex()
+    private var records: [JournalRecord] = []
     private var candidates: [KeyBytes: Candidates] = [:]
-    private var items: [KeyBytes: ObjectEntry] = [:]
-    private var recordCount = 0
     private var matchedLatest = 0
-    private var loadedCount = 0
+    private var journalHasHistory = false
     /// Keys in journal order; the journal is written sorted, so when it is
     /// exact this is the index order and sorting it is a linear check.
     private var journalOrder: [[UInt8]] = []
-    private var journalHasHistory = false
     /// Bytes of the journal that hold whole records.
     private(set) var journalValidLength = 0
     /// Whether the journal already says exactly what the index holds (one
     /// put per object, each matching its file), so start-up need not rewrite it.
-    var journalIsExact: Bool {
-        !journalHasHistory && recordCount == loadedCount && matchedLatest == loadedCount && recordCount > 0
-    }
+    private(set) var journalIsExact = false
 
-    /// The last two puts of a key since its last delete: a crash between
-    /// appending a put and its rename leaves the file of the put before it.
+    /// Positions in `records` of the last two puts of a key since its last
+    /// delete: a crash between appending a put and its rename leaves the file
+    /// of the put before it in place.
     private struct Candidates {
-        var latest: ObjectEntry
-        var previous: ObjectEntry?
-
-        func matching(_ identity: FileIdentity) -> ObjectEntry? {
-            if latest.identity == identity { return latest }
-            return previous?.identity == identity ? previous : nil
-        }
+        var latest: Int
+        var previous: Int?
     }
 
     /// What the walk knows about the directory it is in.
@@ -93,18 +86,18 @@ struct BucketLoader {
     }
 
     mutating func replay(journal bytes: [UInt8]) {
-        guard let (records, validLength) = JournalFormat.replay(bytes) else {
+        guard let (replayed, validLength) = JournalFormat.replay(bytes) else {
             notes.append("journal for \(directory) is unreadable; digests are recomputed from the files")
             return
         }
+        records = replayed
         journalValidLength = validLength
-        recordCount = records.count
         candidates.reserveCapacity(records.count)
-        for record in records {
+        for (position, record) in records.enumerated() {
             switch record {
-            case .put(let key, let entry):
+            case .put(let key, _):
                 let id = KeyBytes(key)
-                if let replaced = candidates.updateValue(Candidates(latest: entry, previous: nil), forKey: id) {
+                if let replaced = candidates.updateValue(Candidates(latest: position), forKey: id) {
                     journalHasHistory = true
                     candidates[id]?.previous = replaced.latest
                 }
@@ -116,17 +109,25 @@ struct BucketLoader {
         }
     }
 
-    /// The bucket's index; the journal candidates are released.
+    /// The bucket's index; the journal records are released.
     mutating func load() throws -> ObjectIndex {
-        items.reserveCapacity(candidates.count)
+        index.reserveCapacity(candidates.count)
         try walk(Position(path: directory, relative: [], keyPrefix: []))
-        candidates = [:]
-        loadedCount = items.count
+        journalIsExact = !journalHasHistory && !records.isEmpty
+            && records.count == index.count && matchedLatest == index.count
+        index.finishLoading(keysInOrder: journalIsExact ? journalOrder : nil)
         defer {
-            items = [:]
+            index = ObjectIndex()
+            records = []
+            candidates = [:]
             journalOrder = []
         }
-        return journalIsExact ? ObjectIndex(items, keys: journalOrder) : ObjectIndex(items)
+        return index
+    }
+
+    private func recorded(_ position: Int?) -> ObjectEntry? {
+        guard let position, case .put(_, let entry) = records[position] else { return nil }
+        return entry
     }
 
     private mutating func walk(_ position: Position) throws {
@@ -152,13 +153,14 @@ struct BucketLoader {
             notes.append("skipped \(file.path): it does not name a valid object key")
             return
         }
-        let id = KeyBytes(key)
+        let path = file.isPrimary ? nil : file.relative
         var entry: ObjectEntry
-        if let candidate = candidates[id], let recorded = candidate.matching(identity) {
-            entry = recorded
-            if recorded.identity == candidate.latest.identity && recorded.path == (file.isPrimary ? nil : file.relative) {
-                matchedLatest += 1
-            }
+        let refs = candidates[KeyBytes(key)]
+        if let latest = recorded(refs?.latest), latest.identity == identity {
+            entry = latest
+            if latest.path == path { matchedLatest += 1 }
+        } else if let previous = recorded(refs?.previous), previous.identity == identity {
+            entry = previous
         } else {
             let digests = try FileContent.digests(ofFile: file.path)
             entry = ObjectEntry(
@@ -168,11 +170,11 @@ struct BucketLoader {
             // Hashing may race a writer; the identity must describe what was hashed.
             entry.identity.size = digests.size
         }
-        entry.path = file.isPrimary ? nil : file.relative
-        if let first = items.updateValue(entry, forKey: id) {
-            items[id] = first
+        entry.path = path
+        guard index.insertUnsorted(key, entry) else {
             journalHasHistory = true  // never reuse a journal that names a skipped file
             notes.append("skipped \(file.path): another file already holds key \(String(decoding: key, as: UTF8.self))")
+            return
         }
     }
 }

@@ -89,9 +89,13 @@ import Testing
         #expect(strings(idx.keys) == ["a", "k", "m", "z"])
         idx.upsert(bytes("k"), entry(7))
         #expect(idx[bytes("k")]?.size == 7)
-        #expect(idx.remove(bytes("m")) != nil)
+        #expect(idx.remove(bytes("m")) != nil)  // the first stored: the last one moves into its place
         #expect(idx.remove(bytes("m")) == nil)
         #expect(strings(idx.keys) == ["a", "k", "z"])
+        #expect(idx.count == 3)
+        #expect(idx[bytes("k")]?.size == 7)
+        #expect(idx[bytes("a")] != nil && idx[bytes("z")] != nil && idx[bytes("m")] == nil)
+        #expect(Array(idx.sortedEntries.map { $0.1.size }) == [0, 7, 0])
     }
 
     @Test func agreesWithBruteForceModelOnRandomKeySets() {
