@@ -47,7 +47,7 @@ do {
     for attempt in 1...3 {
         store = nil
         let elapsed = try clock.measure { store = try ObjectStore(root: root) }
-        print("start-up with \(try store?.objectCount(bucket: "bench") ?? 0) objects, run \(attempt): \(milliseconds(elapsed))")
+        print("start-up with \(try store?.objectCount(bucket: "bench") ?? 0) objects, run \(attempt): \(milliseconds(elapsed)), resident \(residentMegabytes())")
     }
     print("resident memory after load: \(residentMegabytes())")
     if startupOnly { exit(0) }
