@@ -62,7 +62,10 @@ public final class ObjectStore: Sendable {
                 try FileSystem.makeDirectory(directory)
             }
             // Fail now, with a clear message, rather than on the first upload.
+            // In a container the pid is the same on every start, so a crash
+            // may have left this very name behind.
             let probe = layout.temporary + "/probe-\(getpid())"
+            try FileSystem.removeFile(probe)
             try FileContent.create(probe, bytes: [], fsync: false)
             try FileSystem.removeFile(probe)
         } catch let StorageError.io(reason) {

@@ -59,6 +59,8 @@ import Testing
             let store = try ObjectStore(root: scratch.data)
             let spool = store.makeTempFilePath()
             #expect(FileManager.default.createFile(atPath: spool, contents: Data([1, 2, 3])))
+            // What a crash during the start-up write probe leaves (same pid next time in a container).
+            #expect(FileManager.default.createFile(atPath: store.root + "/.oss/tmp/probe-\(getpid())", contents: Data()))
             try FileManager.default.createDirectory(atPath: store.root + "/.oss/tmp/half-dir/inner", withIntermediateDirectories: true)
         }
         let store = try ObjectStore(root: scratch.data)
