@@ -108,9 +108,12 @@ public final class ObjectStore: Sendable {
             try FileSystem.makeDirectory(directory)
             let info = BucketInfo(name: name, creationDate: clock() / 1000, acl: acl)
             try FileContent.replace(layout.bucketRecord(name), bytes: BucketRecord.encode(info), temporaryPath: makeTempFilePath(), fsync: fsync)
+            // The directory may have been made (and filled) by hand while running.
+            var loader = BucketLoader(directory: directory, limits: limits)
+            let index = try loader.load()
             let journal = try JournalWriter.create(
-                path: layout.journal(name), temporaryPath: makeTempFilePath(), entries: [], fsync: fsync)
-            table[name] = BucketStore(directory: directory, info: info, index: ObjectIndex(), journal: journal)
+                path: layout.journal(name), temporaryPath: makeTempFilePath(), entries: index.sortedEntries, fsync: fsync)
+            table[name] = BucketStore(directory: directory, info: info, index: index, journal: journal)
             return true
         }
     }
@@ -190,11 +193,11 @@ public final class ObjectStore: Sendable {
             let created = FileSystem.lstatInfo(directory).map { Int64(truncatingIfNeeded: $0.st_mtim.tv_sec) } ?? clock() / 1000
             let fallback = BucketInfo(name: name, creationDate: created, acl: .private)
             let info: BucketInfo
-            if FileSystem.kind(layout.bucketRecord(name)) == .file {
-                info = BucketRecord.decode(try FileSystem.readFile(layout.bucketRecord(name), limit: 4096), fallback: fallback)
+            if let bytes = try? FileSystem.readFile(layout.bucketRecord(name), limit: BucketRecord.maxBytes) {
+                info = BucketRecord.decode(bytes, fallback: fallback)
             } else {
                 info = fallback
-                notes.append("bucket \(name) found without a record; adopted as private")
+                notes.append("bucket \(name) has no readable record; adopted as private")
                 try FileContent.replace(layout.bucketRecord(name), bytes: BucketRecord.encode(info), temporaryPath: temporaryPath(), fsync: fsync)
             }
             var loader = BucketLoader(directory: directory, limits: limits)

@@ -37,6 +37,9 @@ enum BucketName {
 
 /// The bucket record `.oss/buckets/<name>`: `key=value` lines.
 enum BucketRecord {
+    /// The store writes three short lines; anything longer is not its record.
+    static let maxBytes = 4096
+
     static func encode(_ info: BucketInfo) -> [UInt8] {
         Array("acl=\(info.acl.rawValue)\ncreated=\(info.creationDate)\nclass=\(info.storageClass)\n".utf8)
     }
