@@ -32,7 +32,7 @@ import Testing
         var store: ObjectStore? = try ObjectStore(root: scratch.data, limits: StorageLimits(journalCompactionSlack: 16))
         _ = try store?.createBucket("bucket", acl: .private)
         var model = Model()
-        for step in 0..<250 {
+        for step in 0..<200 {
             let current = try #require(store)
             let key = Self.keys.randomElement(using: &rng) ?? "a"
             switch Int.random(in: 0..<10, using: &rng) {

@@ -208,7 +208,7 @@ import Testing
         _ = try store.putObject(bucket: "other", key: "canary", bytes: [0xCA], metadata: ObjectMetadata())
         var rng = SplitMix64(seed: 2024)
         var expectedBytes: [[UInt8]: [UInt8]] = [:]
-        for round in 0..<300 {
+        for round in 0..<150 {
             let key = Keys.random(&rng)
             let body = bytes("\(round):") + bytes(key)
             _ = try store.putObject(bucket: "bucket", key: key, bytes: body, metadata: ObjectMetadata())
