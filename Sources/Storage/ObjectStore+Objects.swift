@@ -95,10 +95,13 @@ extension ObjectStore {
         return try store.state.withLock { state in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             let previous = state.index[key]
+            var createdDirectories: [String] = []
             if let previous {
                 entry.path = previous.path
             } else {
-                entry.path = ObjectPlacement.recordedPath(try ObjectPlacement.place(key: key, in: store.directory), key: key)
+                let placement = try ObjectPlacement.place(key: key, in: store.directory)
+                entry.path = ObjectPlacement.recordedPath(placement.components, key: key)
+                createdDirectories = placement.created
             }
             let destination = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: key)
             do {
@@ -123,7 +126,12 @@ extension ObjectStore {
             }
             state.index.upsert(key, entry)
             compactIfNeeded(&state, bucket: bucket)
-            if fsync { try FileSystem.syncPath(FileContent.parent(of: destination), directory: true) }
+            if fsync {
+                for directory in createdDirectories {
+                    try FileSystem.syncPath(FileContent.parent(of: directory), directory: true)
+                }
+                try FileSystem.syncPath(FileContent.parent(of: destination), directory: true)
+            }
             return entry.info(key: key)
         }
     }

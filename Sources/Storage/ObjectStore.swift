@@ -106,6 +106,7 @@ public final class ObjectStore: Sendable {
             if table[name] != nil { return false }
             let directory = layout.bucketDirectory(name)
             try FileSystem.makeDirectory(directory)
+            if fsync { try FileSystem.syncPath(layout.root, directory: true) }
             let info = BucketInfo(name: name, creationDate: clock() / 1000, acl: acl)
             try FileContent.replace(layout.bucketRecord(name), bytes: BucketRecord.encode(info), temporaryPath: makeTempFilePath(), fsync: fsync)
             // The directory may have been made (and filled) by hand while running.
