@@ -104,6 +104,23 @@ import Testing
         #expect(throws: StorageError.noSuchKey("thief")) { try store.objectInfo(bucket: "bucket", key: "thief") }
     }
 
+    @Test func symbolicLinksPlantedInABucketAreNotFollowed() throws {
+        let outside = scratch.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: store.root + "/bucket/evil", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: store.root + "/bucket/leaf", withDestinationPath: outside + "/target")
+        _ = try store.putObject(bucket: "bucket", key: "evil/pwned", bytes: [1], metadata: ObjectMetadata())
+        _ = try store.putObject(bucket: "bucket", key: "leaf", bytes: [2], metadata: ObjectMetadata())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+        #expect(try store.readObject(bucket: "bucket", key: "evil/pwned") == [1])
+        #expect(try store.readObject(bucket: "bucket", key: "leaf") == [2])
+        // After a restart the links are still not objects, the puts still are.
+        let reopened = try ObjectStore(root: scratch.data)
+        let keys = try reopened.listObjects(bucket: "bucket", prefix: "", after: nil, delimiter: nil, maxKeys: 10).objects.map(\.key)
+        #expect(keys == ["evil/pwned", "leaf"])
+        #expect(try reopened.readObject(bucket: "bucket", key: "leaf") == [2])
+    }
+
     @Test func openObjectKeepsReadingTheVersionItOpened() throws {
         _ = try store.putObject(bucket: "bucket", key: "v", bytes: bytes("first"), metadata: ObjectMetadata())
         let (descriptor, info) = try store.openObject(bucket: "bucket", key: "v")
