@@ -1,6 +1,12 @@
 /// Where everything lives under the data directory. Objects are the only
 /// thing in bucket directories; the store's own files sit under `.oss/`,
-/// which can never be a bucket (bucket names have no dot).
+/// which can never be a bucket (bucket names have no dot):
+///
+///     <root>/<bucket>/<key as a path>     objects (escaping: `KeyPath`)
+///     <root>/.oss/tmp/                    spooled bodies and temp files, emptied at start
+///     <root>/.oss/buckets/<bucket>        ACL, creation time, storage class
+///     <root>/.oss/journal/<bucket>        object metadata and digests (`JournalFormat`)
+///     <root>/.oss/<namespace>/<bucket>/   state records (`saveRecord`)
 struct StoreLayout: Sendable {
     let root: String
 
