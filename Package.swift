@@ -45,6 +45,8 @@ let package = Package(
         .executableTarget(name: "transport-bench", dependencies: ["Transport"], path: "Benchmarks/TransportBench"),
         // Remux throughput benchmark (scripts/bench-remux.sh); not a test.
         .executableTarget(name: "remux-benchmark", dependencies: ["MediaFormats"], path: "Benchmarks/remux-benchmark"),
+        // Prints Storage start-up/put/listing figures: `swift run -c release storage-bench`.
+        .executableTarget(name: "storage-bench", dependencies: ["Storage"], path: "Benchmarks/StorageBench"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"], exclude: ["Vectors"]),

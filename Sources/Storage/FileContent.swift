@@ -40,7 +40,10 @@ enum FileContent {
         let md5 = StreamingHash(.md5)
         var crc = CRC64()
         var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        // Most files hashed at start-up are small; do not clear 256 KiB for each.
+        var info = stat()
+        let expected = fstat(fd, &info) == 0 ? Int(truncatingIfNeeded: info.st_size) : chunkSize
+        var buffer = [UInt8](repeating: 0, count: min(chunkSize, max(4096, expected + 1)))
         while true {
             let count = try buffer.withUnsafeMutableBytes { try FileSystem.readSome(fd, $0, path: path) }
             if count == 0 { break }

@@ -116,6 +116,28 @@ enum FileSystem {
         }
     }
 
+    /// Reads exactly `count` bytes from the start of `fd`; fewer means the file shrank.
+    static func readExactly(_ fd: Int32, count: Int, path: String) throws -> [UInt8] {
+        var failure: StorageError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            while initialized < count {
+                let got = pread(fd, buffer.baseAddress.map { $0 + initialized }, count - initialized, off_t(initialized))
+                if got > 0 {
+                    initialized += got
+                } else if got == 0 {
+                    failure = StorageError.io("read \(path): file ended after \(initialized) of \(count) bytes")
+                    return
+                } else if errno != EINTR {
+                    failure = FileSystem.failure("read", path)
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
     static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
         let fd = try openFile(path, O_RDONLY | O_NOFOLLOW)
         defer { close(fd) }
@@ -167,6 +189,31 @@ enum FileSystem {
         return out
     }
 
+    /// The entries of a directory with their lstat, which is looked up
+    /// relative to the open directory (no walk of the whole path per entry).
+    static func entriesWithInfo(_ path: String) throws -> [(name: [UInt8], info: stat)] {
+        guard let stream = opendir(path) else { throw failure("opendir", path) }
+        defer { closedir(stream) }
+        let directory = dirfd(stream)
+        var out: [(name: [UInt8], info: stat)] = []
+        while let entry = readdir(stream) {
+            var info = stat()
+            let found = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { name in
+                    fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0
+                }
+            }
+            let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> [UInt8] in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let length = bytes.firstIndex(of: 0) ?? bytes.count
+                return Array(bytes[0..<length])
+            }
+            if name == [0x2E] || name == [0x2E, 0x2E] || !found { continue }
+            out.append((name, info))
+        }
+        return out
+    }
+
     /// rm -r without following symbolic links.
     static func removeTree(_ path: String) throws {
         switch kind(path) {
@@ -190,6 +237,18 @@ enum FileSystem {
             guard let slash = current.lastIndex(of: "/") else { return }
             current = String(current[..<slash])
         }
+    }
+
+    /// Hands freed heap back to the system. Loading a large bucket leaves tens
+    /// of megabytes free inside glibc's heap, behind the index that stays;
+    /// `malloc_trim` returns those pages. Looked up at run time: other C
+    /// libraries do not have it, and then this does nothing.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        #endif
     }
 
     static func closeDescriptor(_ fd: Int32) {

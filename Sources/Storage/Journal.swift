@@ -8,19 +8,6 @@ import Musl
 import Darwin
 #endif
 
-/// One index entry as persisted: what the object is and which file holds it.
-struct ObjectEntry: Sendable, Equatable {
-    var size: Int64
-    var etag: String
-    var crc64: UInt64
-    var lastModified: Int64
-    var metadata: ObjectMetadata
-    /// Relative path inside the bucket directory; nil when it is the key's
-    /// primary spelling (`KeyPath.primaryComponents`), as it nearly always is.
-    var path: [UInt8]?
-    var identity: FileIdentity
-}
-
 enum JournalRecord: Equatable {
     case put(key: [UInt8], entry: ObjectEntry)
     case delete(key: [UInt8])
@@ -35,7 +22,7 @@ enum JournalRecord: Equatable {
 /// trusts a record for a file that is not there: it matches records to files by
 /// `FileIdentity` and recomputes digests for anything unmatched.
 enum JournalFormat {
-    static let magic = Array("OSSJRNL1".utf8)
+    static let magic = Array("OSSJRNL2".utf8)
     static let tagPut: UInt8 = 1
     static let tagDelete: UInt8 = 2
 
@@ -50,17 +37,11 @@ enum JournalFormat {
             body.i64(entry.identity.size)
             body.i64(entry.identity.mtimeNanoseconds)
             body.i64(entry.size)
-            body.string(entry.etag)
+            body.u64(entry.md5.high)
+            body.u64(entry.md5.low)
             body.u64(entry.crc64)
             body.i64(entry.lastModified)
-            let metadata = entry.metadata
-            body.string(metadata.contentType)
-            body.map(metadata.userMetadata)
-            body.optionalString(metadata.cacheControl)
-            body.optionalString(metadata.contentDisposition)
-            body.optionalString(metadata.contentEncoding)
-            body.optionalString(metadata.expires)
-            body.map(metadata.attributes)
+            body.data(entry.metadata.bytes)
         case .delete(let key):
             body.u8(tagDelete)
             body.data(key)
@@ -74,40 +55,46 @@ enum JournalFormat {
 
     /// Records up to the first damaged frame; nil if the magic is wrong.
     static func records(in bytes: [UInt8]) -> [JournalRecord]? {
+        replay(bytes)?.records
+    }
+
+    /// The records and how many bytes they span (a torn tail lies beyond).
+    static func replay(_ bytes: [UInt8]) -> (records: [JournalRecord], validLength: Int)? {
         guard bytes.starts(with: magic) else { return nil }
         var reader = ByteReader(bytes, offset: magic.count)
         var out: [JournalRecord] = []
+        var validLength = magic.count
         while let length = reader.u32(), Int(length) <= reader.remaining - 8 {
             let start = reader.offset
-            let body = Array(bytes[start..<start + Int(length)])
-            var frameReader = ByteReader(bytes, offset: start + Int(length))
-            guard frameReader.u64() == CRC64.checksum(body), let record = decode(body) else { break }
+            let end = start + Int(length)
+            var trailer = ByteReader(bytes, offset: end)
+            guard trailer.u64() == CRC64.checksum(bytes[start..<end]),
+                  let record = decode(ByteReader(bytes, offset: start, end: end))
+            else { break }
             out.append(record)
-            reader = frameReader
+            reader = trailer
+            validLength = trailer.offset
         }
-        return out
+        return (out, validLength)
     }
 
     static func decode(_ body: [UInt8]) -> JournalRecord? {
-        var reader = ByteReader(body)
+        decode(ByteReader(body))
+    }
+
+    static func decode(_ reader: ByteReader) -> JournalRecord? {
+        var reader = reader
         switch reader.u8() {
         case tagPut:
             guard let key = reader.data(), let path = reader.data(),
                   let inode = reader.u64(), let fileSize = reader.i64(), let mtime = reader.i64(),
-                  let size = reader.i64(), let etag = reader.string(), let crc = reader.u64(),
-                  let lastModified = reader.i64(), let contentType = reader.string(),
-                  let userMetadata = reader.map(), let cacheControl = reader.optionalString(),
-                  let contentDisposition = reader.optionalString(), let contentEncoding = reader.optionalString(),
-                  let expires = reader.optionalString(), let attributes = reader.map(),
+                  let size = reader.i64(), let md5High = reader.u64(), let md5Low = reader.u64(),
+                  let crc = reader.u64(), let lastModified = reader.i64(), let metadata = reader.data(),
                   reader.remaining == 0
             else { return nil }
-            let metadata = ObjectMetadata(
-                contentType: contentType, userMetadata: userMetadata, cacheControl: cacheControl,
-                contentDisposition: contentDisposition, contentEncoding: contentEncoding,
-                expires: expires, attributes: attributes)
             let entry = ObjectEntry(
-                size: size, etag: etag, crc64: crc, lastModified: lastModified, metadata: metadata,
-                path: path.isEmpty ? nil : path,
+                size: size, md5: MD5Value(high: md5High, low: md5Low), crc64: crc, lastModified: lastModified,
+                metadata: MetadataBlob(bytes: metadata), path: path.isEmpty ? nil : path,
                 identity: FileIdentity(inode: inode, size: fileSize, mtimeNanoseconds: mtime))
             return .put(key: key, entry: entry)
         case tagDelete:
@@ -133,18 +120,20 @@ struct JournalWriter {
         for (key, entry) in entries {
             bytes += JournalFormat.frame(.put(key: key, entry: entry))
         }
-        let fd = try FileSystem.openFile(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC)
-        do {
-            try FileSystem.writeAll(fd, bytes, path: temporaryPath)
-            if fsync { try FileSystem.sync(fd, path: temporaryPath) }
-            close(fd)
-            try FileSystem.move(temporaryPath, path)
-        } catch {
-            close(fd)
-            _ = unlink(temporaryPath)
+        try FileContent.replace(path, bytes: bytes, temporaryPath: temporaryPath, fsync: fsync)
+        let descriptor = try FileSystem.openFile(path, O_WRONLY | O_APPEND)
+        return JournalWriter(path: path, descriptor: descriptor, fsync: fsync)
+    }
+
+    /// Opens an existing journal for appending, cutting off a torn tail first
+    /// (records appended after it would never be replayed).
+    static func open(path: String, validLength: Int, fsync: Bool) throws -> JournalWriter {
+        let descriptor = try FileSystem.openFile(path, O_WRONLY | O_APPEND)
+        guard ftruncate(descriptor, off_t(validLength)) == 0 else {
+            let error = FileSystem.failure("truncate", path)
+            FileSystem.closeDescriptor(descriptor)
             throw error
         }
-        let descriptor = try FileSystem.openFile(path, O_WRONLY | O_APPEND)
         return JournalWriter(path: path, descriptor: descriptor, fsync: fsync)
     }
 

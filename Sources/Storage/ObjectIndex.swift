@@ -31,33 +31,90 @@ private func memcmpPrefix(_ lhs: [UInt8], _ rhs: [UInt8], _ count: Int) -> Int32
     }
 }
 
-/// One bucket's objects: a hash map for lookups and a sorted key array for listings.
+/// One bucket's objects: entries packed in an array, a hash map from key to
+/// position for lookups, and a sorted key array for listings. Keeping the
+/// 80-byte entries out of the hash table (whose capacity is a power of two,
+/// up to 2.7 times the count) saves about 20 MB per 100,000 objects.
 struct ObjectIndex {
     private(set) var keys: [[UInt8]] = []
-    private(set) var entries: [[UInt8]: ObjectEntry] = [:]
+    private var stored: [(key: [UInt8], entry: ObjectEntry)] = []
+    private var positions: [KeyBytes: Int] = [:]
 
     init() {}
 
     init(_ items: [([UInt8], ObjectEntry)]) {
-        entries.reserveCapacity(items.count)
-        for (key, entry) in items { entries[key] = entry }
-        keys = Array(entries.keys)
+        var index = ObjectIndex()
+        for (key, entry) in items {
+            if let position = index.positions[KeyBytes(key)] {
+                index.stored[position].entry = entry
+            } else {
+                _ = index.insertUnsorted(key, entry)
+            }
+        }
+        index.finishLoading(keysInOrder: nil)
+        self = index
+    }
+
+    var count: Int { stored.count }
+
+    subscript(key: [UInt8]) -> ObjectEntry? {
+        positions[KeyBytes(key)].map { stored[$0].entry }
+    }
+
+    /// Entries in key order, for rewriting the journal.
+    var sortedEntries: some Sequence<([UInt8], ObjectEntry)> {
+        keys.lazy.compactMap { key in self[key].map { (key, $0) } }
+    }
+
+    // MARK: loading
+
+    mutating func reserveCapacity(_ count: Int) {
+        stored.reserveCapacity(count)
+        positions.reserveCapacity(count)
+    }
+
+    /// Adds an entry without placing its key in order (see `finishLoading`);
+    /// false, and nothing changed, when the key is already present.
+    mutating func insertUnsorted(_ key: [UInt8], _ entry: ObjectEntry) -> Bool {
+        let id = KeyBytes(key)
+        if let existing = positions.updateValue(stored.count, forKey: id) {
+            positions[id] = existing
+            return false
+        }
+        stored.append((key, entry))
+        return true
+    }
+
+    /// Builds the sorted key array after `insertUnsorted` calls. `keysInOrder`,
+    /// when given, must hold exactly the inserted keys; in order it is cheapest,
+    /// as the sort finds ascending runs and sorted input costs one pass.
+    mutating func finishLoading(keysInOrder: [[UInt8]]?) {
+        keys = keysInOrder ?? stored.map(\.key)
         keys.sort { compareBytes($0, $1) < 0 }
     }
 
-    var count: Int { keys.count }
-
-    subscript(key: [UInt8]) -> ObjectEntry? { entries[key] }
+    // MARK: changes
 
     mutating func upsert(_ key: [UInt8], _ entry: ObjectEntry) {
-        if entries.updateValue(entry, forKey: key) == nil {
-            keys.insert(key, at: firstIndex { compareBytes($0, key) > 0 })
+        if let position = positions[KeyBytes(key)] {
+            stored[position].entry = entry
+            return
         }
+        positions[KeyBytes(key)] = stored.count
+        stored.append((key, entry))
+        keys.insert(key, at: firstIndex { compareBytes($0, key) > 0 })
     }
 
     @discardableResult
     mutating func remove(_ key: [UInt8]) -> ObjectEntry? {
-        guard let entry = entries.removeValue(forKey: key) else { return nil }
+        guard let position = positions.removeValue(forKey: KeyBytes(key)) else { return nil }
+        let entry = stored[position].entry
+        let last = stored.count - 1
+        if position != last {
+            stored[position] = stored[last]
+            positions[KeyBytes(stored[position].key)] = position
+        }
+        stored.removeLast()
         let index = firstIndex { compareBytes($0, key) >= 0 }
         if index < keys.count && keys[index] == key { keys.remove(at: index) }
         return entry

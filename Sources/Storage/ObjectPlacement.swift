@@ -3,9 +3,16 @@
 /// primary is held by the other kind of entry (see `KeyPath`). Directories a
 /// key needs are created on the way.
 enum ObjectPlacement {
-    static func place(key: [UInt8], in bucketDirectory: String) throws -> [[UInt8]] {
+    struct Placement {
+        var components: [[UInt8]]
+        /// Directories made on the way, outermost first (for fsync of their parents).
+        var created: [String]
+    }
+
+    static func place(key: [UInt8], in bucketDirectory: String) throws -> Placement {
         var directory = bucketDirectory
         var components: [[UInt8]] = []
+        var created: [String] = []
         let segments = KeyPath.segments(of: key)
         for (position, segment) in segments.enumerated() {
             let path = KeyPath.path(ofSegment: segment)
@@ -13,7 +20,9 @@ enum ObjectPlacement {
                 let candidate = join(directory, chunk)
                 switch FileSystem.kind(candidate) {
                 case .directory: break
-                case .missing: try FileSystem.makeDirectory(candidate)
+                case .missing:
+                    try FileSystem.makeDirectory(candidate)
+                    created.append(candidate)
                 case .file, .other: throw occupied(key, candidate)
                 }
                 directory = candidate
@@ -31,13 +40,14 @@ enum ObjectPlacement {
             } else if let free = kinds.firstIndex(of: .missing) {
                 chosen = free
                 try FileSystem.makeDirectory(join(directory, names[free]))
+                created.append(join(directory, names[free]))
             } else {
                 throw occupied(key, join(directory, names[0]))
             }
             directory = join(directory, names[chosen])
             components.append(names[chosen])
         }
-        return components
+        return Placement(components: components, created: created)
     }
 
     static func join(_ directory: String, _ name: [UInt8]) -> String {

@@ -22,6 +22,14 @@ extension ObjectStore {
         guard FileSystem.kind(of: sourceInfo) == .file else {
             throw StorageError.io("put \(path): not a regular file")
         }
+        // Moving an object's own file (or the store's) would corrupt the index.
+        if let resolved = realpath(path, nil) {
+            let absolute = String(cString: resolved)
+            free(resolved)
+            if absolute.hasPrefix(layout.root + "/") && !absolute.hasPrefix(layout.temporary + "/") {
+                throw StorageError.io("put \(path): refusing to move a file from inside the data directory; spool into makeTempFilePath()")
+            }
+        }
         var source = path
         var md5 = md5
         var crc64 = crc64
@@ -78,19 +86,32 @@ extension ObjectStore {
         if fsync { try FileSystem.syncPath(source, directory: false) }
         guard let sourceInfo = FileSystem.lstatInfo(source) else { throw FileSystem.failure("stat", source) }
         let identity = FileSystem.identity(of: sourceInfo)
+        guard let md5Value = md5.flatMap(MD5Value.init) else {
+            throw StorageError.io("put \(source): an MD5 digest must be 16 bytes")
+        }
         var entry = ObjectEntry(
-            size: identity.size, etag: Hex.encode(md5 ?? [], uppercase: true), crc64: crc64 ?? 0,
-            lastModified: clock(), metadata: metadata, path: nil, identity: identity)
+            size: identity.size, md5: md5Value, crc64: crc64 ?? 0,
+            lastModified: clock(), metadata: MetadataBlob(metadata), path: nil, identity: identity)
         return try store.state.withLock { state in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             let previous = state.index[key]
+            var createdDirectories: [String] = []
             if let previous {
                 entry.path = previous.path
             } else {
-                entry.path = ObjectPlacement.recordedPath(try ObjectPlacement.place(key: key, in: store.directory), key: key)
+                let placement = try ObjectPlacement.place(key: key, in: store.directory)
+                entry.path = ObjectPlacement.recordedPath(placement.components, key: key)
+                createdDirectories = placement.created
             }
             let destination = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: key)
-            try state.journal.append(.put(key: key, entry: entry))
+            do {
+                try state.journal.append(.put(key: key, entry: entry))
+            } catch {
+                if previous == nil {
+                    FileSystem.pruneEmptyDirectories(from: FileContent.parent(of: destination), stop: store.directory)
+                }
+                throw error
+            }
             do {
                 try FileSystem.move(source, destination)
             } catch {
@@ -103,22 +124,31 @@ extension ObjectStore {
                 }
                 throw error
             }
-            if fsync { try FileSystem.syncPath(FileContent.parent(of: destination), directory: true) }
             state.index.upsert(key, entry)
-            try compactIfNeeded(&state, bucket: bucket)
+            compactIfNeeded(&state, bucket: bucket)
+            if fsync {
+                for directory in createdDirectories {
+                    try FileSystem.syncPath(FileContent.parent(of: directory), directory: true)
+                }
+                try FileSystem.syncPath(FileContent.parent(of: destination), directory: true)
+            }
             return entry.info(key: key)
         }
     }
 
     /// Rewrites the journal from the index once enough records were appended
     /// (see `StorageLimits.journalCompactionSlack`); the cost stays amortised.
-    func compactIfNeeded(_ state: inout BucketState, bucket: String) throws {
+    /// Runs after a write has fully succeeded, so a failure here must not fail
+    /// that write: the old journal stays valid (the new one replaces it by
+    /// rename) and the rewrite is tried again on the next write.
+    func compactIfNeeded(_ state: inout BucketState, bucket: String) {
         let appended = state.journal.appended
         guard appended >= limits.journalCompactionSlack, appended >= state.index.count else { return }
         let index = state.index
-        let fresh = try JournalWriter.create(
+        guard let fresh = try? JournalWriter.create(
             path: layout.journal(bucket), temporaryPath: makeTempFilePath(),
-            entries: index.keys.lazy.compactMap { key in index[key].map { (key, $0) } }, fsync: fsync)
+            entries: index.sortedEntries, fsync: fsync)
+        else { return }
         state.journal.replace(with: fresh)
     }
 
@@ -154,7 +184,7 @@ extension ObjectStore {
         guard info.size <= Int64(limits.maxReadObjectBytes) else {
             throw StorageError.io("read \(bucket)/\(key): \(info.size) bytes exceed the \(limits.maxReadObjectBytes)-byte limit")
         }
-        return try FileSystem.readToEnd(descriptor, path: "\(bucket)/\(key)", limit: limits.maxReadObjectBytes)
+        return try FileSystem.readExactly(descriptor, count: Int(info.size), path: "\(bucket)/\(key)")
     }
 
     /// Deletes an object; nothing happens when the key is absent.
@@ -172,8 +202,8 @@ extension ObjectStore {
             let parent = FileContent.parent(of: path)
             FileSystem.pruneEmptyDirectories(from: parent, stop: store.directory)
             try state.journal.append(.delete(key: keyBytes))
+            compactIfNeeded(&state, bucket: bucket)
             if fsync { try FileSystem.syncPath(FileSystem.kind(parent) == .directory ? parent : store.directory, directory: true) }
-            try compactIfNeeded(&state, bucket: bucket)
         }
     }
 
@@ -213,13 +243,5 @@ extension ObjectStore {
             throw StorageError.invalidKey("object key is \(bytes.count) bytes, over the \(limits.maxKeyBytes)-byte limit")
         }
         return bytes
-    }
-}
-
-extension ObjectEntry {
-    func info(key: [UInt8]) -> ObjectInfo {
-        ObjectInfo(
-            key: String(decoding: key, as: UTF8.self), size: size, etag: etag,
-            lastModified: lastModified, crc64: crc64, metadata: metadata)
     }
 }

@@ -1,6 +1,12 @@
 /// Where everything lives under the data directory. Objects are the only
 /// thing in bucket directories; the store's own files sit under `.oss/`,
-/// which can never be a bucket (bucket names have no dot).
+/// which can never be a bucket (bucket names have no dot):
+///
+///     <root>/<bucket>/<key as a path>     objects (escaping: `KeyPath`)
+///     <root>/.oss/tmp/                    spooled bodies and temp files, emptied at start
+///     <root>/.oss/buckets/<bucket>        ACL, creation time, storage class
+///     <root>/.oss/journal/<bucket>        object metadata and digests (`JournalFormat`)
+///     <root>/.oss/<namespace>/<bucket>/   state records (`saveRecord`)
 struct StoreLayout: Sendable {
     let root: String
 
@@ -37,6 +43,9 @@ enum BucketName {
 
 /// The bucket record `.oss/buckets/<name>`: `key=value` lines.
 enum BucketRecord {
+    /// The store writes three short lines; anything longer is not its record.
+    static let maxBytes = 4096
+
     static func encode(_ info: BucketInfo) -> [UInt8] {
         Array("acl=\(info.acl.rawValue)\ncreated=\(info.creationDate)\nclass=\(info.storageClass)\n".utf8)
     }

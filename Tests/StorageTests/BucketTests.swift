@@ -58,6 +58,31 @@ import Testing
         #expect(try store.objectCount(bucket: "full") == 0)
     }
 
+    @Test func directoryMadeByHandWhileRunningIsIndexedOnCreate() throws {
+        let scratch = ScratchDirectory()
+        let store = try ObjectStore(root: scratch.data)
+        try FileManager.default.createDirectory(atPath: store.root + "/late/sub", withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: store.root + "/late/sub/f", contents: Data([4])))
+        #expect(try store.createBucket("late", acl: .publicRead))
+        #expect(try store.readObject(bucket: "late", key: "sub/f") == [4])
+    }
+
+    @Test func oversizedBucketRecordFallsBackToDefaults() throws {
+        let scratch = ScratchDirectory()
+        do {
+            let store = try ObjectStore(root: scratch.data)
+            _ = try store.createBucket("big", acl: .publicRead)
+        }
+        let record = scratch.data + "/.oss/buckets/big"
+        #expect(FileManager.default.createFile(atPath: record, contents: Data(repeating: 0x61, count: BucketRecord.maxBytes + 1)))
+        let store = try ObjectStore(root: scratch.data)
+        #expect(store.bucket("big")?.acl == .private)
+        #expect(store.startupNotes.count == 1)
+        // The record is rewritten, so the next start is quiet.
+        try store.setACL(.publicRead, bucket: "big")
+        #expect(try ObjectStore(root: scratch.data).startupNotes.isEmpty)
+    }
+
     @Test func unwritableDataDirectoryIsReportedClearly() throws {
         let scratch = ScratchDirectory()
         // A regular file where the data directory should be.

@@ -3,11 +3,30 @@ import Testing
 
 @Suite struct JournalTests {
     let entry = ObjectEntry(
-        size: 123, etag: "ABCDEF", crc64: .max, lastModified: -5,
-        metadata: ObjectMetadata(
+        size: 123, md5: MD5Value(high: .max, low: 1), crc64: .max, lastModified: -5,
+        metadata: MetadataBlob(ObjectMetadata(
             contentType: "video/MP2T", userMetadata: ["a": "1", "b": ""], cacheControl: "c", contentDisposition: nil,
-            contentEncoding: "gzip", expires: nil, attributes: ["push": "x"]),
+            contentEncoding: "gzip", expires: nil, attributes: ["push": "x"])),
         path: Array("%xa/b".utf8), identity: FileIdentity(inode: 99, size: 123, mtimeNanoseconds: 1_234_567_890_123))
+
+    @Test func metadataBlobRoundTrips() {
+        let full = ObjectMetadata(
+            contentType: "t", userMetadata: ["k": "v", "é": "😀"], cacheControl: "", contentDisposition: "d",
+            contentEncoding: nil, expires: "e", attributes: ["start": "1"])
+        #expect(MetadataBlob(full).decoded == full)
+        #expect(MetadataBlob(ObjectMetadata()).bytes.isEmpty)
+        #expect(MetadataBlob(ObjectMetadata()).decoded == ObjectMetadata())
+        // A content type alone differs from the default.
+        #expect(MetadataBlob(ObjectMetadata(contentType: "a/b")).decoded.contentType == "a/b")
+    }
+
+    @Test func md5ValueRoundTrips() throws {
+        let digest: [UInt8] = Array(0..<16).map { UInt8($0 * 17) }
+        let value = try #require(MD5Value(digest))
+        #expect(value.bytes == digest)
+        #expect(value.hex == "00112233445566778899AABBCCDDEEFF")
+        #expect(MD5Value([1, 2, 3]) == nil)
+    }
 
     @Test func framesRoundTrip() throws {
         let records: [JournalRecord] = [.put(key: Array("é/k".utf8), entry: entry), .delete(key: Array("gone".utf8))]

@@ -4,7 +4,7 @@ import Testing
 @Suite struct ObjectIndexTests {
     func entry(_ size: Int64 = 0) -> ObjectEntry {
         ObjectEntry(
-            size: size, etag: "", crc64: 0, lastModified: 0, metadata: ObjectMetadata(), path: nil,
+            size: size, md5: MD5Value(high: 0, low: 0), crc64: 0, lastModified: 0, metadata: MetadataBlob(bytes: []), path: nil,
             identity: FileIdentity(inode: 0, size: size, mtimeNanoseconds: 0))
     }
 
@@ -89,9 +89,13 @@ import Testing
         #expect(strings(idx.keys) == ["a", "k", "m", "z"])
         idx.upsert(bytes("k"), entry(7))
         #expect(idx[bytes("k")]?.size == 7)
-        #expect(idx.remove(bytes("m")) != nil)
+        #expect(idx.remove(bytes("m")) != nil)  // the first stored: the last one moves into its place
         #expect(idx.remove(bytes("m")) == nil)
         #expect(strings(idx.keys) == ["a", "k", "z"])
+        #expect(idx.count == 3)
+        #expect(idx[bytes("k")]?.size == 7)
+        #expect(idx[bytes("a")] != nil && idx[bytes("z")] != nil && idx[bytes("m")] == nil)
+        #expect(Array(idx.sortedEntries.map { $0.1.size }) == [0, 7, 0])
     }
 
     @Test func agreesWithBruteForceModelOnRandomKeySets() {

@@ -48,6 +48,7 @@ import Testing
             try store.saveRecord(namespace: "live", bucket: "bucket", name: String(repeating: "n", count: 256), bytes: [])
         }
         try store.saveRecord(namespace: "live", bucket: "bucket", name: String(repeating: "n", count: 255), bytes: [])
+        try store.saveRecord(namespace: String(repeating: "n", count: 63), bucket: "bucket", name: "x", bytes: [])
         for namespace in ["tmp", "buckets", "journal", "", "Live", "../x", String(repeating: "n", count: 64)] {
             #expect(throws: StorageError.self) { try store.saveRecord(namespace: namespace, bucket: "bucket", name: "x", bytes: []) }
         }

@@ -1,0 +1,99 @@
+import Digest
+
+/// One index entry as kept in memory and in the journal, compact because a
+/// bucket may hold 100,000 of them: the MD5 inline, the metadata encoded.
+struct ObjectEntry: Sendable, Equatable {
+    var size: Int64
+    var md5: MD5Value
+    var crc64: UInt64
+    var lastModified: Int64
+    var metadata: MetadataBlob
+    /// Relative path inside the bucket directory; nil when it is the key's
+    /// primary spelling (`KeyPath.primaryComponents`), as it nearly always is.
+    var path: [UInt8]?
+    var identity: FileIdentity
+
+    func info(key: [UInt8]) -> ObjectInfo {
+        ObjectInfo(
+            key: String(decoding: key, as: UTF8.self), size: size, etag: md5.hex,
+            lastModified: lastModified, crc64: crc64, metadata: metadata.decoded)
+    }
+}
+
+/// A 16-byte MD5 held in two words instead of a heap-allocated array or string.
+struct MD5Value: Sendable, Equatable {
+    var high: UInt64
+    var low: UInt64
+
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// nil unless exactly 16 bytes.
+    init?(_ bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
+        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    var bytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * $0)) }
+    }
+
+    /// The ETag form: upper-case hex.
+    var hex: String { Hex.encode(bytes, uppercase: true) }
+}
+
+/// `ObjectMetadata` in its journal encoding; decoded only when an
+/// `ObjectInfo` is made. The default metadata is the empty blob (no allocation).
+struct MetadataBlob: Sendable, Equatable {
+    let bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    init(_ metadata: ObjectMetadata) {
+        guard metadata != ObjectMetadata() else {
+            bytes = []
+            return
+        }
+        var writer = ByteWriter()
+        writer.string(metadata.contentType)
+        writer.map(metadata.userMetadata)
+        writer.optionalString(metadata.cacheControl)
+        writer.optionalString(metadata.contentDisposition)
+        writer.optionalString(metadata.contentEncoding)
+        writer.optionalString(metadata.expires)
+        writer.map(metadata.attributes)
+        bytes = writer.bytes
+    }
+
+    var decoded: ObjectMetadata { Self.decode(bytes) ?? ObjectMetadata() }
+
+    static func decode(_ bytes: [UInt8]) -> ObjectMetadata? {
+        guard !bytes.isEmpty else { return ObjectMetadata() }
+        var reader = ByteReader(bytes)
+        guard let contentType = reader.string(), let userMetadata = reader.map(),
+              let cacheControl = reader.optionalString(), let contentDisposition = reader.optionalString(),
+              let contentEncoding = reader.optionalString(), let expires = reader.optionalString(),
+              let attributes = reader.map(), reader.remaining == 0
+        else { return nil }
+        return ObjectMetadata(
+            contentType: contentType, userMetadata: userMetadata, cacheControl: cacheControl,
+            contentDisposition: contentDisposition, contentEncoding: contentEncoding,
+            expires: expires, attributes: attributes)
+    }
+}
+
+/// Object keys as dictionary keys: compared by bytes (never by Unicode
+/// equivalence, see `compareBytes`) and hashed in one call rather than per byte.
+struct KeyBytes: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
