@@ -24,7 +24,7 @@ public enum EmulatorError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .dataDirectory(let message): return "data directory: \(message)"
-        case .listen(let message): return "cannot listen: \(message)"
+        case .listen(let message): return message
         case .alreadyStarted: return "the emulator is already running"
         }
     }
@@ -102,13 +102,13 @@ public final class Emulator: Sendable {
             do {
                 try server.start()
             } catch {
-                throw EmulatorError.listen("\(configuration.host):\(configuration.port): \(error)")
+                throw EmulatorError.listen("HTTP: \(error)")
             }
             do {
                 rtmpListener = try TCPListener(host: configuration.host, port: configuration.rtmpPort, log: { [logger] in logger.info("\($0)") })
             } catch {
                 server.stop()
-                throw EmulatorError.listen("RTMP \(configuration.host):\(configuration.rtmpPort): \(error)")
+                throw EmulatorError.listen("RTMP: \(error)")
             }
             rtmpListener.start { connection in ingest.accept(connection, alreadyRead: []) }
             let host = Self.reachableHost(configuration.host)
