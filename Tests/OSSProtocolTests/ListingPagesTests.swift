@@ -42,6 +42,8 @@ import Testing
         let inside = try request("prefix=cam1%2F&delimiter=%2F").page(sortedEntries: all)
         #expect(inside.contents.map(\.key) == ["cam1/1.ts", "cam1/2.ts"])
         #expect(inside.commonPrefixes == ["cam1/sub/"])
+        let body = try XMLDocument.parse(ObjectListing(bucket: "bkt", request: try request("delimiter=%2F"), page: top, owner: Owner(id: "o")).xml())
+        #expect(body.children("Contents").count == 2 && body.children("CommonPrefixes").count == 2)
         let flat = try request("prefix=cam").page(sortedEntries: all)
         #expect(flat.contents.count == 4 && flat.commonPrefixes.isEmpty)
     }
