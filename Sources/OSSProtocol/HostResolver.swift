@@ -64,8 +64,9 @@ public struct HostResolver: Sendable {
                              rawPath: String(rawPath), query: query, style: .path, host: host)
     }
 
-    /// The bucket a host names by itself, or nil when the bucket comes from the path.
-    private func virtualHostBucket(_ host: String) -> String? {
+    /// The bucket a host (without port, lower-cased) names by itself, or nil when the
+    /// bucket comes from the path (IP literals, base hosts, single-label hosts).
+    public func virtualHostBucket(_ host: String) -> String? {
         if host.isEmpty || HostResolver.isIPLiteral(host) || baseHosts.contains(host) { return nil }
         for base in baseHosts where host.hasSuffix("." + base) {
             let bucket = host.dropLast(base.utf8.count + 1)

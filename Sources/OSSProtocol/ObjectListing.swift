@@ -102,6 +102,11 @@ public struct ObjectListing: Sendable, Equatable {
         self.owner = owner
     }
 
+    public init(bucket: String, request: ListObjectsRequest, page: ListObjectsRequest.Page, owner: Owner) {
+        self.init(bucket: bucket, request: request, contents: page.contents, commonPrefixes: page.commonPrefixes,
+                  isTruncated: page.isTruncated, next: page.next, owner: owner)
+    }
+
     /// v1 or v2 according to the request. With `encoding-type=url`, key-like fields are
     /// RFC 3986 encoded (Go unescapes them unconditionally, oss2 when EncodingType is url).
     public func xml() -> [UInt8] {
