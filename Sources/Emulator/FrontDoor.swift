@@ -41,8 +41,9 @@ final class FrontDoor: HTTPRequestHandler {
         do {
             let resolved = try resolver.resolve(hostHeader: hostHeader, requestTarget: request.head.target)
             target = resolved
-            if let bucket = resolved.bucket, resolved.style == .virtualHosted {
-                responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: "\(bucket).\(resolved.host)", isHead: isHead)
+            if resolved.style == .virtualHosted {
+                // The bucket host as the client addressed it (the Host header or an absolute-form target).
+                responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: resolved.host, isHead: isHead)
             }
             response = try route(request, target: resolved, responder: responder, now: now)
         } catch let error as OSSError {

@@ -73,13 +73,18 @@ struct ObjectHandlers: Sendable {
         guard let rangeHeader = context.headers["Range"], let range = ByteRange.parse(rangeHeader) else {
             return context.respond.response(headers: headers, body: .file(descriptor: descriptor, offset: 0, length: info.size))
         }
-        guard let (start, end) = range.resolve(size: info.size) else {
+        let standard = context.headers["x-oss-range-behavior"]?.lowercased() == "standard"
+        switch range.resolve(size: info.size, standard: standard) {
+        case .whole:
+            return context.respond.response(headers: headers, body: .file(descriptor: descriptor, offset: 0, length: info.size))
+        case .unsatisfiable:
             closeDescriptor(descriptor)
             throw OSSError.invalidRange(objectSize: info.size)
+        case .partial(let start, let end):
+            headers.add("Content-Range", "bytes \(start)-\(end)/\(info.size)")
+            return context.respond.response(
+                status: 206, headers: headers, body: .file(descriptor: descriptor, offset: start, length: end - start + 1))
         }
-        headers.add("Content-Range", "bytes \(start)-\(end)/\(info.size)")
-        return context.respond.response(
-            status: 206, headers: headers, body: .file(descriptor: descriptor, offset: start, length: end - start + 1))
     }
 
     private func head(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {

@@ -30,9 +30,10 @@ public struct RequestTarget: Sendable, Equatable {
     }
 
     /// The path after `/_emulator` when the request is for the emulator's own
-    /// endpoints; those exist only on a base host (path style), never under a bucket host.
+    /// endpoints; those exist only on a base host (path style), never under a bucket
+    /// host nor on an OSS domain reached through a proxy.
     public var emulatorPath: String? {
-        guard style == .path, bucket == HostResolver.emulatorPrefix else { return nil }
+        guard style == .path, bucket == HostResolver.emulatorPrefix, !HostResolver.isOSSEndpoint(host) else { return nil }
         return "/" + (key ?? "")
     }
 }
