@@ -74,6 +74,8 @@ final class FrontDoor: HTTPRequestHandler {
         if let path = target.emulatorPath {
             return try admin.handle(request, path: path, responder: responder)
         }
+        // No bucket can have such a name; OSS says so before looking anything up.
+        if let bucket = target.bucket { try NameRules.validateBucketName(bucket) }
         let signable = SignableRequest(
             method: request.head.method, bucket: target.bucket, key: target.key,
             query: target.query, headers: request.head.headers.pairs)
