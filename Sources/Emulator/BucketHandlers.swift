@@ -45,9 +45,13 @@ struct BucketHandlers: Sendable {
                 return context.respond.xml(BucketXML.accessControlPolicy(owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
             if query.has("bucketInfo") {
+                // The service endpoint, not the bucket's own host.
+                let host = context.target.host
+                let endpoint = context.target.style == .virtualHosted && host.hasPrefix(bucket + ".")
+                    ? String(host.dropFirst(bucket.utf8.count + 1)) : host
                 let summary = BucketSummary(
                     name: info.name, creationDate: info.creationDate, storageClass: info.storageClass,
-                    extranetEndpoint: context.target.host)
+                    extranetEndpoint: endpoint)
                 return context.respond.xml(BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
             if query.has("location") {

@@ -201,7 +201,8 @@ def test_proxy_mode_with_an_oss_domain_endpoint(emulator, auth_version):
     bucket.put_object("live/cam/index.m3u8", b"#EXTM3U\n")
     assert bucket.get_object("live/cam/index.m3u8").read() == b"#EXTM3U\n"
     assert [o.key for o in bucket.list_objects(prefix="live/").object_list] == ["live/cam/index.m3u8"]
-    assert bucket.get_bucket_info().name == bucket.bucket_name
+    info = bucket.get_bucket_info()
+    assert info.name == bucket.bucket_name and info.extranet_endpoint == "oss-cn-hangzhou.aliyuncs.com"
 
     service = oss2.Service(auth, OSS_DOMAIN_ENDPOINT, proxies={"http": emulator.endpoint}, **region)
     assert bucket.bucket_name in [b.name for b in service.list_buckets().buckets]
