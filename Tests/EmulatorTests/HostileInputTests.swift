@@ -151,7 +151,7 @@ final class WellBehavedClient: @unchecked Sendable {
     static let limits = HTTPLimits(
         maxHeaderBytes: 4096, maxHeaderCount: 24, maxBodyBytes: 256 * 1024, inMemoryBodyLimit: 4096,
         headerTimeout: .milliseconds(300), bodyIdleTimeout: .milliseconds(300), keepAliveIdleTimeout: .milliseconds(400),
-        writeIdleTimeout: .milliseconds(400), lingerTimeout: .milliseconds(200), maxConnections: 512,
+        writeIdleTimeout: .milliseconds(400), lingerTimeout: .seconds(1), maxConnections: 512,
         maxPipelinedRequests: 4)
     static let keyId = "hostile-key"
     static let secret = "hostile-secret"
