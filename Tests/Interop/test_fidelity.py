@@ -8,13 +8,14 @@ import hashlib
 import hmac
 import os
 import socket
+import subprocess
 import time
 
 import oss2
 import pytest
 import requests
 
-from conftest import KEY_ID, KEY_SECRET, RunningEmulator
+from conftest import KEY_ID, KEY_SECRET, RunningEmulator, binary
 
 REGION = "cn-hangzhou"
 OSS_DOMAIN_ENDPOINT = "http://oss-cn-hangzhou.aliyuncs.com"
@@ -142,13 +143,14 @@ def test_credentials_from_environment(data_dir):
         running.stop()
 
 
-def test_bad_credential_flag_fails(tmp_path):
-    import subprocess
-    from conftest import binary
-    result = subprocess.run([binary(), "--ephemeral", "--port", "0", "--credential", "only-an-id"],
-                            capture_output=True, text=True, timeout=20)
+@pytest.mark.parametrize("spec", ["only-an-id", "id:do-not-print-me:", f"{KEY_ID}:do-not-print-me"])
+def test_bad_credential_flag_fails(spec):
+    args = [binary(), "--ephemeral", "--port", "0", "--access-key-id", KEY_ID, "--access-key-secret", KEY_SECRET,
+            "--credential", spec]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=20)
     assert result.returncode != 0
     assert "--credential" in result.stderr
+    assert "do-not-print-me" not in result.stderr + result.stdout
 
 
 def test_anonymous_access(emulator):
@@ -214,6 +216,16 @@ def test_proxy_mode_with_an_oss_domain_endpoint(emulator, auth_version):
     assert url.startswith("http://" + bucket.bucket_name + ".oss-cn-hangzhou.aliyuncs.com/")
     r = requests.get(url, proxies={"http": emulator.endpoint}, timeout=5)
     assert r.status_code == 200 and r.content == b"#EXTM3U\n"
+
+
+def test_proxy_mode_path_style_on_an_oss_domain(emulator):
+    bucket = proxied_bucket(emulator, "proxied-path", is_path_style=True)
+    bucket.create_bucket()
+    bucket.put_object("a b/c.txt", b"path style")
+    assert bucket.get_object("a b/c.txt").read() == b"path style"
+    assert [o.key for o in bucket.list_objects_v2().object_list] == ["a b/c.txt"]
+    virtual = proxied_bucket(emulator, "proxied-path")
+    assert virtual.get_object("a b/c.txt").read() == b"path style"
 
 
 def test_emulator_endpoints_only_on_the_base_host(emulator):
