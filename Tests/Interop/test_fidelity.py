@@ -352,6 +352,38 @@ def test_range_reads(emulator):
     assert err.value.status == 416 and err.value.code == "InvalidRange"
 
 
+def test_conditional_reads(emulator):
+    bucket = emulator.bucket("conditional")
+    bucket.create_bucket()
+    bucket.put_object("ch/playlist.m3u8", b"#EXTM3U\n")
+    head = bucket.head_object("ch/playlist.m3u8")
+    quoted = '"' + head.etag + '"'
+    with pytest.raises(oss2.exceptions.NotModified):
+        bucket.get_object("ch/playlist.m3u8", headers={"If-None-Match": quoted})
+    with pytest.raises(oss2.exceptions.NotModified):
+        bucket.get_object("ch/playlist.m3u8", headers={"If-Modified-Since": head.headers["Last-Modified"]})
+    with pytest.raises(oss2.exceptions.PreconditionFailed):
+        bucket.get_object("ch/playlist.m3u8", headers={"If-Match": '"0123"'})
+    with pytest.raises(oss2.exceptions.PreconditionFailed):
+        bucket.head_object("ch/playlist.m3u8", headers={"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert bucket.get_object("ch/playlist.m3u8", headers={"If-Match": quoted}).read() == b"#EXTM3U\n"
+    assert bucket.get_object("ch/playlist.m3u8", headers={"If-None-Match": '"0123"'}).read() == b"#EXTM3U\n"
+    # A browser revalidating the playlist gets 304 without a body.
+    r = requests.get(bucket.sign_url("GET", "ch/playlist.m3u8", 60), headers={"If-None-Match": quoted}, timeout=5)
+    assert r.status_code == 304 and r.content == b"" and r.headers["ETag"] == quoted
+
+
+def test_resumable_download_with_ranges_and_crc(emulator, tmp_path):
+    bucket = emulator.bucket("resumable")
+    bucket.create_bucket()
+    payload = os.urandom(2_500_000)
+    bucket.put_object("big.bin", payload)
+    target = tmp_path / "big.bin"
+    oss2.resumable_download(bucket, "big.bin", str(target), multiget_threshold=100_000, part_size=400_000,
+                            num_threads=3, store=oss2.ResumableDownloadStore(root=str(tmp_path)))
+    assert target.read_bytes() == payload
+
+
 def test_crc64_verification_paths(emulator, tmp_path):
     bucket = emulator.bucket("crc")
     bucket.create_bucket()
