@@ -10,6 +10,8 @@ import os
 import socket
 import subprocess
 import time
+import urllib.parse
+import xml.etree.ElementTree as ET
 
 import oss2
 import pytest
@@ -294,8 +296,6 @@ def test_list_objects_v2(emulator):
 def test_continuation_token_survives_go_style_unescaping(emulator):
     """Go unescapes NextContinuationToken with url.QueryUnescape ('+' becomes a space) whenever it
     asked for encoding-type=url, which it always does; the token must come back URL-encoded."""
-    import urllib.parse
-    import xml.etree.ElementTree as ET
     bucket = emulator.bucket("go-tokens")
     bucket.create_bucket()
     keys = ["~~~1", "~~~2", "~~~3"]  # their Base64 holds '+'
