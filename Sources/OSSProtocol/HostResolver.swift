@@ -60,8 +60,11 @@ public struct HostResolver: Sendable {
         guard let bucket = PercentEncoding.decode(rawBucket), let key = PercentEncoding.decode(rawKey) else {
             throw .invalidURI(requestTarget)
         }
+        // Path style also serves OSS region endpoints reached through a proxy; those are not
+        // the emulator's own host unless configured as a base host.
+        let emulatorHost = !HostResolver.isOSSEndpoint(host) || baseHosts.contains(host)
         return RequestTarget(bucket: bucket.isEmpty ? nil : bucket, key: key.isEmpty ? nil : key,
-                             rawPath: String(rawPath), query: query, style: .path, host: host)
+                             rawPath: String(rawPath), query: query, style: .path, host: host, isEmulatorHost: emulatorHost)
     }
 
     /// The bucket a host names by itself, or nil when the bucket comes from the path.

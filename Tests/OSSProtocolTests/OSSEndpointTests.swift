@@ -59,5 +59,9 @@ import Testing
         #expect(try resolve(nil, "http://oss-cn-hangzhou.aliyuncs.com/_emulator/health").emulatorPath == nil)
         #expect(try resolve(nil, "http://bkt.oss-cn-hangzhou.aliyuncs.com/_emulator/health").emulatorPath == nil)
         #expect(try resolve("bkt.localhost", "/_emulator/health").emulatorPath == nil)
+        // Unless the OSS domain is configured as a base host.
+        let configured = HostResolver(baseHosts: ["oss-cn-hangzhou.aliyuncs.com"])
+        let target = try configured.resolve(hostHeader: nil, requestTarget: "http://oss-cn-hangzhou.aliyuncs.com/_emulator/health")
+        #expect(target.emulatorPath == "/health")
     }
 }
