@@ -31,6 +31,9 @@ struct BucketHandlers: Sendable {
     func handle(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
         let query = context.query
         if query.has("live") { return try live.bucketLevel(context, bucket: bucket) }
+        if context.method == "PUT" || context.method == "POST", let provided = context.headers["Content-MD5"] {
+            try ContentMD5.verify(header: provided, digest: context.request.bodyMD5)
+        }
         switch context.method {
         case "PUT":
             if query.has("acl") { return try putACL(context, bucket: bucket) }
@@ -42,9 +45,13 @@ struct BucketHandlers: Sendable {
                 return context.respond.xml(BucketXML.accessControlPolicy(owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
             if query.has("bucketInfo") {
+                // The service endpoint, not the bucket's own host.
+                let host = context.target.host
+                let endpoint = context.target.style == .virtualHosted && host.hasPrefix(bucket + ".")
+                    ? String(host.dropFirst(bucket.utf8.count + 1)) : host
                 let summary = BucketSummary(
                     name: info.name, creationDate: info.creationDate, storageClass: info.storageClass,
-                    extranetEndpoint: context.target.host)
+                    extranetEndpoint: endpoint)
                 return context.respond.xml(BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
             if query.has("location") {
@@ -70,9 +77,14 @@ struct BucketHandlers: Sendable {
         }
     }
 
+    /// Signed query parameters that are not sub-resources of their own: a
+    /// ListObjectsV2 page token and the STS token of a presigned URL.
+    static let servedSignedParameters: Set<String> = ["continuation-token", "security-token"]
+
     /// Bucket sub-resources outside this emulator's scope answer 501.
     private func rejectUnsupported(_ query: [QueryItem]) throws {
-        for item in query where V1Signature.signedSubresources.contains(item.name) {
+        for item in query
+        where V1Signature.signedSubresources.contains(item.name) && !Self.servedSignedParameters.contains(item.name) {
             throw OSSError.notImplemented("the '\(item.name)' bucket sub-resource")
         }
     }

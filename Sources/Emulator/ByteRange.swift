@@ -20,18 +20,32 @@ enum ByteRange: Equatable {
         }
     }
 
-    /// The first and last byte served, or nil when unsatisfiable (416).
-    func resolve(size: Int64) -> (Int64, Int64)? {
+    /// What a GET with this range serves.
+    enum Outcome: Equatable {
+        /// 206 with these first and last bytes.
+        case partial(Int64, Int64)
+        /// 200 with the whole object, no Content-Range.
+        case whole
+        /// 416 InvalidRange.
+        case unsatisfiable
+    }
+
+    /// OSS by default ignores a range that does not fit the object (200, whole
+    /// object); with `x-oss-range-behavior: standard` it clamps the end and
+    /// answers 416 when the start is past the end (RFC 9110).
+    func resolve(size: Int64, standard: Bool) -> Outcome {
         switch self {
         case .closed(let a, let b):
-            guard a < size else { return nil }
-            return (a, min(b, size - 1))
+            if a >= size { return standard ? .unsatisfiable : .whole }
+            if b >= size && !standard { return .whole }
+            return .partial(a, min(b, size - 1))
         case .from(let a):
-            guard a < size else { return nil }
-            return (a, size - 1)
+            if a >= size { return standard ? .unsatisfiable : .whole }
+            return .partial(a, size - 1)
         case .suffix(let n):
-            guard n > 0, size > 0 else { return nil }
-            return (max(0, size - n), size - 1)
+            if n == 0 || size == 0 { return standard ? .unsatisfiable : .whole }
+            if n > size && !standard { return .whole }
+            return .partial(max(0, size - n), size - 1)
         }
     }
 }

@@ -42,8 +42,9 @@ final class FrontDoor: HTTPRequestHandler {
         do {
             let resolved = try resolver.resolve(hostHeader: hostHeader, requestTarget: request.head.target)
             target = resolved
-            if let bucket = resolved.bucket, resolved.style == .virtualHosted {
-                responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: "\(bucket).\(resolved.host)", isHead: isHead)
+            if resolved.style == .virtualHosted {
+                // The bucket host as the client addressed it (the Host header or an absolute-form target).
+                responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: resolved.host, isHead: isHead)
             }
             response = try route(request, target: resolved, responder: responder, now: now)
         } catch let error as OSSError {
@@ -77,6 +78,8 @@ final class FrontDoor: HTTPRequestHandler {
         if let path = target.emulatorPath {
             return try admin.handle(request, path: path, responder: responder)
         }
+        // No bucket can have such a name; OSS says so before looking anything up.
+        if let bucket = target.bucket { try NameRules.validateBucketName(bucket) }
         let signable = SignableRequest(
             method: request.head.method, bucket: target.bucket, key: target.key,
             query: target.query, headers: request.head.headers.pairs)

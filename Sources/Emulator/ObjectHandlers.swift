@@ -70,26 +70,56 @@ struct ObjectHandlers: Sendable {
     private func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         let (descriptor, info) = try store.openObject(bucket: bucket, key: key)
         var headers = Self.objectHeaders(info, query: context.query)
+        let conditional: HTTPResponse?
+        do { conditional = try Self.conditionalResponse(context, info: info) } catch {
+            closeDescriptor(descriptor)
+            throw error
+        }
+        if let conditional {
+            closeDescriptor(descriptor)
+            return conditional
+        }
         guard let rangeHeader = context.headers["Range"], let range = ByteRange.parse(rangeHeader) else {
             return context.respond.response(headers: headers, body: .file(descriptor: descriptor, offset: 0, length: info.size))
         }
-        guard let (start, end) = range.resolve(size: info.size) else {
+        let standard = context.headers["x-oss-range-behavior"]?.lowercased() == "standard"
+        switch range.resolve(size: info.size, standard: standard) {
+        case .whole:
+            return context.respond.response(headers: headers, body: .file(descriptor: descriptor, offset: 0, length: info.size))
+        case .unsatisfiable:
             closeDescriptor(descriptor)
             throw OSSError.invalidRange(objectSize: info.size)
+        case .partial(let start, let end):
+            headers.add("Content-Range", "bytes \(start)-\(end)/\(info.size)")
+            return context.respond.response(
+                status: 206, headers: headers, body: .file(descriptor: descriptor, offset: start, length: end - start + 1))
         }
-        headers.add("Content-Range", "bytes \(start)-\(end)/\(info.size)")
-        return context.respond.response(
-            status: 206, headers: headers, body: .file(descriptor: descriptor, offset: start, length: end - start + 1))
     }
 
     private func head(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         let info = try store.objectInfo(bucket: bucket, key: key)
+        if let conditional = try Self.conditionalResponse(context, info: info) { return conditional }
         var headers = Self.objectHeaders(info, query: context.query)
         headers.set("Content-Length", String(info.size))
         if context.query.has("objectMeta") {
             headers.remove("Content-Type")
         }
         return context.respond.response(headers: headers)
+    }
+
+    /// The 304 a conditional GET/HEAD gets instead of the object, or its 412.
+    static func conditionalResponse(_ context: RequestContext, info: ObjectInfo) throws -> HTTPResponse? {
+        switch Preconditions.evaluate(context.headers, etag: info.etag, lastModifiedSeconds: info.lastModified / 1000) {
+        case .proceed:
+            return nil
+        case .failed:
+            throw OSSError.preconditionFailed
+        case .notModified:
+            var headers: HTTPHeaders = [:]
+            headers.add("ETag", "\"\(info.etag)\"")
+            headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
+            return context.respond.response(status: 304, headers: headers)
+        }
     }
 
     static func objectHeaders(_ info: ObjectInfo, query: [QueryItem]) -> HTTPHeaders {

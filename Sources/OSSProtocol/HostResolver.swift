@@ -60,14 +60,20 @@ public struct HostResolver: Sendable {
         guard let bucket = PercentEncoding.decode(rawBucket), let key = PercentEncoding.decode(rawKey) else {
             throw .invalidURI(requestTarget)
         }
+        // Path style also serves OSS region endpoints reached through a proxy; those are not
+        // the emulator's own host unless configured as a base host.
+        let emulatorHost = !HostResolver.isOSSEndpoint(host) || baseHosts.contains(host)
         return RequestTarget(bucket: bucket.isEmpty ? nil : bucket, key: key.isEmpty ? nil : key,
-                             rawPath: String(rawPath), query: query, style: .path, host: host)
+                             rawPath: String(rawPath), query: query, style: .path, host: host, isEmulatorHost: emulatorHost)
     }
 
     /// The bucket a host (without port, lower-cased) names by itself, or nil when the
     /// bucket comes from the path (IP literals, base hosts, single-label hosts).
     public func virtualHostBucket(_ host: String) -> String? {
         if host.isEmpty || HostResolver.isIPLiteral(host) || baseHosts.contains(host) { return nil }
+        // The region endpoint itself (`oss-cn-hangzhou.aliyuncs.com`) serves ListBuckets and
+        // path-style requests; its first label is not a bucket.
+        if HostResolver.isOSSEndpoint(host) { return nil }
         for base in baseHosts where host.hasSuffix("." + base) {
             let bucket = host.dropLast(base.utf8.count + 1)
             return bucket.isEmpty ? nil : String(bucket)
@@ -77,6 +83,24 @@ public struct HostResolver: Sendable {
         // A single-label host (a container name) has nothing left for an endpoint, so it is path style.
         guard let dot = host.firstIndex(of: "."), dot != host.startIndex else { return nil }
         return String(host[..<dot])
+    }
+
+    /// Parent domains of Alibaba Cloud OSS endpoints.
+    public static let ossEndpointDomains = ["aliyuncs.com", "aliyun-inc.com"]
+
+    /// Whether `host` (lower-case, no port) is an OSS service endpoint rather than a
+    /// bucket host: `oss-<region>[-internal].aliyuncs.com`, `oss-accelerate.aliyuncs.com`,
+    /// `oss.aliyuncs.com` or the dual-stack `<region>.oss.aliyuncs.com`.
+    public static func isOSSEndpoint(_ host: String) -> Bool {
+        for domain in ossEndpointDomains where host.hasSuffix("." + domain) {
+            let labels = host.dropLast(domain.utf8.count + 1).split(separator: ".", omittingEmptySubsequences: false)
+            switch labels.count {
+            case 1: return labels[0] == "oss" || (labels[0].hasPrefix("oss-") && labels[0].count > 4)
+            case 2: return labels[1] == "oss" && !labels[0].isEmpty
+            default: return false
+            }
+        }
+        return false
     }
 
     /// Index just after `http://` or `https://` (any case), if the target is absolute-form.

@@ -122,6 +122,8 @@ public struct ObjectListing: Sendable, Equatable {
             if let token = r.continuationToken { w.element("ContinuationToken", token) }
             if r.urlEncoded { w.element("EncodingType", "url") }
             w.element("IsTruncated", isTruncated)
+            // Go unescapes the next token with url.QueryUnescape ('+' → space) whenever it
+            // asked for encoding-type=url, so a Base64 token must be encoded like a key.
             if isTruncated, let next { w.element("NextContinuationToken", encode(next)) }
             w.element("KeyCount", contents.count + commonPrefixes.count)
         } else {

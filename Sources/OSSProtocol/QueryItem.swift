@@ -12,9 +12,14 @@ public struct QueryItem: Sendable, Equatable {
     /// Splits a raw query string (without `?`) and decodes names and values once,
     /// `+` as a space (see `PercentEncoding.decodeQueryComponent`).
     /// Empty pieces (`a&&b`) are skipped. Returns nil on bad percent-encoding.
+    ///
+    /// A literal `+` is a space: oss2 sends its parameters through `requests`,
+    /// which form-encodes them (`prefix=a+b` for "a b") and signs V4 with `%20`;
+    /// Go, Java and the SDKs' presigned URLs write a real plus as `%2B`.
     public static func parse(_ raw: Substring) -> [QueryItem]? {
         var items: [QueryItem] = []
-        for piece in raw.split(separator: "&", omittingEmptySubsequences: true) {
+        for rawPiece in raw.split(separator: "&", omittingEmptySubsequences: true) {
+            let piece = Substring(String(rawPiece.map { $0 == "+" ? " " : $0 }))
             if let equals = piece.firstIndex(of: "=") {
                 guard let name = PercentEncoding.decodeQueryComponent(piece[..<equals]),
                       let value = PercentEncoding.decodeQueryComponent(piece[piece.index(after: equals)...]) else { return nil }

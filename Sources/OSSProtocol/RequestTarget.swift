@@ -18,21 +18,26 @@ public struct RequestTarget: Sendable, Equatable {
     public var style: AddressingStyle
     /// Host without port, lower-cased.
     public var host: String
+    /// Whether the host names the emulator itself (a base host, an IP literal, a
+    /// single-label name) rather than an OSS domain or a bucket.
+    public var isEmulatorHost: Bool
 
     public init(bucket: String?, key: String?, rawPath: String, query: [QueryItem],
-                style: AddressingStyle, host: String) {
+                style: AddressingStyle, host: String, isEmulatorHost: Bool? = nil) {
         self.bucket = bucket
         self.key = key
         self.rawPath = rawPath
         self.query = query
         self.style = style
         self.host = host
+        self.isEmulatorHost = isEmulatorHost ?? (style == .path)
     }
 
     /// The path after `/_emulator` when the request is for the emulator's own
-    /// endpoints; those exist only on a base host (path style), never under a bucket host.
+    /// endpoints; those exist only on a base host (path style), never under a bucket
+    /// host nor on an OSS domain reached through a proxy.
     public var emulatorPath: String? {
-        guard style == .path, bucket == HostResolver.emulatorPrefix else { return nil }
+        guard style == .path, isEmulatorHost, bucket == HostResolver.emulatorPrefix else { return nil }
         return "/" + (key ?? "")
     }
 }

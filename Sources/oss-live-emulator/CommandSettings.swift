@@ -50,14 +50,29 @@ struct CommandSettings {
 
         let keyId = command.accessKeyId ?? variable("ACCESS_KEY_ID") ?? environment["OSS_ACCESS_KEY_ID"]
         let secret = command.accessKeySecret ?? variable("ACCESS_KEY_SECRET") ?? environment["OSS_ACCESS_KEY_SECRET"]
+        var credentials: [Credential] = []
         switch (keyId, secret) {
         case (nil, nil):
             break
         case (let id?, let secret?) where !id.isEmpty && !secret.isEmpty:
-            configuration.credentials = [Credential(accessKeyId: id, accessKeySecret: secret)]
+            credentials.append(Credential(accessKeyId: id, accessKeySecret: secret))
         default:
             throw ValidationError("give both an AccessKeyId and an AccessKeySecret (--access-key-id/--access-key-secret or OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET), or neither")
         }
+        // Comma-separated only: a secret or token may hold other punctuation.
+        let credentialTexts = command.credential.isEmpty
+            ? (variable("CREDENTIAL") ?? "").split(separator: ",").map(String.init)
+            : command.credential
+        for (index, text) in credentialTexts.enumerated() {
+            switch CredentialSpec.parse(text) {
+            case .success(let credential): credentials.append(credential)
+            case .failure(let error): throw ValidationError("--credential #\(index + 1): \(error)")
+            }
+        }
+        if case .failure(let error) = CredentialSpec.checkDistinct(credentials) {
+            throw ValidationError("--credential: \(error)")
+        }
+        if !credentials.isEmpty { configuration.credentials = credentials }
 
         for text in list(command.bucket, "BUCKET") {
             switch BucketSpec.parse(text) {

@@ -15,8 +15,10 @@ struct Serve: ParsableCommand {
             Every option can also be set through an environment variable named
             OSS_EMULATOR_ followed by the option name in capitals with '-' as '_'
             (OSS_EMULATOR_DATA_DIR, OSS_EMULATOR_PORT, OSS_EMULATOR_BUCKET="a,b:public-read", ...).
-            Credentials default to OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET, else the
-            development pair \(EmulatorConfiguration.developmentAccessKeyId) / \(EmulatorConfiguration.developmentAccessKeySecret).
+            Accepted credentials: the --access-key-id pair (else OSS_ACCESS_KEY_ID /
+            OSS_ACCESS_KEY_SECRET) plus every --credential (OSS_EMULATOR_CREDENTIAL takes a
+            comma-separated list); with none of them, the development pair
+            \(EmulatorConfiguration.developmentAccessKeyId) / \(EmulatorConfiguration.developmentAccessKeySecret).
             """
     )
 
@@ -40,6 +42,9 @@ struct Serve: ParsableCommand {
 
     @Option(help: "AccessKeySecret for --access-key-id (never printed).")
     var accessKeySecret: String?
+
+    @Option(help: "Credential to accept, ACCESS_KEY_ID:ACCESS_KEY_SECRET[:SECURITY_TOKEN]; with a token (STS) requests must carry it. Repeatable; added to --access-key-id.")
+    var credential: [String] = []
 
     @Option(help: "Bucket to create at start when missing, NAME or NAME:ACL (private, public-read, public-read-write). Repeatable.")
     var bucket: [String] = []
@@ -87,15 +92,17 @@ struct Serve: ParsableCommand {
                 throw CLIFailure("\(error)")
             }
         }
-        let credential = settings.configuration.credentials[0]
+        let keyIds = settings.configuration.credentials
+            .map { $0.securityToken == nil ? $0.accessKeyId : $0.accessKeyId + " (STS)" }
+            .joined(separator: ", ")
         let dataNote = settings.configuration.ephemeral ? " (ephemeral)" : ""
         let banner = """
             oss-live-emulator listening
               endpoint:      \(endpoints.http)
               rtmp:          \(endpoints.rtmp)
               data:          \(endpoints.dataDirectory)\(dataNote)
-              AccessKeyId:   \(credential.accessKeyId)
-              (the AccessKeySecret is not printed)
+              AccessKeyId:   \(keyIds)
+              (secrets and security tokens are not printed)
 
             """
         // Written unbuffered so a supervising process sees it at once.
