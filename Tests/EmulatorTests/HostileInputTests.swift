@@ -159,6 +159,7 @@ final class WellBehavedClient: @unchecked Sendable {
     @Test func hostileRequestsGetTheirAnswerWhileAWellBehavedClientIsServed() throws {
         var configuration = EmulatorConfiguration()
         configuration.port = 0
+        configuration.rtmpPort = 0
         configuration.ephemeral = true
         configuration.limits = Self.limits
         configuration.credentials = [Credential(accessKeyId: Self.keyId, accessKeySecret: Self.secret)]

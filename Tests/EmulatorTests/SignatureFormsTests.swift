@@ -19,6 +19,7 @@ import Testing
         init() throws {
             var configuration = EmulatorConfiguration()
             configuration.port = 0
+            configuration.rtmpPort = 0
             configuration.ephemeral = true
             configuration.credentials = [SignatureFormsTests.longTerm, SignatureFormsTests.sts]
             configuration.buckets = [BucketSpec(name: "bkt")]
