@@ -55,4 +55,19 @@ import Testing
     func otherShapesAreRefused(app: String, stream: String) {
         #expect(throws: PublishTarget.Failure.self) { try resolve(app, stream, tcUrl: nil, defaultBucket: "b") }
     }
+
+    @Test func mangledURLsNeverTrap() {
+        var generator = SystemRandomNumberGenerator()
+        func mangle(_ text: String) -> String {
+            var bytes = Array(text.utf8)
+            for _ in 0..<Int.random(in: 1...4, using: &generator) where !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        for _ in 0..<2000 {
+            _ = try? resolve(mangle("bkt/live?x=1"), mangle("cam%201?playlistName=p.m3u8&Expires=1"),
+                             tcUrl: mangle("rtmp://bkt.localhost:1935/live"), defaultBucket: "bkt")
+        }
+    }
 }

@@ -82,17 +82,6 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 
-    @Test func rtmpPublishTargetsNeverTrap() {
-        var rng = SplitMix64(state: 5)
-        let resolver = HostResolver(baseHosts: ["localhost", "127.0.0.1"])
-        for _ in 0..<2000 {
-            let app = String(decoding: mutate(Array("bkt/live?x=1".utf8), &rng), as: UTF8.self)
-            let tcUrl = String(decoding: mutate(Array("rtmp://bkt.localhost:1935/live".utf8), &rng), as: UTF8.self)
-            let stream = String(decoding: mutate(Array("cam%201?playlistName=p.m3u8&Expires=1".utf8), &rng), as: UTF8.self)
-            _ = try? RTMPPublishTarget.resolve(app: app, tcUrl: tcUrl, streamName: stream, resolver: resolver, defaultBucket: "bkt")
-        }
-    }
-
     @Test func timeParsersNeverTrap() {
         var rng = SplitMix64(state: 3)
         let seeds = ["Tue, 05 Mar 2024 08:00:00 GMT", "Tuesday, 05-Mar-24 08:00:00 GMT", "Tue Mar  5 08:00:00 2024",
