@@ -13,7 +13,7 @@ public struct HTTPVersion: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "HTTP/\(major).\(minor)" }
 }
 
-public struct HTTPRequestHead: Sendable {
+public struct HTTPRequestHead: Sendable, Equatable {
     public var method: String
     /// The request-target exactly as on the wire: origin form (`/b/k?acl`),
     /// absolute form (`http://host/b/k`) or `*`; percent escapes such as
@@ -56,7 +56,7 @@ public enum HTTPRequestBody: Sendable, Equatable {
     }
 }
 
-public struct HTTPRequest: Sendable {
+public struct HTTPRequest: Sendable, Equatable {
     public var head: HTTPRequestHead
     public var body: HTTPRequestBody
     /// MD5 of every body byte, computed while the body streamed in (MD5 of
