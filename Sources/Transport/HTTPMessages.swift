@@ -143,9 +143,17 @@ public protocol HTTPRequestHandler: Sendable {
     /// The response for a request the transport refuses itself; the
     /// connection closes after it when `error.closesConnection`.
     func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse
+    /// Called on the connection's queue when the head of a request with a
+    /// body arrives, before any of the body is read (and before `100 Continue`).
+    /// A non-nil response answers the request at once: the body is never
+    /// delivered, `handle` is not called, and the connection closes after the
+    /// response. The default returns nil.
+    func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse?
 }
 
 extension HTTPRequestHandler {
+    public func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse? { nil }
+
     /// A plain-text response with the error's status and message.
     public func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse {
         error.plainTextResponse
