@@ -326,6 +326,8 @@ extension ServerTests {
             defer { try? FileManager.default.removeItem(atPath: spool) }
             let before = openDescriptorCount()
             let held = Mutex<[HTTPResponder]>([])
+            // Held answers reference their connection, which references this handler.
+            defer { held.withLock { $0.removeAll() } }
             let handled = Atomic<Int>(0)
             let handler = ClosureHandler { request, respond in
                 handled.add(1, ordering: .relaxed)
