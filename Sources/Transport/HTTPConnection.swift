@@ -163,6 +163,14 @@ final class HTTPConnection: @unchecked Sendable {
             let slot = Slot(id: nextSlotID, head: head, closeAfter: !head.keepAlive)
             nextSlotID &+= 1
             slots.append(slot)
+            if framing != .none, let early = context.handler.responseBeforeBody(for: head) {
+                // The body is left unread; the connection closes after the answer.
+                inputHalted = true
+                slot.closeAfter = true
+                slot.response = early
+                flushResponses()
+                return
+            }
             var expected: Int64?
             if case .length(let length) = framing { expected = length }
             let body = try RequestBodyCollector(

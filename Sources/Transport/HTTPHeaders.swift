@@ -1,7 +1,7 @@
 /// Header fields in the order they were received (or added), with
 /// case-insensitive lookup. Names keep the spelling they arrived with, because
 /// OSS V1 signatures and error messages quote them.
-public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
+public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable {
     private var storage: [(name: String, value: String)]
 
     public init() { storage = [] }
@@ -50,6 +50,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     public var pairs: [(name: String, value: String)] { storage }
+
+    /// Same fields in the same order, names compared exactly.
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.storage.count == rhs.storage.count
+            && zip(lhs.storage, rhs.storage).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
 
     public var count: Int { storage.count }
 

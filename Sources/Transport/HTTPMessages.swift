@@ -13,7 +13,7 @@ public struct HTTPVersion: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "HTTP/\(major).\(minor)" }
 }
 
-public struct HTTPRequestHead: Sendable {
+public struct HTTPRequestHead: Sendable, Equatable {
     public var method: String
     /// The request-target exactly as on the wire: origin form (`/b/k?acl`),
     /// absolute form (`http://host/b/k`) or `*`; percent escapes such as
@@ -56,7 +56,7 @@ public enum HTTPRequestBody: Sendable, Equatable {
     }
 }
 
-public struct HTTPRequest: Sendable {
+public struct HTTPRequest: Sendable, Equatable {
     public var head: HTTPRequestHead
     public var body: HTTPRequestBody
     /// MD5 of every body byte, computed while the body streamed in (MD5 of
@@ -143,9 +143,17 @@ public protocol HTTPRequestHandler: Sendable {
     /// The response for a request the transport refuses itself; the
     /// connection closes after it when `error.closesConnection`.
     func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse
+    /// Called on the connection's queue when the head of a request with a
+    /// body arrives, before any of the body is read (and before `100 Continue`).
+    /// A non-nil response answers the request at once: the body is never
+    /// delivered, `handle` is not called, and the connection closes after the
+    /// response. The default returns nil.
+    func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse?
 }
 
 extension HTTPRequestHandler {
+    public func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse? { nil }
+
     /// A plain-text response with the error's status and message.
     public func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse {
         error.plainTextResponse

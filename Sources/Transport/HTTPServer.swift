@@ -2,6 +2,15 @@ import Synchronization
 
 /// An HTTP/1.1 server on POSIX sockets driven by Dispatch.
 ///
+/// Connections are spread over `queueCount` serial queues and stay on one;
+/// the handler runs on that queue once a request's body is in (bodies over
+/// `inMemoryBodyLimit` are already on disk), and may answer later from any
+/// thread. Requests on one connection are read ahead up to
+/// `maxPipelinedRequests` and answered in order. A request the transport
+/// refuses (malformed, too large, too slow) gets the handler's
+/// `response(for:head:)` and the connection closes; other connections are
+/// not affected.
+///
 /// RTMP clients on the same port (first byte 0x03) are handed to
 /// `rawProtocolHandler`; TLS and RTMPE clients are closed with a log line.
 public final class HTTPServer: Sendable {

@@ -283,6 +283,8 @@ struct SplitMix: RandomNumberGenerator {
         #expect(headers.pairs.map(\.name) == ["X-Oss-Meta-A", "Via"])
         #expect(headers["Content-Type"] == nil)
         #expect(Array(headers).count == 2)
+        #expect(headers == HTTPHeaders([(name: "X-Oss-Meta-A", value: "3"), (name: "Via", value: "x")]))
+        #expect(headers != HTTPHeaders([(name: "Via", value: "x"), (name: "X-Oss-Meta-A", value: "3")]))
     }
 
     @Test func responseHeadSanitisesLineBreaks() {

@@ -268,3 +268,45 @@ extension ServerTests.Refusals {
         #expect(try client.readResponse().text == "GET /still 0")
     }
 }
+
+extension ServerTests.Refusals {
+    struct EarlyDenial: HTTPRequestHandler {
+        let handled: Counter
+        func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
+            handled.increment()
+            respond(HTTPResponse(status: 200, body: .bytes(Array("\(request.target) \(request.body.length)".utf8))))
+        }
+        func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse? {
+            head.target == "/deny" ? HTTPResponse(status: 403, body: .bytes(Array("denied".utf8))) : nil
+        }
+    }
+
+    @Test func handlerMayAnswerBeforeTheBody() throws {
+        let handled = Counter()
+        let spool = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        var limits = HTTPLimits.default
+        limits.inMemoryBodyLimit = 4
+        let server = try startServer(limits: limits, handler: EarlyDenial(handled: handled), spoolDirectory: spool)
+        defer { server.stop() }
+
+        // With Expect: the refusal comes instead of 100 Continue.
+        let waiting = try TestClient(port: server.port)
+        try waiting.send("PUT /deny HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n")
+        let refused = try waiting.readResponse()
+        #expect(refused.status == 403 && refused.text == "denied")
+        #expect(refused.header("Connection") == "close")
+
+        // Without: the client sends its body anyway and still reads the refusal.
+        let eager = try TestClient(port: server.port)
+        try eager.send("PUT /deny HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n")
+        try eager.send([UInt8](repeating: 1, count: 100_000))
+        #expect(try eager.readResponse().status == 403)
+
+        let allowed = try TestClient(port: server.port)
+        try allowed.send("PUT /ok HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello")
+        #expect(try allowed.readResponse().text == "/ok 5")
+        #expect(handled.value == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty, "denied bodies were never spooled")
+    }
+}

@@ -76,6 +76,8 @@ extension ServerTests {
 
         @Test func readAheadStopsAtMaxPipelinedRequests() async throws {
             let held = Mutex<[HTTPResponder]>([])
+            // Held answers reference their connection, which references this handler.
+            defer { held.withLock { $0.removeAll() } }
             let handler = ClosureHandler { request, respond in
                 let text = request.target
                 held.withLock {

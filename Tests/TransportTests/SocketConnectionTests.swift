@@ -149,6 +149,15 @@ extension ServerTests {
             })
         }
 
+        @Test func descriptorLimitOnlyRises() {
+            let before = DescriptorLimit.current
+            #expect(before > 0)
+            #expect(DescriptorLimit.raise(to: 16) == before, "never lowered")
+            let raised = DescriptorLimit.raise()
+            #expect(raised >= before)
+            #expect(DescriptorLimit.current == raised)
+        }
+
         @Test func lingeringStopsAfterMaxLingerBytes() throws {
             var limits = HTTPLimits.default
             limits.maxBodyBytes = 10

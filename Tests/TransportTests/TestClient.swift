@@ -234,16 +234,6 @@ func makeTemporaryDirectory() throws -> String {
     return path
 }
 
-/// Lets many sockets be open at once (soft limit up to the hard limit).
-func raiseDescriptorLimit(to wanted: rlim_t) {
-    var limit = rlimit()
-    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    if limit.rlim_cur < wanted {
-        limit.rlim_cur = min(wanted, limit.rlim_max)
-        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    }
-}
-
 /// Polls `condition` until true or the timeout passes.
 func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
     let clock = ContinuousClock()

@@ -1,0 +1,236 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+import Digest
+@testable import Transport
+
+extension ServerTests {
+    @Suite struct Bodies {
+        @Test func smallBodiesStayInMemoryLargerOnesAreSpooled() throws {
+            let spool = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: spool) }
+            let seen = Mutex<[HTTPRequestBody]>([])
+            let handler = ClosureHandler { request, respond in
+                seen.withLock { $0.append(request.body) }
+                if case .file(let path, _) = request.body {
+                    // The spool file is private to this process.
+                    let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
+                    respond(HTTPResponse(status: 200, body: .bytes(Array(String(mode, radix: 8).utf8))))
+                } else {
+                    respond(HTTPResponse(status: 200))
+                }
+            }
+            var limits = HTTPLimits.default
+            limits.inMemoryBodyLimit = 16
+            let server = try startServer(limits: limits, handler: handler, spoolDirectory: spool)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            let small = String(repeating: "s", count: 16)
+            let large = String(repeating: "L", count: 17)
+            try client.send("PUT /a HTTP/1.1\r\nHost: h\r\nContent-Length: 16\r\n\r\n" + small)
+            #expect(try client.readResponse().status == 200)
+            try client.send("PUT /b HTTP/1.1\r\nHost: h\r\nContent-Length: 17\r\n\r\n" + large)
+            #expect(try client.readResponse().text == "600")
+            // Chunked bodies move to disk once they pass the limit.
+            try client.send("PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n")
+            #expect(try client.readResponse().text == "600")
+            let bodies = seen.withLock { $0 }
+            #expect(bodies.first == .bytes(Array(small.utf8)))
+            guard bodies.count == 3, case .file(_, 17) = bodies[1], case .file(_, 20) = bodies[2] else {
+                Issue.record("unexpected bodies \(bodies)")
+                return
+            }
+            // Spool files are removed once answered.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
+        }
+
+        @Test func digestsOfEmptyAndSmallBodies() throws {
+            let handler = ClosureHandler { request, respond in
+                let text = "\(Hex.encode(request.bodyMD5)) \(request.bodyCRC64)"
+                respond(HTTPResponse(status: 200, body: .bytes(Array(text.utf8))))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().text == "\(Hex.encode(Hash.md5([UInt8]()))) 0")
+            try client.send("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\n123456789")
+            // 0x995DC9BBDF1939FA is the CRC-64/XZ check value of "123456789".
+            #expect(try client.readResponse().text
+                == "\(Hex.encode(Hash.md5(Array("123456789".utf8)))) \(UInt64(0x995D_C9BB_DF19_39FA))")
+        }
+
+        @Test func handlerMayMoveTheSpoolFile() throws {
+            let spool = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: spool) }
+            let handler = ClosureHandler { request, respond in
+                if case .file(let path, _) = request.body {
+                    rename(path, spool + "/kept")
+                }
+                respond(HTTPResponse(status: 200))
+            }
+            var limits = HTTPLimits.default
+            limits.inMemoryBodyLimit = 4
+            let server = try startServer(limits: limits, handler: handler, spoolDirectory: spool)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("PUT /a HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789")
+            #expect(try client.readResponse().status == 200)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool) == ["kept"])
+            #expect(try String(contentsOfFile: spool + "/kept", encoding: .utf8) == "0123456789")
+        }
+
+        @Test func unwritableSpoolDirectoryIsRefused() throws {
+            var limits = HTTPLimits.default
+            limits.inMemoryBodyLimit = 4
+            let server = try startServer(limits: limits, spoolDirectory: "/nonexistent/spool")
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("PUT /a HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789")
+            let response = try client.readResponse()
+            #expect(response.status == 500)
+            #expect(response.text.contains("/nonexistent/spool"))
+        }
+
+        @Test func twentyMegabytesInAndOut() throws {
+            let size = 20 * 1024 * 1024
+            var generator = SplitMix(seed: 42)
+            var payload = [UInt8](repeating: 0, count: size)
+            payload.withUnsafeMutableBytes { raw in
+                let words = raw.bindMemory(to: UInt64.self)
+                for index in words.indices { words[index] = generator.next() }
+            }
+            let expectedMD5 = Hash.md5(payload)
+            let expectedCRC = CRC64.checksum(payload)
+            let spool = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: spool) }
+            let stored = spool + "/stored"
+            let handler = ClosureHandler { request, respond in
+                switch request.body {
+                case .file(let path, let length):
+                    rename(path, stored)
+                    let text = "\(length) \(Hex.encode(request.bodyMD5)) \(request.bodyCRC64)"
+                    respond(HTTPResponse(status: 200, body: .bytes(Array(text.utf8))))
+                default:
+                    let descriptor = open(stored, O_RDONLY)
+                    respond(HTTPResponse(status: 200, body: .file(descriptor: descriptor, offset: 0, length: Int64(size))))
+                }
+            }
+            let server = try startServer(handler: handler, spoolDirectory: spool)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("PUT /big HTTP/1.1\r\nHost: h\r\nContent-Length: \(size)\r\n\r\n")
+            try client.send(payload)
+            let put = try client.readResponse()
+            #expect(put.text == "\(size) \(Hex.encode(expectedMD5)) \(expectedCRC)")
+            try client.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\n")
+            let get = try client.readResponse()
+            #expect(get.header("Content-Length") == String(size))
+            #expect(get.body.count == size)
+            #expect(get.body == payload)
+        }
+
+        @Test func fileBodyRangeFromAnOffset() throws {
+            let path = try makeTemporaryDirectory() + "/f"
+            try Data("0123456789".utf8).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { _, respond in
+                respond(HTTPResponse(status: 206, body: .file(descriptor: open(path, O_RDONLY), offset: 3, length: 4)))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().text == "3456")
+            #expect(try client.readResponse().text == "3456")
+        }
+
+        @Test func fileChunksThenAQueuedResponseKeepTheirOrder() throws {
+            let size = OutboundBuffer.fileChunkSize * 2 + 1
+            var bytes = [UInt8](repeating: 0, count: size)
+            for index in stride(from: 0, to: size, by: 997) { bytes[index] = UInt8(truncatingIfNeeded: index) }
+            let content = bytes
+            let path = try makeTemporaryDirectory() + "/chunks"
+            try Data(content).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { request, respond in
+                if request.target == "/file" {
+                    respond(HTTPResponse(status: 200, body: .file(descriptor: open(path, O_RDONLY), offset: 0,
+                                                                   length: Int64(size))))
+                } else {
+                    respond(HTTPResponse(status: 200, body: .bytes(Array("after".utf8))))
+                }
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /file HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().body == content)
+            #expect(try client.readResponse().text == "after")
+        }
+
+        @Test func moreReadyResponsesThanOneGatherTakes() throws {
+            let count = OutboundBuffer.maxGather * 2 + 10
+            // The first answer comes last, so all the others go out in one flush.
+            let handler = ClosureHandler { request, respond in
+                let response = HTTPResponse(status: 200, body: .bytes(Array(request.target.utf8)))
+                if request.target == "/0" {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { respond(response) }
+                } else {
+                    respond(response)
+                }
+            }
+            var limits = HTTPLimits.default
+            limits.maxPipelinedRequests = count
+            let server = try startServer(limits: limits, handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send((0..<count).map { "GET /\($0) HTTP/1.1\r\nHost: h\r\n\r\n" }.joined())
+            for index in 0..<count { #expect(try client.readResponse().text == "/\(index)") }
+        }
+
+        @Test func answersQueuedBehindAClosingResponseReleaseTheirFiles() async throws {
+            let path = try makeTemporaryDirectory() + "/f"
+            try Data("0123456789".utf8).write(to: URL(fileURLWithPath: path))
+            let descriptors = Mutex<[Int32]>([])
+            let handler = ClosureHandler { request, respond in
+                if request.target == "/close" {
+                    // Answered last, and it closes the connection.
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(30)) {
+                        respond(HTTPResponse(status: 200, headers: ["Connection": "close"]))
+                    }
+                } else {
+                    let descriptor = open(path, O_RDONLY)
+                    descriptors.withLock { $0.append(descriptor) }
+                    respond(HTTPResponse(status: 200, body: .file(descriptor: descriptor, offset: 0, length: 10)))
+                }
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /close HTTP/1.1\r\nHost: h\r\n\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().header("Connection") == "close")
+            #expect(client.waitForClose())
+            let opened = descriptors.withLock { $0 }
+            #expect(opened.count == 2)
+            #expect(await eventually { opened.allSatisfy { fcntl($0, F_GETFD) == -1 } })
+        }
+
+        @Test func fileShorterThanPromisedClosesTheConnection() throws {
+            let path = try makeTemporaryDirectory() + "/short"
+            try Data("abc".utf8).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { _, respond in
+                respond(HTTPResponse(status: 200, body: .file(descriptor: open(path, O_RDONLY), offset: 0, length: 10)))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+            // The head promised 10 bytes; the client sees 3 and then the close.
+            let bytes = String(decoding: try client.readToEnd(), as: UTF8.self)
+            #expect(bytes.hasPrefix("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))
+            #expect(bytes.hasSuffix("abc"))
+        }
+    }
+}
