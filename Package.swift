@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "oss-live-emulator",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "oss-live-emulator", targets: ["oss-live-emulator"]),
         .library(name: "Emulator", targets: ["Emulator"]),
