@@ -34,7 +34,10 @@ extension HLSRemuxer {
             discontinuityPending = true
         }
         adts = header
-        audioFrameTicks = Int64(config.samplesPerFrame) * TSLayout.clockRate / Int64(max(config.samplingFrequency, 1))
+        audioSampleRate = Int64(max(config.samplingFrequency, 1))
+        audioSamplesPerFrame = Int64(config.samplesPerFrame)
+        audioFrameTicks = audioSamplesPerFrame * TSLayout.clockRate / audioSampleRate
+        audioGrid = nil
         audioInfo = AudioStreamInfo(codec: "AAC", sampleRate: config.outputSampleRate, channels: config.channelCount,
                                     objectType: config.objectType, configuration: config)
         return []
@@ -77,7 +80,7 @@ extension HLSRemuxer {
 
     /// Audio-only: audio times the segments and carries the PCR.
     private mutating func appendAudioOnlyFrame(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
-        let dts = clampedAudioDTS(outputTime(ms: ms, track: .audio))
+        let dts = audioDTS(outputTime(ms: ms, track: .audio))
         let decision: SegmentCutter.Decision
         if segment != nil, discontinuityPending {
             cutter?.reset()
@@ -104,14 +107,28 @@ extension HLSRemuxer {
     /// Audio beside video: bundled into PES by size and span only.
     mutating func appendAudio(ms: Int64, frame: ArraySlice<UInt8>) {
         guard segment?.program.hasAudio == true else { return }
-        let dts = clampedAudioDTS(outputTime(ms: ms, track: .audio))
+        let dts = audioDTS(outputTime(ms: ms, track: .audio))
         enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
     }
 
-    private mutating func clampedAudioDTS(_ raw: Int64) -> Int64 {
-        guard let last = lastAudioDTS, raw <= last else { return raw }
-        // A large step back is a new timeline (handled by the clock track); keep it.
-        return last - raw < limits.maxBackwardJumpMs * 90 ? last + 1 : raw
+    /// Snaps a frame onto the sample grid when it is close, then keeps the
+    /// audio DTS increasing.
+    private mutating func audioDTS(_ raw: Int64) -> Int64 {
+        var dts = raw
+        if let grid = audioGrid {
+            let expected = grid.anchor + grid.samples * TSLayout.clockRate / audioSampleRate
+            if abs(raw - expected) <= limits.audioSyncToleranceMs * 90 {
+                dts = expected
+                audioGrid = (grid.anchor, grid.samples + audioSamplesPerFrame)
+            } else {
+                audioGrid = (raw, audioSamplesPerFrame)
+            }
+        } else {
+            audioGrid = (raw, audioSamplesPerFrame)
+        }
+        guard let last = lastAudioDTS, dts <= last else { return dts }
+        // A large step back is a new timeline (handled by outputTime); keep it.
+        return last - dts < limits.maxBackwardJumpMs * 90 ? last + 1 : dts
     }
 
     private mutating func enqueueAudio(_ frame: PendingAudio) {

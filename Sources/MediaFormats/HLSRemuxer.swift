@@ -15,6 +15,10 @@ public struct HLSRemuxer: Sendable {
         /// With no hint and no AVC sequence header after this much audio,
         /// the stream is treated as audio-only.
         public var audioOnlyDecisionMs: Int64 = 1000
+        /// Audio within this distance of where the previous frame's sample
+        /// count puts it is moved onto that sample grid (nginx `hls_sync`),
+        /// which undoes the whole-millisecond rounding of RTMP timestamps.
+        public var audioSyncToleranceMs: Int64 = 2
         /// A clock step larger than this forward …
         public var maxForwardJumpMs: Int64 = 10_000
         /// … or this backward is a new timeline: rebase, then cut with a discontinuity.
@@ -99,8 +103,12 @@ public struct HLSRemuxer: Sendable {
     var lastClockStep: Int64 = 0
     /// End of the latest frame written (DTS or PTS + its duration), where the next push may start.
     var latestEnd: Int64?
-    /// Duration of one AAC frame in 90 kHz ticks.
+    /// Duration of one AAC frame in 90 kHz ticks (rounded down).
     var audioFrameTicks: Int64 = 0
+    /// The audio sample grid: DTS of an anchor frame and samples since it.
+    var audioGrid: (anchor: Int64, samples: Int64)?
+    var audioSamplesPerFrame: Int64 = 1024
+    var audioSampleRate: Int64 = 44100
     var discontinuityPending = false
     var isFinished = false
 

@@ -198,6 +198,40 @@ import Testing
         #expect(pes.count > 2 * defaultCount)
     }
 
+    @Test func audioSnapsToTheSampleGrid() throws {
+        // 48 kHz: one frame is exactly 1920 ticks; FLV says 0, 21, 42, 64, 85 … ms.
+        let tags = try Fixtures.tags("audio-only-48k-mono.flv")
+        func ptsOffGrid(_ tolerance: Int64) throws -> Int {
+            var limits = HLSRemuxer.Limits()
+            limits.audioSyncToleranceMs = tolerance
+            limits.audioPESMaxSpanMs = 0  // one frame per PES, so every frame's PTS is written
+            var remuxer = HLSRemuxer(configuration: .init(fragmentDuration: 10, expectsVideo: false, limits: limits))
+            var bytes: [UInt8] = []
+            for tag in tags { for case .segmentFinished(let s) in try remuxer.push(tag) { bytes += s.bytes } }
+            for case .segmentFinished(let s) in remuxer.finish() { bytes += s.bytes }
+            let pes = PESView.collect(TSPacketView.parse(bytes), pid: TSLayout.audioPID)
+            let frames = tags.filter { $0.type == 8 }.count - 1  // all but the sequence header
+            #expect(pes.count == frames)
+            return pes.filter { ($0.pts - TSLayout.timestampOffset) % 1920 != 0 }.count
+        }
+        #expect(try ptsOffGrid(HLSRemuxer.Limits().audioSyncToleranceMs) == 0)
+        #expect(try ptsOffGrid(0) > 100)  // raw millisecond timestamps
+        // A frame further off than the tolerance starts a new grid there.
+        var limits = HLSRemuxer.Limits()
+        limits.audioPESMaxSpanMs = 0
+        var remuxer = HLSRemuxer(configuration: .init(fragmentDuration: 10, expectsVideo: false, limits: limits))
+        let audioTags = tags.filter { $0.type == 8 }
+        _ = try remuxer.push(audioTags[0])
+        var bytes: [UInt8] = []
+        for (i, ts) in [0, 21, 42, 70, 91].enumerated() {
+            _ = try remuxer.push(tagType: 8, timestamp: UInt32(ts), payload: audioTags[i + 1].payload)
+        }
+        for case .segmentFinished(let s) in remuxer.finish() { bytes += s.bytes }
+        let pts = PESView.collect(TSPacketView.parse(bytes), pid: TSLayout.audioPID).map { $0.pts - TSLayout.timestampOffset }
+        let expected: [Int64] = [0, 1920, 3840, 6300, 8220]  // 70 ms = 6300 ticks, then on its grid
+        #expect(pts == expected)
+    }
+
     @Test func audioOnlyIsDecidedAfterOneSecondOfAudio() throws {
         let tags = try Fixtures.tags("audio-only-48k-mono.flv").filter { $0.type == 8 }
         var remuxer = HLSRemuxer(fragmentDuration: 2)

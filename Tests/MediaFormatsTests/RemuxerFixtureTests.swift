@@ -76,6 +76,15 @@ import Testing
         let copyWarnings = copy.err.split(separator: "\n").filter { !$0.hasSuffix(Self.knownAudioOnlyCopyNotice) }
         #expect(copyWarnings.isEmpty, "\(name): \(copy.err)")
 
+        // Every segment decodes on its own (a player joining the live window
+        // there). FFmpeg cannot even probe a file of a few packets, such as a
+        // one-frame last segment; its own HLS output has the same limit.
+        for segment in segments where segment.size >= 8 * TSLayout.packetSize {
+            let path = dir.appendingPathComponent("\(segment.sequence).ts").path
+            let alone = try run("ffmpeg", ["-hide_banner", "-v", "warning", "-i", path, "-f", "null", "-"])
+            #expect(alone.status == 0 && alone.err == "", "\(name) segment \(segment.sequence): \(alone.err)")
+        }
+
         // Codecs and sizes as in the FLV, in every segment.
         let expected = try Self.streams(source)
         for segment in segments {
@@ -161,5 +170,39 @@ import Testing
             #expect(abs(segments[i].duration - (starts[i + 1] - starts[i])) < 0.0015,
                     "\(name) segment \(i): \(segments[i].duration) vs \(starts[i + 1] - starts[i])")
         }
+    }
+
+    /// The live path: a rolling window of FragCount segments rewritten after
+    /// each segment, as the ingest will; every window plays without warnings.
+    /// Each check reads a snapshot with ENDLIST: without it FFmpeg treats the
+    /// playlist as live and keeps polling for new segments.
+    @Test func liveWindowPlaysAtEveryStep() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeUnlessKept(dir) }
+        var live = HLSLivePlaylist(fragmentCount: 2, fragmentDuration: 1)
+        var remuxer = HLSRemuxer(fragmentDuration: 1)
+        let playlist = dir.appendingPathComponent("live.m3u8")
+        var windows = 0
+        func handle(_ events: [RemuxEvent]) throws {
+            for case .segmentFinished(let s) in events {
+                let name = "\(1_700_000_000_000 + s.firstTimestamp).ts"
+                try Data(s.bytes).write(to: dir.appendingPathComponent(name))
+                live.append(HLSPlaylistEntry(uri: name, duration: s.duration))
+                try live.render().write(to: playlist, atomically: true, encoding: .utf8)
+                var snapshot = live
+                snapshot.end()
+                let ended = dir.appendingPathComponent("window-\(windows).m3u8")
+                try snapshot.render().write(to: ended, atomically: true, encoding: .utf8)
+                let check = try run("ffmpeg", ["-hide_banner", "-v", "warning", "-i", ended.path, "-f", "null", "-"],
+                                    timeout: 60)
+                #expect(check.status == 0 && check.err == "", "window \(windows): \(check.err)")
+                windows += 1
+            }
+        }
+        for tag in try Fixtures.tags("av-640x360-30fps.flv") { try handle(try remuxer.push(tag)) }
+        try handle(remuxer.finish())
+        live.end()
+        #expect(windows == 3 && live.mediaSequence == 1 && live.entries.count == 2)
+        #expect(live.render().hasPrefix("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n"))
     }
 }

@@ -23,9 +23,10 @@ enum Fixtures {
 }
 
 /// Runs a tool and returns (exit status, stdout, stderr). Output goes
-/// through files so a chatty tool never blocks on a full pipe.
+/// through files so a chatty tool never blocks on a full pipe. A tool still
+/// running after `timeout` seconds is terminated and reported as status −1.
 @discardableResult
-func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+func run(_ tool: String, _ arguments: [String], timeout: Double = 120) throws -> (status: Int32, out: String, err: String) {
     let dir = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let outURL = dir.appendingPathComponent("out")
@@ -38,10 +39,17 @@ func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, out: S
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
     try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning, Date() < deadline { usleep(10_000) }
+    var timedOut = false
+    if process.isRunning {
+        timedOut = true
+        process.terminate()
+    }
     process.waitUntilExit()
     let out = try String(contentsOf: outURL, encoding: .utf8)
     let err = try String(contentsOf: errURL, encoding: .utf8)
-    return (process.terminationStatus, out, err)
+    return (timedOut ? -1 : process.terminationStatus, out, err)
 }
 
 func makeTemporaryDirectory() throws -> URL {
