@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import OSSProtocol
 import Storage
@@ -93,7 +102,7 @@ public final class Emulator: Sendable {
             let frontDoor = FrontDoor(store: store, channels: channels, configuration: configuration, logger: logger)
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
-                spoolDirectory: (store.makeTempFilePath() as NSString).deletingLastPathComponent)
+                spoolDirectory: Self.directory(of: store.makeTempFilePath()))
             // SDK-built RTMP URLs carry the HTTP endpoint's port: RTMP is served there too.
             let server = HTTPServer(
                 configuration: serverConfiguration, handler: frontDoor,
@@ -154,6 +163,11 @@ public final class Emulator: Sendable {
         }
     }
 
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     static func reachableHost(_ host: String) -> String {
         switch host {
         case "0.0.0.0", "": return "127.0.0.1"
@@ -164,7 +178,8 @@ public final class Emulator: Sendable {
 
     private func prepareDataDirectory() throws -> (String, String?) {
         if configuration.ephemeral {
-            let base = NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
+            let temporary = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            let base = temporary.hasSuffix("/") ? temporary : temporary + "/"
             var template = Array((base + "oss-emulator-XXXXXX").utf8CString)
             guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
                 throw EmulatorError.dataDirectory("cannot create a temporary directory: \(String(cString: strerror(errno)))")
@@ -176,7 +191,7 @@ public final class Emulator: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw EmulatorError.dataDirectory("cannot create \(path): \(error.localizedDescription)")
+            throw EmulatorError.dataDirectory("cannot create \(path): \(error)")
         }
         guard access(path, W_OK | X_OK) == 0 else {
             throw EmulatorError.dataDirectory("\(path) is not writable")

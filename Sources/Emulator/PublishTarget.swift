@@ -36,8 +36,8 @@ struct PublishTarget: Sendable, Equatable {
             parameters = QueryItem.parse(joined[joined.index(after: mark)...]) ?? []
         }
         var host: String?
-        if let tcUrl, let schemeEnd = tcUrl.range(of: "://") {
-            let rest = tcUrl[schemeEnd.upperBound...]
+        if let tcUrl, let colon = tcUrl.firstIndex(of: ":"), tcUrl[colon...].hasPrefix("://") {
+            let rest = tcUrl[tcUrl.index(colon, offsetBy: 3)...]
             let authority = rest[..<(rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex)]
             host = String(authority)
             if let mark = rest.firstIndex(of: "?"), let more = QueryItem.parse(rest[rest.index(after: mark)...]) {

@@ -1,7 +1,14 @@
 import ArgumentParser
 import Dispatch
 import Emulator
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import OSSProtocol
 import Storage
@@ -106,11 +113,12 @@ struct Serve: ParsableCommand {
 
             """
         // Written unbuffered so a supervising process sees it at once.
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        var bytes = Array(banner.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
 
         let stopOnSignal: @Sendable () -> Void = {
             emulator.stop()
-            Foundation.exit(0)
+            Glibc.exit(0)
         }
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
