@@ -316,3 +316,29 @@ def test_browser_players_get_cors_headers(emulator):
     got = requests.get(url, headers={"Origin": "http://player.example"}, timeout=5)
     assert got.status_code == 200 and got.headers["Access-Control-Allow-Origin"] == "http://player.example"
     assert requests.options(url, timeout=5).status_code == 403
+
+
+def test_sigterm_mid_push_finishes_the_push(data_dir):
+    from conftest import RunningEmulator
+    first = RunningEmulator(data_dir).start()
+    bucket = first.bucket("ingest-term")
+    bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+    channel(bucket, "cam", frag_duration=1)
+    publisher = subprocess.Popen(ffmpeg_push(f"{first.rtmp}/ingest-term/live/cam", realtime=True),
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: bucket.object_exists("cam/playlist.m3u8"))
+        assert first.stop(signal.SIGTERM) == 0
+    finally:
+        publisher.wait(timeout=PUSH_TIMEOUT)
+    # Written by the emulator while it stopped, before it exited:
+    playlist = open(os.path.join(data_dir, "ingest-term", "cam", "playlist.m3u8")).read()
+    assert playlist.rstrip().endswith("#EXT-X-ENDLIST")
+    second = RunningEmulator(data_dir).start()
+    try:
+        bucket = second.bucket("ingest-term")
+        records = bucket.get_live_channel_history("cam").records
+        assert len(records) == 1 and records[0].end_time >= records[0].start_time
+        assert decode_warnings(f"{second.endpoint}/ingest-term/cam/playlist.m3u8") == ""
+    finally:
+        second.stop()
