@@ -7,6 +7,11 @@ public final class ChannelTimelines: Sendable {
     public struct End: Sendable, Equatable {
         public var time: Int64
         public var continuity: TSContinuity
+
+        public init(time: Int64, continuity: TSContinuity) {
+            self.time = time
+            self.continuity = continuity
+        }
     }
 
     private let ends = Mutex<[String: End]>([:])
@@ -19,6 +24,11 @@ public final class ChannelTimelines: Sendable {
 
     public func record(bucket: String, channel: String, end: End) {
         ends.withLock { $0[bucket + "/" + channel] = end }
+    }
+
+    /// Forgets every channel (their objects were deleted).
+    public func removeAll() {
+        ends.withLock { $0.removeAll() }
     }
 }
 

@@ -60,6 +60,8 @@ final class HTTPConnection: @unchecked Sendable {
     private var lastBodyProgress: UInt64 = 0
     private var timer: DispatchSourceTimer?
     private var timerDeadline = UInt64.max
+    /// The streamed body being sent; the connection ends with it.
+    private var streaming: HTTPBodyStream?
 
     init(socket: SocketConnection, context: Context) {
         self.socket = socket
@@ -224,6 +226,10 @@ final class HTTPConnection: @unchecked Sendable {
     private func inputEnded() {
         inputHalted = true
         peerFinished = true
+        if streaming != nil {
+            socket.close()
+            return
+        }
         if let receiving {
             // The request will never be complete; it gets no answer.
             receiving.body.discard()
@@ -249,11 +255,11 @@ final class HTTPConnection: @unchecked Sendable {
     private func deliver(_ response: HTTPResponse, to id: UInt64) {
         guard let slot = slots.first(where: { $0.id == id }), slot.handlerCalled, slot.response == nil else {
             // Answered twice, or after the connection went away.
-            if case .file(let descriptor, _, _) = response.body { closeDescriptor(descriptor) }
+            response.body.discard()
             return
         }
         if closed || closing {
-            if case .file(let descriptor, _, _) = response.body { closeDescriptor(descriptor) }
+            response.body.discard()
             slots.removeAll { $0 === slot }
             unlinkSpool(slot)
             return
@@ -268,12 +274,18 @@ final class HTTPConnection: @unchecked Sendable {
         var queued = false
         while let slot = slots.first, let response = slot.response {
             slots.removeFirst()
+            var isStream = false
+            if case .stream = response.body, slot.head?.method != "HEAD" { isStream = true }
             let closeAfter = slot.closeAfter || response.headers.hasToken("close", in: "Connection")
-                || (peerFinished && slots.isEmpty)
+                || (peerFinished && slots.isEmpty) || isStream
             queue(response, for: slot, closing: closeAfter)
             queued = true
             unlinkSpool(slot)
             idleSince = monotonicNanoseconds()
+            if isStream {
+                beginStreaming()
+                return
+            }
             if closeAfter {
                 closeAfterResponses()
                 return
@@ -286,6 +298,20 @@ final class HTTPConnection: @unchecked Sendable {
         }
         if queued { socket.flushOnQueue() }
         resumeAfterPipelining()
+        armTimer()
+    }
+
+    /// A streamed body owns the rest of the connection: nothing more is
+    /// read, and the stream closes the socket when it finishes.
+    private func beginStreaming() {
+        closing = true
+        inputHalted = true
+        pendingInput = []
+        receiving?.body.discard()
+        receiving = nil
+        for slot in slots where !slot.handlerCalled { unlinkSpool(slot) }
+        slots.removeAll { !$0.handlerCalled }
+        // Reading goes on (input is ignored) so a client that leaves is noticed.
         armTimer()
     }
 
@@ -313,7 +339,13 @@ final class HTTPConnection: @unchecked Sendable {
         let status = response.status
         let bodyForbidden = (100...199).contains(status) || status == 204 || status == 304
         var body = response.body
-        if bodyForbidden {
+        var chunked = false
+        if case .stream = body, !bodyForbidden, !isHead {
+            headers.remove("Content-Length")
+            // HTTP/1.0 has no chunked coding: its body ends with the connection.
+            chunked = slot.head?.version != .http1_0
+            if chunked { headers.set("Transfer-Encoding", "chunked") }
+        } else if bodyForbidden {
             // RFC 9110 §8.6: no Content-Length on 1xx/204; a 304 keeps the handler's.
             if status != 304 { headers.remove("Content-Length") }
         } else if isHead {
@@ -323,7 +355,7 @@ final class HTTPConnection: @unchecked Sendable {
             headers.set("Content-Length", String(body.length))
         }
         if bodyForbidden || isHead {
-            if case .file(let descriptor, _, _) = body { closeDescriptor(descriptor) }
+            body.discard()
             body = .empty
         }
         if closing {
@@ -341,6 +373,10 @@ final class HTTPConnection: @unchecked Sendable {
         case .file(let descriptor, let offset, let length):
             bytes.withUnsafeBytes { socket.writeOnQueue($0) }
             socket.writeFileOnQueue(descriptor: descriptor, offset: offset, length: length)
+        case .stream(let stream):
+            bytes.withUnsafeBytes { socket.writeOnQueue($0) }
+            streaming = stream
+            stream.attach(socket, chunked: chunked)
         }
     }
 
@@ -366,8 +402,10 @@ final class HTTPConnection: @unchecked Sendable {
         // Slots whose handler still runs are cleaned up when it answers.
         for slot in slots where !slot.handlerCalled || slot.response != nil {
             unlinkSpool(slot)
-            if case .file(let descriptor, _, _) = slot.response?.body { closeDescriptor(descriptor) }
+            slot.response?.body.discard()
         }
+        streaming?.connectionClosed()
+        streaming = nil
         slots.removeAll { !$0.handlerCalled || $0.response != nil }
     }
 

@@ -92,12 +92,25 @@ public enum HTTPResponseBody: Sendable {
     /// the socket drains. The transport closes the descriptor when done, also
     /// when the response cannot be sent.
     case file(descriptor: Int32, offset: Int64, length: Int64)
+    /// Bytes produced over time, sent without a length (chunked, or until
+    /// the close for HTTP/1.0); the connection closes after it.
+    case stream(HTTPBodyStream)
 
+    /// The byte count; 0 for a stream, whose length is not known.
     public var length: Int64 {
         switch self {
-        case .empty: return 0
+        case .empty, .stream: return 0
         case .bytes(let bytes): return Int64(bytes.count)
         case .file(_, _, let length): return length
+        }
+    }
+
+    /// Gives up a body that will not be sent: closes its file or its stream.
+    public func discard() {
+        switch self {
+        case .empty, .bytes: break
+        case .file(let descriptor, _, _): closeDescriptor(descriptor)
+        case .stream(let stream): stream.connectionClosed()
         }
     }
 }
