@@ -21,9 +21,11 @@ struct Responder: Sendable {
                 switch body {
                 case .empty: all.set("Content-Length", "0")
                 case .bytes(let bytes): all.set("Content-Length", String(bytes.count))
-                case .file(let descriptor, _, let length):
+                case .file(_, _, let length):
                     all.set("Content-Length", String(length))
-                    closeDescriptor(descriptor)
+                    body.discard()
+                case .stream:
+                    body.discard()
                 }
             }
             return HTTPResponse(status: status, headers: all, body: .empty)
