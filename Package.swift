@@ -45,6 +45,10 @@ let package = Package(
         .executableTarget(name: "transport-bench", dependencies: ["Transport"], path: "Benchmarks/TransportBench"),
         // Remux throughput benchmark (scripts/bench-remux.sh); not a test.
         .executableTarget(name: "remux-benchmark", dependencies: ["MediaFormats"], path: "Benchmarks/remux-benchmark"),
+        // In-process start-to-ready time (see Benchmarks/EmulatorStartBench/main.swift).
+        .executableTarget(
+            name: "emulator-start-bench",
+            dependencies: ["Emulator", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/EmulatorStartBench"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"], exclude: ["Vectors"]),
