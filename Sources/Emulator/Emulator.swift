@@ -41,8 +41,9 @@ public final class Emulator: Sendable {
     private let running = Mutex<Running?>(nil)
     /// Outlives a stop, so sequence numbers keep increasing across restarts.
     let eventLog: EventLog
-    /// One reset at a time.
-    private let resetting = Mutex(false)
+    /// Held by `reset()` and `stop()`: a stop waits for a reset in progress,
+    /// so nothing of the emulator runs after `stop()` returns.
+    private let lifecycle = Mutex(())
 
     private struct Running: Sendable {
         let server: HTTPServer
@@ -128,6 +129,10 @@ public final class Emulator: Sendable {
     }
 
     public func stop() {
+        lifecycle.withLock { _ in stopLocked() }
+    }
+
+    private func stopLocked() {
         guard let current = running.withLock({ state -> Running? in
             defer { state = nil }
             return state
@@ -147,13 +152,11 @@ public final class Emulator: Sendable {
     /// the configured buckets and channels are created again. The kept
     /// events are dropped and a `.reset` event starts the new history.
     public func reset() throws {
+        try lifecycle.withLock { _ in try resetLocked() }
+    }
+
+    private func resetLocked() throws {
         guard let current = running.withLock({ $0 }) else { throw EmulatorError.notRunning }
-        let alreadyResetting = resetting.withLock { busy -> Bool in
-            defer { busy = true }
-            return busy
-        }
-        guard !alreadyResetting else { return }
-        defer { resetting.withLock { $0 = false } }
         current.ingest.stopAll(reason: "the emulator was reset")
         for bucket in current.store.listBuckets() {
             var marker: String?
