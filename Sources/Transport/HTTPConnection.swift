@@ -275,7 +275,7 @@ final class HTTPConnection: @unchecked Sendable {
         while let slot = slots.first, let response = slot.response {
             slots.removeFirst()
             var isStream = false
-            if case .stream = response.body, slot.head?.method != "HEAD" { isStream = true }
+            if case .stream = response.body, slot.head?.method != "HEAD", !Self.forbidsBody(response.status) { isStream = true }
             let closeAfter = slot.closeAfter || response.headers.hasToken("close", in: "Connection")
                 || (peerFinished && slots.isEmpty) || isStream
             queue(response, for: slot, closing: closeAfter)
@@ -337,7 +337,7 @@ final class HTTPConnection: @unchecked Sendable {
         var headers = response.headers
         let isHead = slot.head?.method == "HEAD"
         let status = response.status
-        let bodyForbidden = (100...199).contains(status) || status == 204 || status == 304
+        let bodyForbidden = Self.forbidsBody(status)
         var body = response.body
         var chunked = false
         if case .stream = body, !bodyForbidden, !isHead {
@@ -378,6 +378,10 @@ final class HTTPConnection: @unchecked Sendable {
             streaming = stream
             stream.attach(socket, chunked: chunked)
         }
+    }
+
+    static func forbidsBody(_ status: Int) -> Bool {
+        (100...199).contains(status) || status == 204 || status == 304
     }
 
     private func sendContinue(_ slot: Slot) {

@@ -9,6 +9,12 @@ import Testing
 private func streamingServer(_ onStream: @escaping @Sendable (HTTPBodyStream) -> Void,
                              maxBacklog: Int = HTTPBodyStream.defaultMaxBacklogBytes) throws -> HTTPServer {
     try startServer(handler: ClosureHandler { request, respond in
+        if request.target == "/no-content" {
+            let stream = HTTPBodyStream()
+            respond(HTTPResponse(status: 204, body: .stream(stream)))
+            onStream(stream)
+            return
+        }
         guard request.target == "/stream" else {
             respond(HTTPResponse(status: 200, body: .bytes(Array("plain".utf8))))
             return
@@ -90,6 +96,19 @@ extension ServerTests {
             try client.send("HEAD /stream HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
             let head = try client.readResponse(headRequest: true)
             #expect(head.status == 200)
+            #expect(try client.readResponse().text == "plain")
+            #expect(captured.current?.isClosed == true)
+        }
+
+        @Test func statusWithoutBodyClosesTheStreamAndKeepsTheConnection() throws {
+            let captured = Box<HTTPBodyStream?>(nil)
+            let server = try streamingServer { captured.set($0) }
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /no-content HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+            let first = try client.readResponse()
+            #expect(first.status == 204)
+            #expect(first.header("Transfer-Encoding") == nil)
             #expect(try client.readResponse().text == "plain")
             #expect(captured.current?.isClosed == true)
         }
