@@ -116,3 +116,21 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension EmulatorConfiguration {
+    /// For tests: free HTTP and RTMP ports on 127.0.0.1, a temporary data
+    /// directory removed at stop, and the given credentials, buckets and channels.
+    public static func testing(
+        credentials: [Credential] = [Credential(accessKeyId: developmentAccessKeyId, accessKeySecret: developmentAccessKeySecret)],
+        buckets: [BucketSpec] = [], channels: [ChannelSpec] = []
+    ) -> EmulatorConfiguration {
+        var configuration = EmulatorConfiguration()
+        configuration.port = 0
+        configuration.rtmpPort = 0
+        configuration.ephemeral = true
+        configuration.credentials = credentials
+        configuration.buckets = buckets
+        configuration.channels = channels
+        return configuration
+    }
+}

@@ -13,11 +13,8 @@ func fixturePath(_ name: String) -> String {
 
 /// A started emulator on free ports with temporary storage and the test credentials.
 func startEmulator(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }) throws -> Emulator {
-    var configuration = EmulatorConfiguration()
-    configuration.port = 0
-    configuration.rtmpPort = 0
-    configuration.ephemeral = true
-    configuration.credentials = [Credential(accessKeyId: TestEmulator.keyId, accessKeySecret: TestEmulator.secret)]
+    var configuration = EmulatorConfiguration.testing(
+        credentials: [Credential(accessKeyId: TestEmulator.keyId, accessKeySecret: TestEmulator.secret)])
     configure(&configuration)
     let emulator = Emulator(configuration: configuration)
     try emulator.start()

@@ -80,6 +80,21 @@ import Testing
         }
     }
 
+    @Test func testingConfigurationStartsOnFreePortsWithItsStateAndCleansUp() async throws {
+        let emulator = Emulator(configuration: .testing(
+            credentials: [Credential(accessKeyId: "id-1", accessKeySecret: "secret-1")],
+            buckets: [BucketSpec(name: "open", acl: .publicRead)], channels: [ChannelSpec(bucket: "media", name: "cam")]))
+        let endpoints = try emulator.start()
+        #expect(endpoints.httpPort != 0 && endpoints.rtmpPort != 0 && endpoints.httpPort != endpoints.rtmpPort)
+        #expect(endpoints.http == "http://127.0.0.1:\(endpoints.httpPort)")
+        #expect(emulator.configuration.credentials.map(\.accessKeyId) == ["id-1"])
+        #expect(emulator.store!.listBuckets().map(\.name) == ["media", "open"])
+        #expect(try emulator.channels!.record(bucket: "media", name: "cam").configuration.status == .enabled)
+        #expect(FileManager.default.fileExists(atPath: endpoints.dataDirectory))
+        emulator.stop()
+        #expect(!FileManager.default.fileExists(atPath: endpoints.dataDirectory))
+    }
+
     @Test func refusedPublishIsAnEventWithItsReason() async throws {
         let emulator = try startEmulator { $0.buckets = [BucketSpec(name: "bkt")] }
         defer { emulator.stop() }
