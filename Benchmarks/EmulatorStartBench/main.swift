@@ -1,19 +1,23 @@
 // In-process start-to-ready time of an emulator: `start()` returning means
 // both listeners accept connections. Usage:
-//   emulator-start-bench [iterations]    (default 200)
+//   emulator-start-bench [iterations] [--bare]    (default 200)
+// --bare starts without buckets and channels to create.
 // Prints min / median / p90 / max of start() and of stop(), in milliseconds,
 // and checks that the HTTP port answers right after start().
 import Emulator
 import Foundation
 import Logging
 
-let iterations = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 200
+let iterations = CommandLine.arguments.dropFirst().lazy.compactMap { Int($0) }.first ?? 200
+let bare = CommandLine.arguments.contains("--bare")
 var configuration = EmulatorConfiguration()
 configuration.port = 0
 configuration.rtmpPort = 0
 configuration.ephemeral = true
-configuration.buckets = [BucketSpec(name: "bench")]
-configuration.channels = [ChannelSpec(bucket: "bench", name: "cam")]
+if !bare {
+    configuration.buckets = [BucketSpec(name: "bench")]
+    configuration.channels = [ChannelSpec(bucket: "bench", name: "cam")]
+}
 
 func milliseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
