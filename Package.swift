@@ -47,6 +47,10 @@ let package = Package(
         .executableTarget(name: "remux-benchmark", dependencies: ["MediaFormats"], path: "Benchmarks/remux-benchmark"),
         // Prints Storage start-up/put/listing figures: `swift run -c release storage-bench`.
         .executableTarget(name: "storage-bench", dependencies: ["Storage"], path: "Benchmarks/StorageBench"),
+        // In-process start-to-ready time (see Benchmarks/EmulatorStartBench/main.swift).
+        .executableTarget(
+            name: "emulator-start-bench",
+            dependencies: ["Emulator", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/EmulatorStartBench"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"], exclude: ["Vectors"]),

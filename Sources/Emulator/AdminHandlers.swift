@@ -1,14 +1,119 @@
+import Dispatch
 import OSSProtocol
+import Storage
+import Synchronization
 import Transport
 
 /// The emulator's own endpoints under `/_emulator/` (base host only).
+/// `health` is always open; the others are open on a loopback bind and need
+/// the admin token (Bearer) otherwise.
 struct AdminHandlers: Sendable {
-    func handle(_ request: HTTPRequest, path: String, responder: Responder) throws -> HTTPResponse {
-        switch (request.head.method, path) {
-        case ("GET", "/health"), ("HEAD", "/health"):
-            return responder.response(headers: ["Content-Type": "application/json"], body: .bytes(Array("{\"status\": \"ok\"}\n".utf8)))
-        default:
-            throw OSSError(status: 404, code: "NoSuchKey", message: "No emulator endpoint \(request.head.method) /_emulator\(path).")
+    let store: ObjectStore
+    let channels: ChannelRegistry
+    let events: EventLog
+    let configuration: EmulatorConfiguration
+    let reset: @Sendable () throws -> Void
+
+    /// The `retry:` an SSE client waits before reconnecting, in milliseconds.
+    static let serverSentEventsRetryMilliseconds = 1000
+
+    func handle(_ request: HTTPRequest, target: RequestTarget, path: String, responder: Responder,
+                respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let method = request.head.method
+        if path == "/health" && (method == "GET" || method == "HEAD") {
+            respond(json(.object([("status", .string("ok"))]), responder: responder))
+            return
         }
+        guard Self.authorized(request.head.headers["Authorization"], configuration: configuration) else {
+            let message = configuration.adminToken == nil
+                ? "the emulator listens on \(configuration.host): start it with --admin-token and send Authorization: Bearer <token>"
+                : "send Authorization: Bearer <admin token>"
+            var response = json(.object([("error", .string("Unauthorized")), ("message", .string(message))]), status: 401, responder: responder)
+            response.headers.add("WWW-Authenticate", "Bearer realm=\"oss-live-emulator\"")
+            respond(response)
+            return
+        }
+        switch (method, path) {
+        case ("GET", "/"), ("HEAD", "/"):
+            let page = StatusPage.render(
+                ChannelOverview.collect(store: store, channels: channels), events: events.records(after: 0),
+                links: StatusPage.Links(host: request.head.headers["Host"] ?? target.host, credential: configuration.credentials.first,
+                                        nowSeconds: responder.nowSeconds))
+            respond(responder.response(headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"],
+                                       body: .bytes(Array(page.utf8))))
+        case ("GET", "/channels"), ("HEAD", "/channels"):
+            respond(json(ChannelOverview.json(ChannelOverview.collect(store: store, channels: channels)), responder: responder))
+        case ("GET", "/events"):
+            respond(serverSentEvents(request, target: target, responder: responder))
+        case ("POST", "/reset"):
+            // Reset waits for publishers to write their last files: off the connection's queue.
+            let reset = self.reset
+            DispatchQueue.global().async {
+                do {
+                    try reset()
+                    respond(json(.object([("status", .string("reset"))]), responder: responder))
+                } catch {
+                    respond(json(.object([("error", .string("InternalError")), ("message", .string("\(error)"))]),
+                                 status: 500, responder: responder))
+                }
+            }
+        default:
+            let known = ["/", "/health", "/channels", "/events", "/reset"].contains(path)
+            let message = known ? "\(method) is not allowed on /_emulator\(path)" : "no emulator endpoint \(method) /_emulator\(path)"
+            respond(json(.object([("error", .string(known ? "MethodNotAllowed" : "NotFound")), ("message", .string(message))]),
+                         status: known ? 405 : 404, responder: responder))
+        }
+    }
+
+    /// `GET /_emulator/events`: the kept events after `Last-Event-ID` (or
+    /// `?after=N`), then every new one, until the client or the emulator goes.
+    private func serverSentEvents(_ request: HTTPRequest, target: RequestTarget, responder: Responder) -> HTTPResponse {
+        let resumeText = request.head.headers["Last-Event-ID"] ?? target.query.first { $0.name == "after" }?.value
+        let after = resumeText.flatMap { UInt64($0.filter { $0 != " " }) }
+        let log = events
+        let subscription = Mutex<UInt64?>(nil)
+        let stream = HTTPBodyStream(onCancel: {
+            if let token = subscription.withLock({ $0 }) { log.unsubscribe(token) }
+        })
+        stream.write(Array("retry: \(Self.serverSentEventsRetryMilliseconds)\n: oss-live-emulator events\n\n".utf8))
+        let token = log.subscribe(
+            after: after, deliver: { stream.write(Array($0.serverSentEvent.utf8)) }, finish: { stream.finish() })
+        subscription.withLock { $0 = token }
+        if stream.isCancelled { log.unsubscribe(token) }
+        return responder.response(
+            headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"],
+            body: .stream(stream))
+    }
+
+    private func json(_ value: JSONValue, status: Int = 200, responder: Responder) -> HTTPResponse {
+        responder.response(status: status, headers: ["Content-Type": "application/json"], body: .bytes(Array((value.rendered + "\n").utf8)))
+    }
+
+    // MARK: access
+
+    static func authorized(_ authorization: String?, configuration: EmulatorConfiguration) -> Bool {
+        if isLoopback(configuration.host) { return true }
+        guard let token = configuration.adminToken, !token.isEmpty, let authorization else { return false }
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        return constantTimeEqual(Array(parts[1].utf8), Array(token.utf8))
+    }
+
+    /// Whether a bind address only accepts connections from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare.lowercased() == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
     }
 }

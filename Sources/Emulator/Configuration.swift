@@ -43,6 +43,12 @@ public struct EmulatorConfiguration: Sendable {
     public var urlStyle: LiveChannelURLStyle = .reachable
     /// Owner shown in listings and ACLs.
     public var ownerId: String = "1000000000000000"
+    /// Bearer token for the `/_emulator/` endpoints (health excepted) on a
+    /// non-loopback bind; without one they answer 401 there. A loopback bind
+    /// leaves them open.
+    public var adminToken: String?
+    /// Events kept for late readers (SSE `Last-Event-ID` resume, waits).
+    public var eventBufferCapacity: Int = EventLog.defaultCapacity
     /// Wall clock in epoch milliseconds (injected so tests can move time).
     public var wallClock: @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
 
@@ -108,5 +114,23 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .invalid(let message): return message
         }
+    }
+}
+
+extension EmulatorConfiguration {
+    /// For tests: free HTTP and RTMP ports on 127.0.0.1, a temporary data
+    /// directory removed at stop, and the given credentials, buckets and channels.
+    public static func testing(
+        credentials: [Credential] = [Credential(accessKeyId: developmentAccessKeyId, accessKeySecret: developmentAccessKeySecret)],
+        buckets: [BucketSpec] = [], channels: [ChannelSpec] = []
+    ) -> EmulatorConfiguration {
+        var configuration = EmulatorConfiguration()
+        configuration.port = 0
+        configuration.rtmpPort = 0
+        configuration.ephemeral = true
+        configuration.credentials = credentials
+        configuration.buckets = buckets
+        configuration.channels = channels
+        return configuration
     }
 }

@@ -29,9 +29,11 @@ public enum EmulatorError: Error, CustomStringConvertible, Equatable {
     case dataDirectory(String)
     case listen(String)
     case alreadyStarted
+    case notRunning
 
     public var description: String {
         switch self {
+        case .notRunning: return "the emulator is not running"
         case .dataDirectory(let message): return "data directory: \(message)"
         case .listen(let message): return message
         case .alreadyStarted: return "the emulator is already running"
@@ -46,6 +48,11 @@ public final class Emulator: Sendable {
     public let configuration: EmulatorConfiguration
     private let logger: Logger
     private let running = Mutex<Running?>(nil)
+    /// Outlives a stop, so sequence numbers keep increasing across restarts.
+    let eventLog: EventLog
+    /// Held by `reset()` and `stop()`: a stop waits for a reset in progress,
+    /// so nothing of the emulator runs after `stop()` returns.
+    private let lifecycle = Mutex(())
 
     private struct Running: Sendable {
         let server: HTTPServer
@@ -60,7 +67,10 @@ public final class Emulator: Sendable {
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration(), logger: Logger? = nil) {
         self.configuration = configuration
         self.logger = logger ?? Logger(label: "oss-live-emulator")
+        self.eventLog = EventLog(capacity: configuration.eventBufferCapacity)
     }
+
+    public var isRunning: Bool { running.withLock { $0 != nil } }
 
     public var endpoints: EmulatorEndpoints? { running.withLock { $0?.endpoints } }
 
@@ -81,25 +91,16 @@ public final class Emulator: Sendable {
             } catch let error as StorageError {
                 throw EmulatorError.dataDirectory("\(directory): \(error)")
             }
-            for spec in configuration.buckets {
-                if try store.createBucket(spec.name, acl: spec.acl) {
-                    logger.info("created bucket \(spec.name) (\(spec.acl.rawValue))")
-                }
-            }
-            for spec in configuration.channels {
-                if try store.createBucket(spec.bucket, acl: .private) {
-                    logger.info("created bucket \(spec.bucket) (private) for channel \(spec.name)")
-                }
-            }
+            try provisionBuckets(store)
             let channels = try ChannelRegistry(store: store, now: configuration.wallClock() / 1000)
-            for spec in configuration.channels where (try? channels.record(bucket: spec.bucket, name: spec.name)) == nil {
-                _ = try channels.put(
-                    bucket: spec.bucket, name: spec.name, configuration: LiveChannelConfiguration(), now: configuration.wallClock() / 1000)
-                logger.info("created live channel \(spec.bucket)/\(spec.name)")
-            }
-            let ingest = RTMPIngest(store: store, channels: channels, configuration: configuration, logger: logger)
+            try provisionChannels(channels)
+            let ingest = RTMPIngest(store: store, channels: channels, configuration: configuration, logger: logger, events: eventLog)
             ingest.recover(channels.interrupted)
-            let frontDoor = FrontDoor(store: store, channels: channels, configuration: configuration, logger: logger)
+            let frontDoor = FrontDoor(
+                store: store, channels: channels, configuration: configuration, logger: logger,
+                admin: AdminHandlers(
+                    store: store, channels: channels, events: eventLog, configuration: configuration,
+                    reset: { [weak self] in try self?.reset() }))
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
                 spoolDirectory: Self.directory(of: store.makeTempFilePath()))
@@ -137,6 +138,10 @@ public final class Emulator: Sendable {
     }
 
     public func stop() {
+        lifecycle.withLock { _ in stopLocked() }
+    }
+
+    private func stopLocked() {
         guard let current = running.withLock({ state -> Running? in
             defer { state = nil }
             return state
@@ -145,8 +150,63 @@ public final class Emulator: Sendable {
         current.rtmpListener?.stop()
         current.ingest.stopAll()
         current.server.stop()
+        eventLog.finishAll()
         if let directory = current.removeOnStop {
             try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    /// Back to the state of a fresh start: publishers are kicked (their last
+    /// files written), then every bucket, object and channel is removed and
+    /// the configured buckets and channels are created again. The kept
+    /// events are dropped and a `.reset` event starts the new history.
+    public func reset() throws {
+        try lifecycle.withLock { _ in try resetLocked() }
+    }
+
+    private func resetLocked() throws {
+        guard let current = running.withLock({ $0 }) else { throw EmulatorError.notRunning }
+        current.ingest.stopAll(reason: "the emulator was reset")
+        for bucket in current.store.listBuckets() {
+            var marker: String?
+            repeat {
+                let page = try current.store.listObjects(
+                    bucket: bucket.name, prefix: "", after: marker, delimiter: nil, maxKeys: Self.resetListingPageSize)
+                for object in page.objects { try current.store.deleteObject(bucket: bucket.name, key: object.key) }
+                marker = page.isTruncated ? page.nextMarker : nil
+            } while marker != nil
+            try current.store.deleteBucket(bucket.name)
+            current.channels.removeBucket(bucket.name)
+        }
+        current.ingest.timelines.removeAll()
+        try provisionBuckets(current.store)
+        try provisionChannels(current.channels)
+        eventLog.clear()
+        eventLog.append(.reset, time: configuration.wallClock())
+        logger.info("reset: every bucket, object and channel removed")
+    }
+
+    /// Objects listed per call while `reset()` empties a bucket.
+    static let resetListingPageSize = 1000
+
+    private func provisionBuckets(_ store: ObjectStore) throws {
+        for spec in configuration.buckets {
+            if try store.createBucket(spec.name, acl: spec.acl) {
+                logger.info("created bucket \(spec.name) (\(spec.acl.rawValue))")
+            }
+        }
+        for spec in configuration.channels {
+            if try store.createBucket(spec.bucket, acl: .private) {
+                logger.info("created bucket \(spec.bucket) (private) for channel \(spec.name)")
+            }
+        }
+    }
+
+    private func provisionChannels(_ channels: ChannelRegistry) throws {
+        for spec in configuration.channels where (try? channels.record(bucket: spec.bucket, name: spec.name)) == nil {
+            _ = try channels.put(
+                bucket: spec.bucket, name: spec.name, configuration: LiveChannelConfiguration(), now: configuration.wallClock() / 1000)
+            logger.info("created live channel \(spec.bucket)/\(spec.name)")
         }
     }
 

@@ -17,7 +17,7 @@ final class FrontDoor: HTTPRequestHandler {
     let live: LiveChannelHandlers
     let admin: AdminHandlers
 
-    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger) {
+    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, admin: AdminHandlers) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -28,7 +28,7 @@ final class FrontDoor: HTTPRequestHandler {
         self.live = live
         self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), channels: channels, live: live)
         self.objects = ObjectHandlers(store: store)
-        self.admin = AdminHandlers()
+        self.admin = admin
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
@@ -45,6 +45,14 @@ final class FrontDoor: HTTPRequestHandler {
             if resolved.style == .virtualHosted {
                 // The bucket host as the client addressed it (the Host header or an absolute-form target).
                 responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: resolved.host, isHead: isHead)
+            }
+            if let path = resolved.emulatorPath, request.head.method != "OPTIONS" {
+                // Admin answers may come later (reset) or stream (events).
+                admin.handle(request, target: resolved, path: path, responder: responder) { [self] response in
+                    logRequest(request, target: resolved, response: response, requestId: requestId, startedAt: now)
+                    respond(CORS.decorate(response, request: request.head))
+                }
+                return
             }
             response = try route(request, target: resolved, responder: responder, now: now)
         } catch let error as OSSError {
@@ -74,9 +82,6 @@ final class FrontDoor: HTTPRequestHandler {
     private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HTTPResponse {
         if request.head.method == "OPTIONS" {
             return try CORS.preflight(request.head, responder: responder)
-        }
-        if let path = target.emulatorPath {
-            return try admin.handle(request, path: path, responder: responder)
         }
         // No bucket can have such a name; OSS says so before looking anything up.
         if let bucket = target.bucket { try NameRules.validateBucketName(bucket) }

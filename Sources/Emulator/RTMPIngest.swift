@@ -19,10 +19,12 @@ final class RTMPIngest: Sendable {
     let resolver: HostResolver
     let namer = SegmentNamer()
     let timelines = ChannelTimelines()
+    let events: EventLog
     private let writers = Mutex<[String: DispatchQueue]>([:])
     private let active = Mutex<[ObjectIdentifier: RTMPPublisherConnection]>([:])
 
-    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger) {
+    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, events: EventLog) {
+        self.events = events
         self.store = store
         self.channels = channels
         self.configuration = configuration
@@ -52,14 +54,21 @@ final class RTMPIngest: Sendable {
         }
     }
 
+    func emit(_ event: EmulatorEvent) {
+        events.append(event, time: configuration.wallClock())
+    }
+
+    /// How long `stopAll` waits for publishers to write their last files.
+    static let stopTimeout: DispatchTimeInterval = .seconds(10)
+
     /// Ends every publish (segments and playlists written) and closes the
     /// connections; waits at most `timeout` for the writes.
-    func stopAll(timeout: DispatchTimeInterval = .seconds(10)) {
+    func stopAll(reason: String = "the emulator is shutting down", timeout: DispatchTimeInterval = RTMPIngest.stopTimeout) {
         let publishers = active.withLock { Array($0.values) }
         let group = DispatchGroup()
         for publisher in publishers {
             group.enter()
-            publisher.shutdown { group.leave() }
+            publisher.shutdown(reason: reason) { group.leave() }
         }
         _ = group.wait(timeout: .now() + timeout)
         let queues = writers.withLock { Array($0.values) }

@@ -44,15 +44,15 @@ final class RTMPPublisherConnection: @unchecked Sendable {
 
     /// Ends the publish from the server side (shutdown); `done` runs once the
     /// push's files are written.
-    func shutdown(done: @escaping @Sendable () -> Void) {
+    func shutdown(reason: String, done: @escaping @Sendable () -> Void) {
         connection.queue.async { [self] in
             if ended || publisher == nil {
                 done()
-                terminate("the emulator is shutting down")
+                terminate(reason)
                 return
             }
             onShutdown.append(done)
-            terminate("the emulator is shutting down")
+            terminate(reason)
         }
     }
 
@@ -100,6 +100,11 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         switch admission {
         case .refused(let code, let description):
             logger.notice("rtmp publish refused from \(connection.remoteAddress) (\(request.app)/\(redacted(request.streamName))): \(description)")
+            let target = try? PublishTarget.resolve(
+                app: request.app, streamName: request.streamName, tcUrl: request.tcUrl ?? connectInfo?.tcUrl,
+                resolver: ingest.resolver, defaultBucket: ingest.configuration.defaultBucket)
+            ingest.emit(.publishRefused(
+                bucket: target?.bucket, channel: target?.channel, remoteAddress: connection.remoteAddress, reason: description))
             perform(session.rejectPublish(code: code, description: description))
         case .admitted(let lease, let push):
             self.lease = lease
@@ -109,17 +114,22 @@ final class RTMPPublisherConnection: @unchecked Sendable {
                 writer: ingest.writerQueue(bucket: push.bucket, channel: push.channel), namer: ingest.namer,
                 timelines: ingest.timelines,
                 wallClock: ingest.configuration.wallClock, monotonicMilliseconds: MonotonicClock.milliseconds,
-                onEvent: { [logger = ingest.logger] event in
+                onEvent: { [logger = ingest.logger, ingest, channel = push.channel] event in
                     switch event {
                     case .segmentWritten(let bucket, let key, let duration, let size):
                         logger.info("segment \(bucket)/\(key) \(duration)ms \(size) bytes")
+                        ingest.emit(.segmentWritten(bucket: bucket, channel: channel, key: key, durationMilliseconds: duration, size: size))
                     case .playlistWritten(let bucket, let key, let ended):
                         logger.debug("playlist \(bucket)/\(key)\(ended ? " (ended)" : "")")
+                        ingest.emit(.playlistUpdated(bucket: bucket, channel: channel, key: key, ended: ended))
                     case .writeFailed(let bucket, let key, let reason):
                         logger.error("could not write \(bucket)/\(key): \(reason)")
+                        ingest.emit(.writeFailed(bucket: bucket, channel: channel, key: key, reason: reason))
                     }
                 })
             logger.info("rtmp publish started: \(push.bucket)/\(push.channel) from \(connection.remoteAddress), playlist \(push.playlistKey)")
+            ingest.emit(.publishStarted(
+                bucket: push.bucket, channel: push.channel, remoteAddress: connection.remoteAddress, playlistKey: push.playlistKey))
             perform(session.acceptPublish(now: .now))
         }
     }
@@ -142,9 +152,11 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         let channels = ingest.channels
         let clock = ingest.configuration.wallClock
         let logger = self.logger
+        let ingest = self.ingest
         let done: @Sendable () -> Void = {
             channels.endPublish(lease, now: clock() / 1000)
             logger.info("rtmp publish ended: \(lease.bucket)/\(lease.channel) (\(reason))")
+            ingest.emit(.publishEnded(bucket: lease.bucket, channel: lease.channel, reason: reason))
             for callback in waiting { callback() }
         }
         if let publisher {

@@ -24,8 +24,8 @@ struct Responder: Sendable {
                 case .file(let descriptor, _, let length):
                     all.set("Content-Length", String(length))
                     closeDescriptor(descriptor)
-                case .stream:
-                    break  // a streamed body has no length to announce
+                case .stream(let stream):
+                    stream.finish()  // a streamed body has no length to announce
                 }
             }
             return HTTPResponse(status: status, headers: all, body: .empty)

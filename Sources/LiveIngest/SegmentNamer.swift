@@ -16,6 +16,11 @@ public final class ChannelTimelines: Sendable {
     public func record(bucket: String, channel: String, end: RemuxContinuity) {
         ends.withLock { $0[bucket + "/" + channel] = end }
     }
+
+    /// Forgets every channel (their objects were deleted).
+    public func removeAll() {
+        ends.withLock { $0.removeAll() }
+    }
 }
 
 /// Names segments `<epoch-ms>.ts` by the wall clock when they open, strictly

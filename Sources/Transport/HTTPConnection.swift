@@ -236,6 +236,14 @@ final class HTTPConnection: @unchecked Sendable {
     private func inputEnded() {
         inputHalted = true
         peerFinished = true
+        if let streaming {
+            // A client that ends its side during an open-ended stream (server-sent
+            // events) has gone; without this it would be noticed only on a failed write.
+            streaming.stream.cancel()
+            self.streaming = nil
+            socket.close()
+            return
+        }
         if let receiving {
             // The request will never be complete; it gets no answer.
             receiving.body.discard()

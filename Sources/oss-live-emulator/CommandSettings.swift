@@ -101,6 +101,7 @@ struct CommandSettings {
         let baseHosts = list(command.baseHost, "BASE_HOST")
         if !baseHosts.isEmpty { configuration.baseHosts = baseHosts.map { $0.lowercased() } }
         readyFile = command.readyFile ?? variable("READY_FILE")
+        configuration.adminToken = command.adminToken ?? variable("ADMIN_TOKEN")
 
         if let levelText = command.logLevel ?? variable("LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: levelText.lowercased()) else {

@@ -68,6 +68,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Host name served path style; <bucket>.<base-host> is virtual-hosted. Repeatable (default localhost).")
     var baseHost: [String] = []
 
+    @Option(help: "Bearer token for the /_emulator/ endpoints (health excepted) when listening on a non-loopback --host; without it they answer 401 there.")
+    var adminToken: String?
+
     @Option(help: "Once listening, atomically write {\"http\": ..., \"rtmp\": ...} to this file.")
     var readyFile: String?
 

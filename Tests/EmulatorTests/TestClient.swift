@@ -14,7 +14,8 @@ final class TestEmulator {
     let emulator: Emulator
     let endpoints: EmulatorEndpoints
 
-    init(clock: (@Sendable () -> Int64)? = nil, dataDirectory: String? = nil) throws {
+    init(clock: (@Sendable () -> Int64)? = nil, dataDirectory: String? = nil,
+         configure: (inout EmulatorConfiguration) -> Void = { _ in }) throws {
         var configuration = EmulatorConfiguration()
         configuration.port = 0
         configuration.rtmpPort = 0
@@ -25,6 +26,7 @@ final class TestEmulator {
         }
         configuration.credentials = [Credential(accessKeyId: Self.keyId, accessKeySecret: Self.secret)]
         if let clock { configuration.wallClock = clock }
+        configure(&configuration)
         emulator = Emulator(configuration: configuration)
         endpoints = try emulator.start()
     }
