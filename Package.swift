@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "oss-live-emulator",
             dependencies: [
-                "Emulator",
+                "Emulator", "MediaFormats", "RTMP", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
