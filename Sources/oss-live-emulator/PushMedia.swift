@@ -45,8 +45,9 @@ struct PushMedia: Sendable {
         do { reader = try FLVFileReader(bytes: bytes) } catch { throw .invalid(error) }
         var tags: [Tag] = []
         var first: UInt32?
-        var lastVideo: UInt32?
-        var videoInterval: UInt32?
+        // Per track: the last media time and the smallest step between frames.
+        var last: [FLVTagType: UInt32] = [:]
+        var step: [FLVTagType: UInt32] = [:]
         var total = 0
         do {
             while let tag = try reader.next() {
@@ -56,20 +57,23 @@ struct PushMedia: Sendable {
                 // Timestamps before the first tag (rare, broken muxers) are clamped.
                 let time = tag.timestamp >= start ? tag.timestamp - start : 0
                 let payload = Array(tag.payload)
-                if type == .video, !Self.isSetup(type: type, payload: payload) {
-                    if let lastVideo, time > lastVideo { videoInterval = min(videoInterval ?? .max, time - lastVideo) }
-                    lastVideo = time
+                let setup = Self.isSetup(type: type, payload: payload)
+                if !setup {
+                    if let previous = last[type], time > previous { step[type] = min(step[type] ?? .max, time - previous) }
+                    last[type] = max(last[type] ?? 0, time)
                 }
                 total += payload.count
-                tags.append(Tag(type: type, time: time, payload: payload, isSetup: Self.isSetup(type: type, payload: payload)))
+                tags.append(Tag(type: type, time: time, payload: payload, isSetup: setup))
             }
         } catch {
             throw .invalid(error)
         }
-        guard tags.contains(where: { $0.type != .script }) else { throw .noMedia }
+        guard !last.isEmpty else { throw .noMedia }
         self.tags = tags
-        let end = tags.map(\.time).max() ?? 0
-        loopSpan = max(Self.minimumLoopSpan, end + (videoInterval ?? Self.fallbackFrameInterval))
+        // The next pass starts one frame after the last frame of every track
+        // ends, so no track's timestamps overlap the previous pass.
+        let end = last.map { type, time in time + (step[type] ?? Self.fallbackFrameInterval) }.max() ?? 0
+        loopSpan = max(Self.minimumLoopSpan, end)
         payloadBytes = total
     }
 
