@@ -14,6 +14,10 @@ final class StreamPublisher: @unchecked Sendable {
 
     /// Bytes gathered into one socket write before yielding the queue.
     static let maxBatchBytes = 256 * 1024
+    /// Unsent bytes a stream queues before it waits for the socket: small,
+    /// so a server that cannot keep up shows as lag instead of hiding in
+    /// the publisher's memory.
+    static let writeHighWaterMark = 128 * 1024
     /// A realtime stream further behind its schedule than this counts as
     /// not keeping up.
     static let lagLimit: Duration = .seconds(1)
@@ -84,6 +88,7 @@ final class StreamPublisher: @unchecked Sendable {
                     return
                 }
                 session = ClientSession(configuration: session.configuration, now: .now)
+                connection.writeHighWaterMark = Self.writeHighWaterMark
                 connection.onWritable = { [self] in
                     blocked = false
                     pump(now: .now)
