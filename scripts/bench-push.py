@@ -57,6 +57,12 @@ def start_emulator(binary, streams, workdir):
         return emulator, json.load(f)["rtmp"]
 
 
+def ramp_allowance(streams):
+    """Seconds added to a run for every stream to get its publish accepted;
+    the server admits publishes at a few hundred a second."""
+    return max(5, streams // 100)
+
+
 def run(binary, fixture, streams, seconds):
     with tempfile.TemporaryDirectory(prefix="bench-push-") as workdir:
         emulator, rtmp = start_emulator(binary, streams, workdir)
@@ -66,7 +72,7 @@ def run(binary, fixture, streams, seconds):
             started = time.monotonic()
             push = subprocess.Popen(
                 [binary, "push", fixture, f"{rtmp}/bench/live/c{{n}}", "--streams", str(streams),
-                 "--realtime", "--loop", "--duration", str(seconds), "--quiet"],
+                 "--realtime", "--loop", "--duration", str(seconds + ramp_allowance(streams))],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             peak_rss = 0.0
             while push.poll() is None:
@@ -78,8 +84,18 @@ def run(binary, fixture, streams, seconds):
             push_cpu = (children.ru_utime - children0.ru_utime) + (children.ru_stime - children0.ru_stime)
             emulator_cpu = cpu_seconds(emulator.pid) - emulator_cpu0
         finally:
+            stopping = time.monotonic()
             emulator.terminate()
-            emulator.wait(timeout=30)
+            try:
+                emulator.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                emulator.kill()
+                emulator.wait()
+            stop_seconds = time.monotonic() - stopping
+    # Progress lines come every 5 s: the first with every stream publishing.
+    ramp = next((re.search(r"wall (\d+):(\d+):(\d+)", l) for l in err.splitlines()
+                 if l.startswith(f"push: {streams} publishing")), None)
+    ramp_seconds = int(ramp.group(2)) * 60 + int(ramp.group(3)) if ramp else None
     summary = [l for l in err.splitlines() if "stream(s):" in l]
     line = summary[-1] if summary else err.strip().splitlines()[-1:] or ["(no summary)"]
     line = line if isinstance(line, str) else line[0]
@@ -90,7 +106,7 @@ def run(binary, fixture, streams, seconds):
     keeps_up = published == streams and clean == streams and behind == 0
     return {"streams": streams, "wall": wall, "emulator_cpu": emulator_cpu / wall * 100,
             "rss": peak_rss, "lag": lag, "behind": behind, "clean": clean, "keeps_up": keeps_up,
-            "summary": line, "push_cpu": push_cpu / wall * 100}
+            "ramp": ramp_seconds, "summary": line, "push_cpu": push_cpu / wall * 100, "stop": stop_seconds}
 
 
 def main():
@@ -108,13 +124,13 @@ def main():
                                  capture_output=True, text=True).stdout.strip()
         binary = os.path.join(bin_dir, "oss-live-emulator")
     cores = os.cpu_count()
-    print(f"{cores} cores; fixture {os.path.basename(args.fixture)}; {args.seconds:.0f} s per run; "
+    print(f"{cores} cores; fixture {os.path.basename(args.fixture)}; {args.seconds:.0f} s per run after the ramp-up; "
           f"publisher and emulator on the same machine")
-    print(f"{'streams':>8} {'emulator CPU':>13} {'push CPU':>9} {'emulator RSS':>13} {'max lag':>9} {'behind':>7} {'clean':>6}  keeps up")
+    print(f"{'streams':>8} {'emulator CPU':>13} {'push CPU':>9} {'emulator RSS':>13} {'max lag':>9} {'behind':>7} {'clean':>6} {'all live by':>12} {'SIGTERM→exit':>13}  keeps up")
     best = 0
     for n in args.counts:
         r = run(binary, args.fixture, n, args.seconds)
-        print(f"{n:>8} {r['emulator_cpu']:>12.0f}% {r['push_cpu']:>8.0f}% {r['rss']:>10.0f} MB {r['lag']:>6} ms {r['behind']:>7} {r['clean']:>6}  "
+        print(f"{n:>8} {r['emulator_cpu']:>12.0f}% {r['push_cpu']:>8.0f}% {r['rss']:>10.0f} MB {r['lag']:>6} ms {r['behind']:>7} {r['clean']:>6} {('%d s' % r['ramp']) if r['ramp'] is not None else '-':>12} {r['stop']:>11.1f} s  "
               f"{'yes' if r['keeps_up'] else 'no'}", flush=True)
         if r["keeps_up"]:
             best = max(best, n)

@@ -52,6 +52,7 @@ final class StreamPublisher: @unchecked Sendable {
     private var blocked = false
     private var pumpScheduled = false
     private var lagged = false
+    private var connectAnswered = false
     private(set) var outcome: Outcome?
 
     /// The queue the stream runs on, once connected.
@@ -131,7 +132,7 @@ final class StreamPublisher: @unchecked Sendable {
         for event in output.events {
             switch event {
             case .connected:
-                break
+                connectAnswered = true
             case .publishStarted:
                 totals.connecting.subtract(1, ordering: .relaxed)
                 totals.publishing.add(1, ordering: .relaxed)
@@ -176,7 +177,13 @@ final class StreamPublisher: @unchecked Sendable {
     private func closed(_ reason: Transport.CloseReason) {
         guard outcome == nil else { return }
         let wasUnpublished = if case .unpublished = phase { true } else { false }
+        let wasConnecting = if case .connecting = phase { true } else { false }
         leavePhase()
+        if stopping && wasConnecting {
+            let stage = connectAnswered ? "the server had not answered publish" : "the server had not answered the RTMP handshake and connect"
+            finish(.failed("stopped before the publish started (\(stage))"))
+            return
+        }
         if stopping || wasUnpublished {
             finish(.finished)
             return
