@@ -15,6 +15,8 @@ from conftest import KEY_ID, KEY_SECRET, RunningEmulator, binary
 from test_ingest import AV, wait_for
 
 SECURITY_TOKEN = "sts-token-value-that-must-stay-private"
+# Characters JSON must escape, and some it must not mangle.
+ODD_KEY = 'odd/"quoted" back\\slash\ttab ключ ✓'
 
 
 @pytest.fixture
@@ -54,6 +56,7 @@ def signed_session(emulator, captured_headers):
     v1 = emulator.bucket("logs-bucket")
     v1.create_bucket()
     v1.put_object("hello.txt", b"hi")
+    v1.put_object(ODD_KEY, b"odd")
     assert v1.get_object("hello.txt").read() == b"hi"
     list(oss2.ObjectIterator(v1))
 
@@ -130,6 +133,7 @@ def test_json_logs_at_trace_level_hold_no_secret(captured_headers):
     assert put["bucket"] == "logs-bucket" and put["status"] == 200 and isinstance(put["ms"], int)
     assert re.fullmatch(r"[0-9A-F]{24}", put["request_id"])
     assert any(l.get("subresource") == "live" and l["method"] == "PUT" for l in requests_logged)
+    assert any(l.get("key") == ODD_KEY and l["status"] == 200 for l in requests_logged)
     assert any(l["status"] == 403 and l.get("key") == "hello.txt" for l in requests_logged)
     messages = [l["message"] for l in lines]
     assert any(m.startswith("rtmp publish started: logs-bucket/cam") for m in messages)
