@@ -62,6 +62,13 @@ class Walkthrough:
             return process.returncode, err
         return process
 
+    def text_of(self, key):
+        """The object's text, or "" while it is not written yet."""
+        try:
+            return self.bucket.get_object(key).read().decode()
+        except oss2.exceptions.NoSuchKey:
+            return ""
+
     def wait_for(self, what, predicate, timeout=None):
         deadline = time.monotonic() + (timeout or self.args.timeout)
         while time.monotonic() < deadline:
@@ -126,7 +133,7 @@ class Walkthrough:
         self.step("The live playlist and its segments")
         playlist_key = f"{self.channel}/playlist.m3u8"
         text = self.wait_for("ended playlist", lambda: (lambda t: t if "#EXT-X-ENDLIST" in t else None)(
-            b.get_object(playlist_key).read().decode()))
+            self.text_of(playlist_key)))
         segments = [line for line in text.splitlines() if line.endswith(".ts")]
         self.show("playlist", f"{playlist_key}, {len(segments)} segments")
         for segment in segments:

@@ -18,6 +18,15 @@ def push(*args, timeout=PUSH_TIMEOUT):
     return subprocess.run([binary(), "push", *args], capture_output=True, text=True, timeout=timeout)
 
 
+def object_text(bucket, key):
+    """The object's text, or "" while it does not exist yet (the server
+    writes the playlist just after the publisher has gone)."""
+    try:
+        return bucket.get_object(key).read().decode()
+    except oss2.exceptions.NoSuchKey:
+        return ""
+
+
 def ended_playlist(emulator, bucket, name):
     url = f"{emulator.endpoint}/{bucket}/{name}/playlist.m3u8"
     wait_for(lambda: "#EXT-X-ENDLIST" in requests.get(url, timeout=5).text)
@@ -52,7 +61,7 @@ def test_push_with_an_sdk_signed_url_on_the_http_port(emulator):
     # The signature never appears in what push prints.
     signature = url.split("Signature=")[1].split("&")[0]
     assert signature not in result.stderr and signature not in result.stdout
-    wait_for(lambda: "#EXT-X-ENDLIST" in bucket.get_object("cam/playlist.m3u8").read().decode())
+    wait_for(lambda: "#EXT-X-ENDLIST" in object_text(bucket, "cam/playlist.m3u8"))
 
 
 def test_refused_publishes_exit_non_zero_with_the_server_status(emulator):
@@ -109,7 +118,8 @@ def test_three_realtime_streams_from_one_process(emulator):
 def test_looping_stream_stops_cleanly_on_sigint_and_is_kicked_on_disable(emulator):
     bucket = emulator.bucket("push-loop")
     bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
-    channel(bucket, "a")
+    # A playlist long enough to hold the whole push, to measure it.
+    channel(bucket, "a", frag_count=100)
     channel(bucket, "b")
     looping = subprocess.Popen([binary(), "push", BASELINE, f"{emulator.rtmp}/push-loop/live/a", "--realtime", "--loop"],
                                stderr=subprocess.PIPE, text=True)
@@ -117,8 +127,8 @@ def test_looping_stream_stops_cleanly_on_sigint_and_is_kicked_on_disable(emulato
                               stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: all(bucket.get_live_channel_stat(n).status == "Live" for n in "ab"), timeout=5)
-        # Past the end of the 4-s file: the loop keeps the channel live.
-        time.sleep(4.5)
+        # Well past the end of the 4-s file: the loop keeps the channel live.
+        time.sleep(5.5)
         assert bucket.get_live_channel_stat("a").status == "Live"
         bucket.put_live_channel_status("b", "disabled")
         _, kicked_err = kicked.communicate(timeout=10)

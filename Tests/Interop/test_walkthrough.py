@@ -6,6 +6,7 @@ import sys
 
 from conftest import KEY_ID, KEY_SECRET
 from test_ingest import wait_for
+from test_push import object_text
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
@@ -42,8 +43,7 @@ def test_publish_test_stream_creates_the_channel_and_pushes(emulator):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "created bucket teststream" in result.stderr
     assert "created live channel teststream/pattern" in result.stderr
-    text = wait_for(lambda: (lambda t: "#EXT-X-ENDLIST" in t and t)(
-        bucket.get_object("pattern/playlist.m3u8").read().decode()))
+    text = wait_for(lambda: (lambda t: "#EXT-X-ENDLIST" in t and t)(object_text(bucket, "pattern/playlist.m3u8")))
     assert any(line.endswith(".ts") for line in text.splitlines())
     # A second run finds the channel and only pushes.
     again = subprocess.run(
