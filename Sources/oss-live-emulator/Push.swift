@@ -11,10 +11,11 @@ struct Push: ParsableCommand {
         abstract: "Publish an FLV file (H.264/AAC) to an RTMP URL.",
         discussion: """
             Examples:
-              oss-live-emulator push fixtures/av-640x360-30fps.flv rtmp://127.0.0.1:1935/demo/live/cam --realtime
-              oss-live-emulator push in.flv 'rtmp://127.0.0.1:1935/demo/live/cam{n}' --streams 500 --realtime --loop
-            With --streams N, '{n}' in the URL becomes 1 … N. Exits non-zero when a
-            stream fails or the server refuses it (its status text is printed).
+              oss-live-emulator push in.flv rtmp://127.0.0.1:1935/demo/live/cam
+              oss-live-emulator push in.flv 'rtmp://127.0.0.1:1935/demo/live/c{n}'
+                  --streams 500 --realtime --loop
+            With --streams N, '{n}' in the URL becomes 1 … N. Exits non-zero when
+            a stream fails or the server refuses it (its status text is printed).
             """
     )
 
@@ -43,7 +44,7 @@ struct Push: ParsableCommand {
     @Option(help: "Stop every stream (unpublishing cleanly) after this many seconds.")
     var duration: Double?
 
-    @Option(help: "New connections started per second with --streams (default 1000).")
+    @Option(help: "New connections started per second with --streams.")
     var connectRate: Int = 1000
 
     @Option(help: "Serial queues carrying the streams (default: one per core).")

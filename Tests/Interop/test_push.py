@@ -87,6 +87,9 @@ def test_nothing_listening_and_bad_arguments(emulator, tmp_path):
     assert result.returncode == 64 and "must contain '{n}'" in result.stderr
     result = push(AV, "http://127.0.0.1/x/live/y")
     assert result.returncode != 0 and "rtmp://" in result.stderr
+    for streams in ("0", "20001"):
+        result = push(AV, f"{emulator.rtmp}/b/live/c{{n}}", "--streams", streams)
+        assert result.returncode == 64 and "--streams must be between 1 and 20000" in result.stderr
     not_flv = tmp_path / "not.flv"
     not_flv.write_bytes(b"hello")
     result = push(str(not_flv), f"{emulator.rtmp}/b/live/cam")
@@ -147,3 +150,14 @@ def test_looping_stream_stops_cleanly_on_sigint_and_is_kicked_on_disable(emulato
     # More than one pass of the file went into the output, on one timeline.
     assert float(info.split("duration=")[1].split()[0]) > 4.5
     assert decode_warnings(f"{emulator.endpoint}/push-loop/a/playlist.m3u8") == ""
+
+
+def test_many_refusals_are_counted_and_the_first_ones_printed(emulator):
+    bucket = emulator.bucket("push-missing")
+    bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+    result = push(AV, f"{emulator.rtmp}/push-missing/live/none{{n}}", "--streams", "25")
+    assert result.returncode == 1
+    refusals = [l for l in result.stderr.splitlines() if "refused by the server: NoSuchLiveChannel" in l]
+    assert len(refusals) == 20
+    assert "… and 5 more failures" in result.stderr
+    assert "25 stream(s): 0 published, 0 ended cleanly, 25 failed" in result.stderr
