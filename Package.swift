@@ -53,5 +53,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest"]),
+        // Pieces of the command line (push URL parsing, FLV looping, JSON logs).
+        .testTarget(name: "CLITests", dependencies: ["oss-live-emulator"]),
     ]
 )

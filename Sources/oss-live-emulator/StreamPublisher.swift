@@ -84,8 +84,11 @@ final class StreamPublisher: @unchecked Sendable {
                 self.connection = connection
                 register(self, connection.queue)
                 if totals.stopRequested.load(ordering: .acquiring) {
+                    // Stopped while connecting: no session ran, so no close callback will come.
                     stopping = true
                     connection.close()
+                    leavePhase()
+                    finish(.failed("stopped before the publish started (just connected)"))
                     return
                 }
                 session = ClientSession(configuration: session.configuration, now: .now)
