@@ -10,7 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libcrypto (OpenSSL) for MD5, SHA-1/256 and HMAC.
@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "oss-live-emulator",
             dependencies: [
-                "Emulator",
+                "Emulator", "MediaFormats", "RTMP", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,5 +59,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest"]),
+        // Pieces of the command line (push URL parsing, FLV looping, JSON logs).
+        .testTarget(name: "CLITests", dependencies: ["oss-live-emulator"]),
     ]
 )

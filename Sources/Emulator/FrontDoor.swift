@@ -135,18 +135,28 @@ final class FrontDoor: HTTPRequestHandler {
         guard logger.logLevel <= .info else { return }
         let elapsed = configuration.wallClock() - startedAt
         var resource = "/"
+        // Names only: query values can be signatures or tokens.
+        var subresources: [String] = []
         if let target {
             resource = target.bucket.map { "/" + $0 } ?? ""
             if let key = target.key, !key.isEmpty { resource += "/" + key }
             if resource.isEmpty { resource = "/" }
-            let subresources = target.query.map(\.name).filter { !OSSError.isSecretParameter($0) }
+            subresources = target.query.map(\.name).filter { !OSSError.isSecretParameter($0) }
             if !subresources.isEmpty { resource += "?" + subresources.joined(separator: "&") }
         } else {
             resource = "(unresolved)"
         }
-        logger.info(
-            "\(request.head.method) \(resource) \(response.status) \(elapsed)ms",
-            metadata: ["request_id": .string(requestId), "remote": .string(request.remoteAddress)])
+        var metadata: Logger.Metadata = [
+            "request_id": .string(requestId), "remote": .string(request.remoteAddress),
+            "method": .string(request.head.method), "status": .stringConvertible(response.status),
+            "ms": .stringConvertible(elapsed),
+        ]
+        if let target, target.emulatorPath == nil {
+            if let bucket = target.bucket { metadata["bucket"] = .string(bucket) }
+            if let key = target.key, !key.isEmpty { metadata["key"] = .string(key) }
+        }
+        if !subresources.isEmpty { metadata["subresource"] = .string(subresources.joined(separator: "&")) }
+        logger.info("\(request.head.method) \(resource) \(response.status) \(elapsed)ms", metadata: metadata)
     }
 }
 

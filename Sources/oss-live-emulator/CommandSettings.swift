@@ -10,6 +10,7 @@ struct CommandSettings {
     var configuration = EmulatorConfiguration()
     var readyFile: String?
     var logLevel: Logger.Level = .info
+    var logFormat: LogFormat = .text
 
     static let prefix = "OSS_EMULATOR_"
 
@@ -110,5 +111,20 @@ struct CommandSettings {
             }
             logLevel = level
         }
+        if let formatText = command.logFormat ?? variable("LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+                let known = LogFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("log format '\(formatText)' is not one of \(known)")
+            }
+            logFormat = format
+        }
     }
+}
+
+/// How log lines are written to stderr.
+enum LogFormat: String, CaseIterable {
+    /// swift-log's stream format: `time level label: metadata [source] message`.
+    case text
+    /// One JSON object per line (see `JSONLogHandler`).
+    case json
 }

@@ -77,6 +77,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
 
+    @Option(help: "Log line format: text or json (one JSON object per line; default text).")
+    var logFormat: String?
+
     @Flag(help: "fsync every written file and directory.")
     var fsync = false
 
@@ -84,10 +87,19 @@ struct Serve: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let settings = try CommandSettings(command: self, environment: environment)
         let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        switch settings.logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let emulator = Emulator(configuration: settings.configuration)
         let endpoints: EmulatorEndpoints
