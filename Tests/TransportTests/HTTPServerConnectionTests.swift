@@ -96,7 +96,6 @@ extension ServerTests {
         @Test func stopClosesEverythingAndLeaksNoDescriptor() async throws {
             let spool = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: spool) }
-            let before = openDescriptorCount()
             let held = Mutex<[HTTPResponder]>([])
             // Held answers reference their connection, which references this handler.
             defer { held.withLock { $0.removeAll() } }
@@ -132,14 +131,13 @@ extension ServerTests {
             #expect(await eventually { fcntl(file, F_GETFD) == -1 }, "the response's descriptor is closed")
             let handledAtStop = handled.load(ordering: .relaxed)
             clients = []
-            #expect(await eventually { openDescriptorCount() == before })
+            #expect(await eventually { descriptorCount(port: port, paths: [spool]) == 0 })
             #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty, "partial spool file removed")
             #expect(throws: (any Error).self) { try TestClient(port: port) }
             #expect(handled.load(ordering: .relaxed) == handledAtStop)
         }
 
         @Test func stopUnderLoad() async throws {
-            let before = openDescriptorCount()
             let handler = ClosureHandler { request, respond in
                 // Half answered inline, half from another thread.
                 if request.target.hasSuffix("0") {
@@ -171,7 +169,7 @@ extension ServerTests {
             server.stop()
             #expect(server.connectionCount == 0)
             group.wait()
-            #expect(await eventually { openDescriptorCount() == before })
+            #expect(await eventually { descriptorCount(port: port) == 0 })
         }
 
         @Test func busyPortFailsWithAClearMessage() throws {

@@ -213,13 +213,12 @@ extension ServerTests {
             limits.writeIdleTimeout = .milliseconds(150)
             let server = try startServer(limits: limits, handler: handler)
             defer { server.stop() }
-            let before = openDescriptorCount()
             let client = try TestClient(port: server.port)
             try client.send("GET /big HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(await eventually { server.connectionCount == 1 })
             // The client never reads: the server gives up and closes the file too.
             #expect(await eventually(timeout: .seconds(3)) { server.connectionCount == 0 })
-            #expect(await eventually { openDescriptorCount() == before + 1 }, "only the client socket remains")
+            #expect(await eventually { descriptorCount(port: server.port, paths: [path]) == 1 }, "only the client socket remains")
         }
 
         @Test func lingeringEndsAfterLingerTimeout() async throws {

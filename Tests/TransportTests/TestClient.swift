@@ -216,14 +216,30 @@ func startServer(
 
 /// Open sockets and files of this process. Dispatch's own event descriptors
 /// (eventfd, timerfd, pipes), created lazily on first use, are not counted.
-func openDescriptorCount() -> Int {
+/// Descriptors of this process that belong to one server: TCP sockets whose
+/// local or remote port is `port`, and files whose path starts with one of
+/// `paths`. Other suites run at the same time in this process and open
+/// descriptors of their own; counting only ours keeps the checks exact.
+func descriptorCount(port: UInt16, paths: [String] = []) -> Int {
+    var ports: [String: (UInt16, UInt16)] = [:]
+    for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
+        guard let data = FileManager.default.contents(atPath: table) else { continue }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count > 9,
+                  let local = fields[1].split(separator: ":").last.flatMap({ UInt16($0, radix: 16) }),
+                  let remote = fields[2].split(separator: ":").last.flatMap({ UInt16($0, radix: 16) }) else { continue }
+            ports[String(fields[9])] = (local, remote)
+        }
+    }
     let directory = "/proc/self/fd/"
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return -1 }
     return names.filter { name in
-        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + name) else {
-            return false
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + name) else { return false }
+        if target.hasPrefix("socket:["), let (local, remote) = ports[String(target.dropFirst(8).dropLast())] {
+            return local == port || remote == port
         }
-        return target.hasPrefix("socket:") || target.hasPrefix("/")
+        return paths.contains { target.hasPrefix($0) }
     }.count
 }
 
