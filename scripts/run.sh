@@ -5,5 +5,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 "$here/scripts/setup.sh"
-swift build -c release --package-path "$here" >&2
+swift build -c release --package-path "$here" --product oss-live-emulator >&2
 exec "$(swift build -c release --package-path "$here" --show-bin-path)/oss-live-emulator" "$@"
