@@ -146,9 +146,10 @@ public final class Emulator: Sendable {
             defer { state = nil }
             return state
         }) else { return }
-        // Publishers first, so their last segments and playlists are written.
-        current.rtmpListener?.stop()
+        // Publishers first: each is told why (an onStatus error) and its last
+        // segment and playlist are written; then the listeners close the rest.
         current.ingest.stopAll()
+        current.rtmpListener?.stop()
         current.server.stop()
         eventLog.finishAll()
         if let directory = current.removeOnStop {
