@@ -26,17 +26,19 @@ let package = Package(
         .target(name: "Storage", dependencies: ["Digest"]),
         .target(name: "Transport", dependencies: ["Digest"]),
         .target(name: "LiveIngest", dependencies: ["MediaFormats", "Storage"]),
+        // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
+        .target(name: "Publisher", dependencies: ["MediaFormats", "RTMP", "Transport"]),
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "LiveIngest", "MediaFormats", "OSSProtocol", "RTMP", "Storage", "Transport",
+                "Digest", "LiveIngest", "MediaFormats", "OSSProtocol", "Publisher", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "oss-live-emulator",
             dependencies: [
-                "Emulator", "MediaFormats", "RTMP", "Transport",
+                "Emulator", "Publisher", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,8 +60,9 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest"]),
-        // Pieces of the command line (push URL parsing, FLV looping, JSON logs).
+        .testTarget(name: "PublisherTests", dependencies: ["Publisher", "MediaFormats"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Publisher"]),
+        // Pieces of the command line (progress figures, JSON logs).
         .testTarget(name: "CLITests", dependencies: ["oss-live-emulator"]),
     ]
 )

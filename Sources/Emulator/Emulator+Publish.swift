@@ -1,4 +1,5 @@
 import OSSProtocol
+import Publisher
 
 extension Emulator {
     /// Validity of the signed publish URLs built by `publishURL`.
@@ -22,12 +23,18 @@ extension Emulator {
         return "\(endpoints.rtmp)/\(bucket)/live/\(channel)" + (query.isEmpty ? "" : "?" + query)
     }
 
-    /// Publishes an FLV file to `bucket/channel` with the built-in client and
-    /// returns once it is sent and unpublished (await `waitForPublishEnded`
-    /// for the last files).
+    /// Publishes an FLV file to `bucket/channel` with the built-in client
+    /// (`push`'s) and returns once it is sent and unpublished (await
+    /// `waitForPublishEnded` for the last files). Throws `EmulatorError`
+    /// when not running, else `PublishError` (a refusal carries the
+    /// server's status description).
     public func publish(file: String, bucket: String, channel: String, playlistName: String? = nil,
                         realtime: Bool = false) async throws {
-        try await FLVFilePublisher.publish(
-            file: file, to: publishURL(bucket: bucket, channel: channel, playlistName: playlistName), realtime: realtime)
+        let url = try publishURL(bucket: bucket, channel: channel, playlistName: playlistName)
+        let bytes: [UInt8]
+        do { bytes = try readSmallFile(file) } catch {
+            throw PublishError.badMedia(.unreadable("cannot read \(file): \(error)"))
+        }
+        try await PublishRun.publish(flv: bytes, url: url, realtime: realtime)
     }
 }

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Dispatch
 import Emulator
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 import Transport
 

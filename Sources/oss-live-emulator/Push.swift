@@ -1,7 +1,15 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import RTMP
-import Transport
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Publisher
 
 /// `oss-live-emulator push FILE.flv URL`: publishes an FLV file over RTMP
 /// with the project's own client, once or looping, at file speed or real
@@ -45,7 +53,7 @@ struct Push: ParsableCommand {
     var duration: Double?
 
     @Option(help: "New connections started per second with --streams.")
-    var connectRate: Int = 1000
+    var connectRate: Int = PublishOptions.defaultConnectRate
 
     @Option(help: "Serial queues carrying the streams (default: one per core).")
     var queues: Int?
@@ -66,14 +74,11 @@ struct Push: ParsableCommand {
     }
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
-        } catch {
-            throw CLIFailure("cannot read \(file): \(error.localizedDescription)")
+        guard let bytes = Self.readFile(file) else {
+            throw CLIFailure("cannot read \(file): \(String(cString: strerror(errno)))")
         }
-        let media: PushMedia
-        do { media = try PushMedia(flv: bytes) } catch { throw CLIFailure("\(file): \(error)") }
+        let media: PublishMedia
+        do { media = try PublishMedia(flv: bytes) } catch { throw CLIFailure("\(file): \(error)") }
         var urls: [PublishURL] = []
         for number in 1...streams {
             do {
@@ -82,12 +87,31 @@ struct Push: ParsableCommand {
                 throw CLIFailure("\(url): \(error)")
             }
         }
+        let options = PublishOptions(
+            realtime: realtime, loop: loop, connectRate: connectRate,
+            queueCount: queues ?? ProcessInfo.processInfo.activeProcessorCount)
         let run = PushRun(
-            media: media, urls: urls,
-            options: StreamPublisher.Options(realtime: realtime, loop: loop),
-            connectRate: connectRate, queueCount: queues ?? ProcessInfo.processInfo.activeProcessorCount,
+            run: PublishRun(media: media, urls: urls, options: options),
             progress: quiet ? .off : (isatty(STDERR_FILENO) == 1 ? .terminal : .lines))
         let failed = run.execute(duration: duration.map { .milliseconds(Int64($0 * 1000)) })
         if failed { throw ExitCode.failure }
+    }
+
+    /// The whole file, or nil with `errno` set.
+    static func readFile(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { _ = close(descriptor) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return result }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            result.append(contentsOf: buffer[0..<count])
+        }
     }
 }

@@ -1,131 +1,56 @@
 import Dispatch
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Publisher
 import Synchronization
-import Transport
 
-/// Runs the streams of one `push`: starts them at the connect rate, ticks
-/// them on a few serial queues, prints progress, and stops them on a signal
-/// or at the end of `--duration`.
+/// The command line around a `PublishRun`: progress lines, the final
+/// summary, stopping on SIGINT/SIGTERM or at the end of `--duration`.
 final class PushRun: Sendable {
     enum Progress: Sendable { case off, terminal, lines }
 
-    /// How often new connections are started while ramping up.
-    static let startInterval: Duration = .milliseconds(10)
-    /// After a stop, how long streams get to unpublish and close before the
-    /// process gives up on them.
-    static let stopGrace: Duration = .seconds(5)
-
-    private let media: PushMedia
-    private let urls: [PublishURL]
-    private let options: StreamPublisher.Options
-    private let connectRate: Int
+    private let run: PublishRun
     private let progress: Progress
-    private let connector: TCPConnector
-    private let loops: [ObjectIdentifier: PacingLoop]
     private let control = DispatchQueue(label: "push.control")
-    private let totals = PushTotals()
-    private let remaining: Atomic<Int>
-    private let allDone = DispatchSemaphore(value: 0)
     private let signalled = Atomic<Bool>(false)
-    private let started = ContinuousClock.now
     private let state = Mutex(ControlState())
 
     private struct ControlState {
-        var nextStream = 0
-        var sources: [UncheckedSendable<any DispatchSourceProtocol>] = []
+        var sources: [SendableSource] = []
         var lastBytes = 0
         var lastReport = ContinuousClock.now
         var lastPlainLine = ContinuousClock.now
-        var stopAt: ContinuousClock.Instant?
     }
 
-    init(media: PushMedia, urls: [PublishURL], options: StreamPublisher.Options, connectRate: Int, queueCount: Int,
-         progress: Progress) {
-        self.media = media
-        self.urls = urls
-        self.options = options
-        self.connectRate = connectRate
+    init(run: PublishRun, progress: Progress) {
+        self.run = run
         self.progress = progress
-        connector = TCPConnector(queueCount: queueCount, label: "push.streams")
-        var loops: [ObjectIdentifier: PacingLoop] = [:]
-        for queue in connector.connectionQueues { loops[ObjectIdentifier(queue)] = PacingLoop(queue: queue) }
-        self.loops = loops
-        remaining = Atomic(urls.count)
     }
 
     /// Runs to the end; true when a stream failed.
     func execute(duration: Duration?) -> Bool {
         installSignalHandlers()
-        every(Self.startInterval) { [self] in startMore() }
+        run.start()
         if progress != .off {
             every(Push.progressInterval) { [self] in report(final: false) }
         }
         if let duration {
             let timer = DispatchSource.makeTimerSource(queue: control)
-            timer.schedule(deadline: .now() + dispatchInterval(duration))
-            timer.setEventHandler { [self] in stopAll() }
+            timer.schedule(deadline: .now() + Self.dispatchInterval(duration))
+            timer.setEventHandler { [run] in run.stop() }
             keep(timer)
             timer.activate()
         }
-        allDone.wait()
+        let outcome = run.wait()
         control.sync {
             for source in state.withLock({ $0.sources }) { source.value.cancel() }
         }
-        for loop in loops.values { loop.cancel() }
         if progress != .off { report(final: true) }
         printSummary()
-        return totals.failed.load(ordering: .relaxed) > 0
-    }
-
-    // MARK: - Starting and stopping
-
-    private func startMore() {
-        let perTick = max(1, connectRate * Int(Self.startInterval.components.attoseconds / 1_000_000_000_000_000) / 1000)
-        let range = state.withLock { state -> Range<Int> in
-            guard !totals.stopRequested.load(ordering: .acquiring) else { return 0..<0 }
-            let start = state.nextStream
-            let end = min(urls.count, start + perTick)
-            state.nextStream = end
-            return start..<end
-        }
-        for index in range { launch(number: index + 1, url: urls[index]) }
-    }
-
-    private func launch(number: Int, url: PublishURL) {
-        let stream = StreamPublisher(
-            number: number, url: url, media: media, options: options, totals: totals,
-            onDone: { [self] stream, _ in
-                streamEnded(stream)
-            })
-        stream.start(connector: connector) { [loops] stream, queue in
-            loops[ObjectIdentifier(queue)]?.add(stream)
-        }
-    }
-
-    /// On the stream's queue.
-    private func streamEnded(_ stream: StreamPublisher) {
-        if let queue = stream.queue { loops[ObjectIdentifier(queue)]?.remove(stream) }
-        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { allDone.signal() }
-    }
-
-    /// Stops every stream; streams never started are dropped.
-    private func stopAll() {
-        guard !totals.stopRequested.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let notStarted = state.withLock { state -> Int in
-            let count = urls.count - state.nextStream
-            state.nextStream = urls.count
-            return count
-        }
-        if notStarted > 0, remaining.subtract(notStarted, ordering: .acquiringAndReleasing).newValue == 0 {
-            allDone.signal()
-        }
-        for loop in loops.values { loop.queue.async { loop.stopAll() } }
-        control.asyncAfter(deadline: .now() + dispatchInterval(Self.stopGrace)) { [self] in
-            let left = remaining.load(ordering: .acquiring)
-            guard left > 0 else { return }
-            totals.recordFailure("\(left) stream(s) did not close within \(Self.stopGrace) of being stopped")
-            allDone.signal()
-        }
+        return outcome.failed
     }
 
     private func installSignalHandlers() {
@@ -137,7 +62,7 @@ final class PushRun: Sendable {
                     // A second signal: leave at once.
                     exit(130)
                 }
-                stopAll()
+                run.stop()
             }
             keep(source)
             source.activate()
@@ -149,7 +74,7 @@ final class PushRun: Sendable {
     private func report(final: Bool) {
         let now = ContinuousClock.now
         let line = state.withLock { state -> String? in
-            let bytes = totals.bytesSent.load(ordering: .relaxed)
+            let bytes = run.totals.snapshot().bytesSent
             let seconds = Self.seconds(now - state.lastReport)
             let rate = seconds > 0 ? Double(bytes - state.lastBytes) * 8 / seconds : 0
             state.lastBytes = bytes
@@ -169,47 +94,44 @@ final class PushRun: Sendable {
     }
 
     private func averageBitrate(now: ContinuousClock.Instant) -> Double {
-        let seconds = Self.seconds(now - started)
-        return seconds > 0 ? Double(totals.bytesSent.load(ordering: .relaxed)) * 8 / seconds : 0
+        let seconds = Self.seconds(now - run.started)
+        return seconds > 0 ? Double(run.totals.snapshot().bytesSent) * 8 / seconds : 0
     }
 
     private func progressLine(bitsPerSecond: Double, now: ContinuousClock.Instant) -> String {
-        let publishing = totals.publishing.load(ordering: .relaxed)
-        let connecting = totals.connecting.load(ordering: .relaxed)
-        let finished = totals.finished.load(ordering: .relaxed)
-        let failed = totals.failed.load(ordering: .relaxed)
-        let published = max(1, totals.everPublished.load(ordering: .relaxed))
-        let mediaEach = totals.mediaMilliseconds.load(ordering: .relaxed) / published
+        let totals = run.totals.snapshot()
+        let published = max(1, totals.everPublished)
+        let mediaEach = totals.mediaMilliseconds / published
         var parts: [String] = []
-        if urls.count == 1 {
-            let state = publishing > 0 ? "publishing" : connecting > 0 ? "connecting" : failed > 0 ? "failed" : "done"
+        if run.urls.count == 1 {
+            let state = totals.publishing > 0 ? "publishing"
+                : totals.connecting > 0 ? "connecting" : totals.failed > 0 ? "failed" : "done"
             parts.append(state)
             parts.append("\(Self.clock(mediaEach)) pushed")
         } else {
-            parts.append("\(publishing) publishing, \(connecting) connecting, \(finished) done, \(failed) failed")
+            parts.append("\(totals.publishing) publishing, \(totals.connecting) connecting, "
+                + "\(totals.finished) done, \(totals.failed) failed")
             parts.append("\(Self.clock(mediaEach)) pushed each")
         }
         parts.append(Self.bitrate(bitsPerSecond))
-        if options.realtime {
-            parts.append("max lag \(totals.maxLagMilliseconds.load(ordering: .relaxed)) ms")
-            let lagging = totals.lagging.load(ordering: .relaxed)
-            if lagging > 0 { parts.append("\(lagging) fell behind") }
+        if run.options.realtime {
+            parts.append("max lag \(totals.maxLagMilliseconds) ms")
+            if totals.lagging > 0 { parts.append("\(totals.lagging) fell behind") }
         }
-        parts.append("wall \(Self.clock(Int(Self.seconds(now - started) * 1000)))")
+        parts.append("wall \(Self.clock(Int(Self.seconds(now - run.started) * 1000)))")
         return "push: " + parts.joined(separator: " | ")
     }
 
     private func printSummary() {
-        for message in totals.failureMessages { writeStderr("push: \(message)\n") }
-        let failed = totals.failed.load(ordering: .relaxed)
-        let kept = totals.failureMessages.count
-        if failed > kept { writeStderr("push: … and \(failed - kept) more failures\n") }
-        let published = totals.everPublished.load(ordering: .relaxed)
-        let finished = totals.finished.load(ordering: .relaxed)
-        var summary = "push: \(urls.count) stream(s): \(published) published, \(finished) ended cleanly, \(failed) failed"
-        if options.realtime {
-            summary += "; max lag \(totals.maxLagMilliseconds.load(ordering: .relaxed)) ms"
-            summary += ", \(totals.lagging.load(ordering: .relaxed)) fell behind by over \(StreamPublisher.lagLimit)"
+        let messages = run.totals.failureMessages
+        for message in messages { writeStderr("push: \(message)\n") }
+        let totals = run.totals.snapshot()
+        if totals.failed > messages.count { writeStderr("push: … and \(totals.failed - messages.count) more failures\n") }
+        var summary = "push: \(run.urls.count) stream(s): \(totals.everPublished) published, "
+            + "\(totals.finished) ended cleanly, \(totals.failed) failed"
+        if run.options.realtime {
+            summary += "; max lag \(totals.maxLagMilliseconds) ms"
+            summary += ", \(totals.lagging) fell behind by over \(PublishRun.lagLimit)"
         }
         writeStderr(summary + "\n")
     }
@@ -218,17 +140,17 @@ final class PushRun: Sendable {
 
     private func every(_ interval: Duration, _ body: @escaping @Sendable () -> Void) {
         let timer = DispatchSource.makeTimerSource(queue: control)
-        timer.schedule(deadline: .now(), repeating: dispatchInterval(interval))
+        timer.schedule(deadline: .now(), repeating: Self.dispatchInterval(interval))
         timer.setEventHandler(handler: body)
         keep(timer)
         timer.activate()
     }
 
     private func keep(_ source: any DispatchSourceProtocol) {
-        state.withLock { $0.sources.append(UncheckedSendable(source)) }
+        state.withLock { $0.sources.append(SendableSource(value: source)) }
     }
 
-    private func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
+    private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
         .nanoseconds(Int(duration.components.seconds) * 1_000_000_000
             + Int(duration.components.attoseconds / 1_000_000_000))
     }
@@ -241,23 +163,65 @@ final class PushRun: Sendable {
     static func clock(_ milliseconds: Int) -> String {
         let tenths = max(0, milliseconds) / 100
         let seconds = tenths / 10
-        let text = String(format: "%d:%02d:%02d.%d", seconds / 3600, seconds / 60 % 60, seconds % 60, tenths % 10)
-        return text
+        return "\(seconds / 3600):\(twoDigits(seconds / 60 % 60)):\(twoDigits(seconds % 60)).\(tenths % 10)"
     }
 
+    /// `12.34 Gbit/s`, `5.6 Mbit/s` or `789 kbit/s`.
     static func bitrate(_ bitsPerSecond: Double) -> String {
-        if bitsPerSecond >= 1e9 { return String(format: "%.2f Gbit/s", bitsPerSecond / 1e9) }
-        if bitsPerSecond >= 1e6 { return String(format: "%.1f Mbit/s", bitsPerSecond / 1e6) }
-        return String(format: "%.0f kbit/s", bitsPerSecond / 1e3)
+        if bitsPerSecond >= 1e9 { return "\(fixed(bitsPerSecond / 1e9, decimals: 2)) Gbit/s" }
+        if bitsPerSecond >= 1e6 { return "\(fixed(bitsPerSecond / 1e6, decimals: 1)) Mbit/s" }
+        return "\(fixed(bitsPerSecond / 1e3, decimals: 0)) kbit/s"
+    }
+
+    private static func twoDigits(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
+    }
+
+    /// `value` to `decimals` places (0 to 3), as `%.Nf` prints it: rounded
+    /// from the exact binary value, ties to even.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite, abs(value) < 1e15, (0...3).contains(decimals) else { return "\(value)" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let magnitude = abs(value)
+        var whole = magnitude.rounded(.down)
+        let fraction = magnitude - whole
+        let product = fraction * scale
+        // What the product lost to rounding (fused, so exact): decides
+        // ties that are not really ties.
+        let residual = (-product).addingProduct(fraction, scale)
+        var units = product.rounded(.down)
+        let remainder = product - units
+        let lastOdd = decimals == 0
+            ? whole.truncatingRemainder(dividingBy: 2) == 1 : units.truncatingRemainder(dividingBy: 2) == 1
+        if remainder > 0.5 || (remainder == 0.5 && (residual > 0 || (residual == 0 && lastOdd))) { units += 1 }
+        if units >= scale {
+            units -= scale
+            whole += 1
+        }
+        let digits = Int64(units)
+        var text = (value < 0 && (whole > 0 || digits > 0) ? "-" : "") + "\(Int64(whole))"
+        if decimals > 0 {
+            let fractionText = String(digits)
+            text += "." + String(repeating: "0", count: decimals - fractionText.count) + fractionText
+        }
+        return text
     }
 }
 
-/// Dispatch sources kept for cancelling; touched only under the run's lock.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// A Dispatch source kept for cancelling; touched only under the run's lock.
+private struct SendableSource: @unchecked Sendable {
+    let value: any DispatchSourceProtocol
 }
 
 func writeStderr(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if written < 0 {
+            if errno == EINTR { continue }
+            return
+        }
+        bytes = bytes.dropFirst(written)
+    }
 }

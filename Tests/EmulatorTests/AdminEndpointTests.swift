@@ -2,6 +2,7 @@ import Foundation
 import OSSProtocol
 import Testing
 @testable import Emulator
+import Publisher
 
 @Suite struct AdminEndpointTests {
     @Test func loopbackBindIsOpen() async throws {
@@ -84,7 +85,7 @@ import Testing
         try await emulator.waitForSegments(bucket: "bkt", channel: "cam", count: 1)
         let reset = try await plainRequest("POST", emulator.endpoints!.http + "/_emulator/reset")
         #expect(reset.status == 200, "\(reset.text)")
-        await #expect(throws: FLVPublishError.self) { try await publishing.value }
+        await #expect(throws: PublishError.self) { try await publishing.value }
         #expect(emulator.store!.listBuckets().map(\.name) == ["kept"])
         #expect(try emulator.store!.objectCount(bucket: "kept") == 0)
         #expect(emulator.recentEvents().map(\.event) == [.reset])

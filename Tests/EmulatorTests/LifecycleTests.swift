@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Emulator
+import Publisher
 
 /// Descriptors of this process that belong to an emulator: sockets on one of
 /// `ports`, files under one of `directories`. Other tests running at the same
@@ -86,7 +87,7 @@ private func readWhole(_ path: String) -> String? {
         for await record in events { seen.append(record.event) }
         #expect(seen.contains { if case .publishEnded = $0 { return true } else { return false } })
         #expect(emulator.eventLog.subscriberCount == 0)
-        await #expect(throws: FLVPublishError.self) { try await publishing.value }
+        await #expect(throws: PublishError.self) { try await publishing.value }
         let sequence = emulator.lastEventSequence
         try await Task.sleep(for: .milliseconds(100))
         #expect(emulator.lastEventSequence == sequence)

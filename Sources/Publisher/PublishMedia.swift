@@ -1,37 +1,37 @@
 import MediaFormats
 
-/// An FLV file read once and shared by every stream of a push: the tags
+/// An FLV file read once and shared by every stream of a run: the tags
 /// in file order, their timing, and what to leave out when looping.
-struct PushMedia: Sendable {
-    struct Tag: Sendable {
-        var type: FLVTagType
+public struct PublishMedia: Sendable {
+    public struct Tag: Sendable {
+        public var type: FLVTagType
         /// Milliseconds from the first tag.
-        var time: UInt32
-        var payload: [UInt8]
+        public var time: UInt32
+        public var payload: [UInt8]
         /// Codec configuration or metadata: sent once per connection, not again on each loop.
-        var isSetup: Bool
+        public var isSetup: Bool
     }
 
-    /// A file has to hold at least this long a span for `--loop`, so a loop
+    /// A file has to hold at least this long a span for looping, so a loop
     /// is never a busy spin.
-    static let minimumLoopSpan: UInt32 = 1
+    public static let minimumLoopSpan: UInt32 = 1
     /// Gap between the last tag of one pass and the first of the next when
     /// the file gives no frame interval to copy.
-    static let fallbackFrameInterval: UInt32 = 40
+    public static let fallbackFrameInterval: UInt32 = 40
 
-    let tags: [Tag]
+    public let tags: [Tag]
     /// The time of the last tag plus one frame interval: how far each loop
     /// pass moves timestamps on.
-    let loopSpan: UInt32
+    public let loopSpan: UInt32
     /// Bytes of tag bodies, for bitrate figures.
-    let payloadBytes: Int
+    public let payloadBytes: Int
 
-    enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case unreadable(String)
         case invalid(FLVError)
         case noMedia
 
-        var description: String {
+        public var description: String {
             switch self {
             case .unreadable(let reason): return reason
             case .invalid(let error): return "not a valid FLV file: \(error)"
@@ -40,7 +40,7 @@ struct PushMedia: Sendable {
         }
     }
 
-    init(flv bytes: [UInt8]) throws(Failure) {
+    public init(flv bytes: [UInt8]) throws(Failure) {
         var reader: FLVFileReader
         do { reader = try FLVFileReader(bytes: bytes) } catch { throw .invalid(error) }
         var tags: [Tag] = []
@@ -79,7 +79,7 @@ struct PushMedia: Sendable {
 
     /// Metadata, the AVC decoder configuration record or the AAC
     /// AudioSpecificConfig: state, not media.
-    static func isSetup(type: FLVTagType, payload: [UInt8]) -> Bool {
+    public static func isSetup(type: FLVTagType, payload: [UInt8]) -> Bool {
         switch type {
         case .script:
             return true

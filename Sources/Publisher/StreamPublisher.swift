@@ -6,12 +6,6 @@ import Transport
 /// and the position in the shared media. Confined to its connection's
 /// queue; the queue's `PacingLoop` calls `tick` to send what is due.
 final class StreamPublisher: @unchecked Sendable {
-    struct Options: Sendable {
-        var realtime: Bool
-        var loop: Bool
-        var limits: RTMPLimits = .default
-    }
-
     /// Bytes gathered into one socket write before yielding the queue.
     static let maxBatchBytes = 256 * 1024
     /// Unsent bytes a stream queues before it waits for the socket: small,
@@ -22,17 +16,12 @@ final class StreamPublisher: @unchecked Sendable {
     /// not keeping up.
     static let lagLimit: Duration = .seconds(1)
 
-    enum Outcome: Sendable, Equatable {
-        case finished
-        case failed(String)
-    }
-
     let number: Int
     let url: PublishURL
-    private let media: PushMedia
-    private let options: Options
-    private let totals: PushTotals
-    private let onDone: @Sendable (StreamPublisher, Outcome) -> Void
+    private let media: PublishMedia
+    private let options: PublishOptions
+    private let totals: PublishTotals
+    private let onDone: @Sendable (StreamPublisher, StreamOutcome) -> Void
 
     private enum Phase {
         case connecting
@@ -53,13 +42,13 @@ final class StreamPublisher: @unchecked Sendable {
     private var pumpScheduled = false
     private var lagged = false
     private var connectAnswered = false
-    private(set) var outcome: Outcome?
+    private(set) var outcome: StreamOutcome?
 
     /// The queue the stream runs on, once connected.
     var queue: DispatchQueue? { connection?.queue }
 
-    init(number: Int, url: PublishURL, media: PushMedia, options: Options, totals: PushTotals,
-         onDone: @escaping @Sendable (StreamPublisher, Outcome) -> Void) {
+    init(number: Int, url: PublishURL, media: PublishMedia, options: PublishOptions, totals: PublishTotals,
+         onDone: @escaping @Sendable (StreamPublisher, StreamOutcome) -> Void) {
         self.number = number
         self.url = url
         self.media = media
@@ -75,11 +64,11 @@ final class StreamPublisher: @unchecked Sendable {
     /// moves so the queue's pacing loop knows the stream.
     func start(connector: TCPConnector, register: @escaping @Sendable (StreamPublisher, DispatchQueue) -> Void) {
         totals.connecting.add(1, ordering: .relaxed)
-        connector.connect(host: url.host, port: url.port) { [self] result in
+        connector.connect(host: url.host, port: url.port, timeout: options.connectTimeout) { [self] result in
             switch result {
             case .failure(let error):
                 leavePhase()
-                finish(.failed("\(error)"))
+                finish(.failed(.connectFailed("\(error)")))
             case .success(let connection):
                 self.connection = connection
                 register(self, connection.queue)
@@ -88,7 +77,7 @@ final class StreamPublisher: @unchecked Sendable {
                     stopping = true
                     connection.close()
                     leavePhase()
-                    finish(.failed("stopped before the publish started (just connected)"))
+                    finish(.failed(.stoppedBeforePublish("just connected")))
                     return
                 }
                 session = ClientSession(configuration: session.configuration, now: .now)
@@ -155,25 +144,27 @@ final class StreamPublisher: @unchecked Sendable {
                 phase = .unpublished
                 connection.closeAfterWriting()
             case .publishRejected(let code, let description):
-                let text = description.isEmpty ? code : "\(description) (\(code))"
-                let verb = if case .publishing = phase { "stopped by the server" } else { "refused by the server" }
-                fail("\(verb): \(text)")
+                if case .publishing = phase {
+                    fail(.stoppedByServer(code: code, description: description))
+                } else {
+                    fail(.refused(code: code, description: description))
+                }
             case .handshakeTimeout:
-                fail("no RTMP handshake from the server within \(options.limits.handshakeTimeout)")
+                fail(.handshakeTimeout(options.limits.handshakeTimeout))
             case .publishTimeout:
-                fail("the server did not start the publish within \(options.limits.publishTimeout)")
+                fail(.publishTimeout(options.limits.publishTimeout))
             case .protocolViolation(let error):
-                fail("RTMP protocol error: \(error)")
+                fail(.protocolViolation("\(error)"))
             case .idleTimeout, .playRefused, .terminated:
-                fail("session ended: \(reason)")
+                fail(.sessionEnded("\(reason)"))
             }
         }
     }
 
-    private func fail(_ message: String) {
+    private func fail(_ error: PublishError) {
         guard outcome == nil else { return }
         leavePhase()
-        finish(.failed(message))
+        finish(.failed(error))
         connection?.close()
     }
 
@@ -184,7 +175,7 @@ final class StreamPublisher: @unchecked Sendable {
         leavePhase()
         if stopping && wasConnecting {
             let stage = connectAnswered ? "the server had not answered publish" : "the server had not answered the RTMP handshake and connect"
-            finish(.failed("stopped before the publish started (\(stage))"))
+            finish(.failed(.stoppedBeforePublish(stage)))
             return
         }
         if stopping || wasUnpublished {
@@ -193,11 +184,11 @@ final class StreamPublisher: @unchecked Sendable {
         }
         switch reason {
         case .closedByPeer:
-            finish(.failed("the server closed the connection"))
+            finish(.failed(.closedByServer))
         case .failed(let operation, let code):
-            finish(.failed("\(operation) failed: errno \(code)"))
+            finish(.failed(.socketFailed(operation: operation, errno: code)))
         case .closedLocally, .serverStopped:
-            finish(.failed("connection closed"))
+            finish(.failed(.connectionClosed))
         }
     }
 
@@ -211,12 +202,13 @@ final class StreamPublisher: @unchecked Sendable {
         phase = .done
     }
 
-    private func finish(_ result: Outcome) {
+    private func finish(_ result: StreamOutcome) {
         guard outcome == nil else { return }
         outcome = result
         switch result {
         case .finished: totals.finished.add(1, ordering: .relaxed)
-        case .failed(let message): totals.recordFailure("stream \(number) (\(url.redacted)): \(message)")
+        case .failed(let error): totals.recordFailure("stream \(number) (\(url.redacted)): \(error)")
+        case .notStarted: break
         }
         onDone(self, result)
     }

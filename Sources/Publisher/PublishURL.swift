@@ -1,36 +1,36 @@
 /// An `rtmp://host[:port]/app/stream[?query]` publish URL split the way
 /// FFmpeg splits it: the stream name is the last path segment plus the
 /// query, the application everything before it.
-struct PublishURL: Equatable {
-    static let defaultPort: UInt16 = 1935
-    /// Replaced by the stream number with `--streams`.
-    static let streamNumberPlaceholder = "{n}"
+public struct PublishURL: Sendable, Equatable {
+    public static let defaultPort: UInt16 = 1935
+    /// Replaced by the stream number when one URL template names many streams.
+    public static let streamNumberPlaceholder = "{n}"
 
-    var host: String
-    var port: UInt16
-    var app: String
-    var streamName: String
+    public var host: String
+    public var port: UInt16
+    public var app: String
+    public var streamName: String
 
     /// What `connect` carries as tcUrl: scheme, authority and application.
-    var tcUrl: String {
+    public var tcUrl: String {
         let authority = host.contains(":") ? "[\(host)]" : host
         return "rtmp://\(authority):\(port)/\(app)"
     }
 
     /// The URL without query values (they hold signatures), for messages.
-    var redacted: String {
+    public var redacted: String {
         var name = streamName
         if let mark = name.firstIndex(of: "?") { name = String(name[..<mark]) + "?…" }
         return "\(tcUrl)/\(name)"
     }
 
-    enum Failure: Error, CustomStringConvertible, Equatable {
+    public enum Failure: Error, Sendable, CustomStringConvertible, Equatable {
         case notRTMP(String)
         case missingHost
         case badPort(String)
         case missingStreamName
 
-        var description: String {
+        public var description: String {
             switch self {
             case .notRTMP(let scheme): return "the URL must start with rtmp:// (found '\(scheme)')"
             case .missingHost: return "the URL has no host"
@@ -40,15 +40,15 @@ struct PublishURL: Equatable {
         }
     }
 
-    init(host: String, port: UInt16, app: String, streamName: String) {
+    public init(host: String, port: UInt16, app: String, streamName: String) {
         self.host = host
         self.port = port
         self.app = app
         self.streamName = streamName
     }
 
-    init(parsing text: String) throws(Failure) {
-        guard let schemeEnd = text.range(of: "://") else { throw .notRTMP(text) }
+    public init(parsing text: String) throws(Failure) {
+        guard let schemeEnd = text.firstRange(of: "://") else { throw .notRTMP(text) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "rtmp" else { throw .notRTMP(scheme) }
         let rest = text[schemeEnd.upperBound...]
@@ -86,8 +86,8 @@ struct PublishURL: Equatable {
         streamName = String(name) + query
     }
 
-    /// The URL for stream number `n` of a `--streams` run.
-    static func expand(_ template: String, number: Int) -> String {
+    /// The URL for stream number `number` of a many-stream run.
+    public static func expand(_ template: String, number: Int) -> String {
         template.replacing(streamNumberPlaceholder, with: String(number))
     }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import MediaFormats
+import Publisher
+import Testing
+
+let fixtures = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("fixtures")
+
+func fixture(_ name: String) throws -> [UInt8] {
+    try [UInt8](Data(contentsOf: fixtures.appendingPathComponent(name)))
+}
+
+@Suite struct PublishMediaTests {
+    @Test func loopSpanFollowsTheLongestTrack() throws {
+        // Baseline 29.97 fps video with 22.05 kHz AAC (1024-sample frames, about 46 ms).
+        let bytes = try [UInt8](Data(contentsOf: fixtures.appendingPathComponent("baseline-480x270-29.97fps.flv")))
+        let media = try PublishMedia(flv: bytes)
+        let lastAudio = try #require(media.tags.last { $0.type == .audio && !$0.isSetup }).time
+        let lastVideo = try #require(media.tags.last { $0.type == .video && !$0.isSetup }).time
+        #expect(media.loopSpan > lastAudio && media.loopSpan > lastVideo)
+        // One frame past the end, not more: within an audio frame of the last tag.
+        #expect(media.loopSpan - max(lastAudio, lastVideo) <= 47)
+        #expect(media.tags.first?.time == 0)
+        // Metadata and both sequence headers are set-up tags, sent once per connection.
+        #expect(media.tags.filter(\.isSetup).map(\.type) == [.script, .video, .audio])
+    }
+
+    @Test func refusesFilesWithoutMedia() {
+        #expect(throws: (any Error).self) { try PublishMedia(flv: Array("not flv".utf8)) }
+        // A header and PreviousTagSize0 only.
+        let empty: [UInt8] = [0x46, 0x4C, 0x56, 1, 5, 0, 0, 0, 9, 0, 0, 0, 0]
+        #expect(throws: (any Error).self) { try PublishMedia(flv: empty) }
+    }
+}
