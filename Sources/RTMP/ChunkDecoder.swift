@@ -138,7 +138,9 @@ public struct ChunkDecoder: Sendable {
             if state.inProgress {
                 // A continuation. The extended field, when the message's
                 // header used one, is repeated here by conforming writers;
-                // consume it only if it matches, for writers that omit it.
+                // consume it only if it matches, for writers that omit it
+                // (SRS's tolerance). The peek waits for 4 bytes even if the
+                // message needs fewer; the next chunk always supplies them.
                 if state.hasExtended {
                     guard let value = reader.readUInt32() else { return nil }
                     if value == state.field { readIndex = reader.position } else { readIndex = reader.position - 4 }
