@@ -32,6 +32,11 @@ public struct ChunkDecoder: Sendable {
     /// Bytes received but not yet parsed (an incomplete chunk header).
     public var pendingInputCount: Int { input.count - readIndex }
 
+    /// Capacity held for the partial message of a chunk stream.
+    func partialCapacity(chunkStreamID: UInt32) -> Int {
+        slotByID[chunkStreamID].map { streams[$0].payload.capacity } ?? 0
+    }
+
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         compact()
         input.append(contentsOf: bytes)
