@@ -22,8 +22,8 @@ public enum HandshakeDigest {
     static let partialPlayerKey = Array(playerKey.prefix(30))
     static let partialServerKey = Array(serverKey.prefix(36))
 
-    /// Offset of the 32-byte digest in a 1536-byte block.
-    public static func offset(in block: [UInt8], scheme: Scheme) -> Int {
+    /// Offset of the 32-byte digest in a 1536-byte block (callers check the size).
+    static func offset(in block: [UInt8], scheme: Scheme) -> Int {
         precondition(block.count == packetSize, "handshake blocks are 1536 bytes")
         switch scheme {
         case .base8:
