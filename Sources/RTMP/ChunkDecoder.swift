@@ -19,6 +19,9 @@ public struct ChunkDecoder: Sendable {
     private var input: [UInt8] = []
     private var readIndex = 0
     private var streams: [ChunkStreamState] = []
+    /// Slots of one-byte ids (2…63, all that publishers use) by id, so the
+    /// common case needs no hashing; other ids go through the dictionary.
+    private var smallIDSlots = [Int](repeating: -1, count: 64)
     private var slotByID: [UInt32: Int] = [:]
     /// The chunk whose body is being read: its stream's slot and the body
     /// bytes still to come.
@@ -34,7 +37,7 @@ public struct ChunkDecoder: Sendable {
 
     /// Capacity held for the partial message of a chunk stream.
     func partialCapacity(chunkStreamID: UInt32) -> Int {
-        slotByID[chunkStreamID].map { streams[$0].payload.capacity } ?? 0
+        slot(for: chunkStreamID).map { streams[$0].payload.capacity } ?? 0
     }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
@@ -57,7 +60,7 @@ public struct ChunkDecoder: Sendable {
 
     /// Drops the partial message of a chunk stream (Abort, type 2).
     public mutating func abort(chunkStreamID: UInt32) {
-        guard let slot = slotByID[chunkStreamID] else { return }
+        guard let slot = slot(for: chunkStreamID) else { return }
         dropPartial(slot)
     }
 
@@ -136,7 +139,7 @@ public struct ChunkDecoder: Sendable {
             field = value
         }
 
-        let existing = slotByID[chunkStreamID]
+        let existing = slot(for: chunkStreamID)
         if format == 3 {
             guard let slot = existing else { throw .missingPreviousHeader(chunkStreamID: chunkStreamID) }
             let state = streams[slot]
@@ -173,7 +176,7 @@ public struct ChunkDecoder: Sendable {
             }
             slot = streams.count
             streams.append(ChunkStreamState())
-            slotByID[chunkStreamID] = slot
+            if chunkStreamID < 64 { smallIDSlots[Int(chunkStreamID)] = slot } else { slotByID[chunkStreamID] = slot }
         }
         readIndex = reader.position
         // A new header while a message is incomplete: the sender gave that
@@ -193,6 +196,14 @@ public struct ChunkDecoder: Sendable {
         let timestamp = format == 0 ? field : streams[slot].lastTimestamp &+ field
         streams[slot].begin(at: timestamp)
         return slot
+    }
+
+    private func slot(for chunkStreamID: UInt32) -> Int? {
+        if chunkStreamID < 64 {
+            let slot = smallIDSlots[Int(chunkStreamID)]
+            return slot >= 0 ? slot : nil
+        }
+        return slotByID[chunkStreamID]
     }
 
     private mutating func complete(_ slot: Int) throws(RTMPError) -> RTMPMessage {
