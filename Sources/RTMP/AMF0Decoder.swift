@@ -2,7 +2,7 @@
 ///
 /// Recursive with a depth limit; objects and ECMA arrays are read up to their
 /// `00 00 09` terminator, whatever count an ECMA array announces.
-public struct AMF0Decoder {
+public struct AMF0Decoder: Sendable {
     /// Nesting cap for peer data: deep enough for any real metadata, shallow
     /// enough that hostile input cannot exhaust the stack.
     public static let defaultMaxDepth = 32

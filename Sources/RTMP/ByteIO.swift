@@ -1,7 +1,7 @@
 /// Big-endian reads over a byte array. A read past the end returns nil
 /// ("need more bytes"); callers turn that into their own typed error when the
 /// input is known to be complete.
-struct ByteReader {
+struct ByteReader: Sendable {
     let bytes: [UInt8]
     private(set) var position: Int
     let end: Int

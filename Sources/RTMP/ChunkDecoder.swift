@@ -19,6 +19,9 @@ public struct ChunkDecoder: Sendable {
     private var input: [UInt8] = []
     private var readIndex = 0
     private var streams: [ChunkStreamState] = []
+    /// Slots of one-byte ids (2…63, all that publishers use) by id, so the
+    /// common case needs no hashing; other ids go through the dictionary.
+    private var smallIDSlots = [Int](repeating: -1, count: 64)
     private var slotByID: [UInt32: Int] = [:]
     /// The chunk whose body is being read: its stream's slot and the body
     /// bytes still to come.
@@ -31,6 +34,11 @@ public struct ChunkDecoder: Sendable {
 
     /// Bytes received but not yet parsed (an incomplete chunk header).
     public var pendingInputCount: Int { input.count - readIndex }
+
+    /// Capacity held for the partial message of a chunk stream.
+    func partialCapacity(chunkStreamID: UInt32) -> Int {
+        slot(for: chunkStreamID).map { streams[$0].payload.capacity } ?? 0
+    }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         compact()
@@ -52,7 +60,7 @@ public struct ChunkDecoder: Sendable {
 
     /// Drops the partial message of a chunk stream (Abort, type 2).
     public mutating func abort(chunkStreamID: UInt32) {
-        guard let slot = slotByID[chunkStreamID] else { return }
+        guard let slot = slot(for: chunkStreamID) else { return }
         dropPartial(slot)
     }
 
@@ -131,14 +139,16 @@ public struct ChunkDecoder: Sendable {
             field = value
         }
 
-        let existing = slotByID[chunkStreamID]
+        let existing = slot(for: chunkStreamID)
         if format == 3 {
             guard let slot = existing else { throw .missingPreviousHeader(chunkStreamID: chunkStreamID) }
             let state = streams[slot]
             if state.inProgress {
                 // A continuation. The extended field, when the message's
                 // header used one, is repeated here by conforming writers;
-                // consume it only if it matches, for writers that omit it.
+                // consume it only if it matches, for writers that omit it
+                // (SRS's tolerance). The peek waits for 4 bytes even if the
+                // message needs fewer; the next chunk always supplies them.
                 if state.hasExtended {
                     guard let value = reader.readUInt32() else { return nil }
                     if value == state.field { readIndex = reader.position } else { readIndex = reader.position - 4 }
@@ -166,7 +176,7 @@ public struct ChunkDecoder: Sendable {
             }
             slot = streams.count
             streams.append(ChunkStreamState())
-            slotByID[chunkStreamID] = slot
+            if chunkStreamID < 64 { smallIDSlots[Int(chunkStreamID)] = slot } else { slotByID[chunkStreamID] = slot }
         }
         readIndex = reader.position
         // A new header while a message is incomplete: the sender gave that
@@ -186,6 +196,14 @@ public struct ChunkDecoder: Sendable {
         let timestamp = format == 0 ? field : streams[slot].lastTimestamp &+ field
         streams[slot].begin(at: timestamp)
         return slot
+    }
+
+    private func slot(for chunkStreamID: UInt32) -> Int? {
+        if chunkStreamID < 64 {
+            let slot = smallIDSlots[Int(chunkStreamID)]
+            return slot >= 0 ? slot : nil
+        }
+        return slotByID[chunkStreamID]
     }
 
     private mutating func complete(_ slot: Int) throws(RTMPError) -> RTMPMessage {

@@ -22,8 +22,8 @@ public enum HandshakeDigest {
     static let partialPlayerKey = Array(playerKey.prefix(30))
     static let partialServerKey = Array(serverKey.prefix(36))
 
-    /// Offset of the 32-byte digest in a 1536-byte block.
-    public static func offset(in block: [UInt8], scheme: Scheme) -> Int {
+    /// Offset of the 32-byte digest in a 1536-byte block (callers check the size).
+    static func offset(in block: [UInt8], scheme: Scheme) -> Int {
         precondition(block.count == packetSize, "handshake blocks are 1536 bytes")
         switch scheme {
         case .base8:
@@ -84,11 +84,21 @@ public enum HandshakeDigest {
         return HMAC.sha256(key: key, message: body)[...] == s2[(packetSize - digestSize)...]
     }
 
+    /// Filler for S1/S2/C1. It carries no secret (the keys are public), so
+    /// one system random seed stretched with SplitMix64 is enough; asking
+    /// the kernel for every word cost one syscall per 8 bytes per handshake.
     static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
+        var state = generator.next()
         var out: [UInt8] = []
         out.reserveCapacity(count + 8)
-        while out.count < count { out.appendUInt64(generator.next()) }
+        while out.count < count {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var word = state
+            word = (word ^ (word >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            word = (word ^ (word >> 27)) &* 0x94D0_49BB_1331_11EB
+            out.appendUInt64(word ^ (word >> 31))
+        }
         out.removeLast(out.count - count)
         return out
     }

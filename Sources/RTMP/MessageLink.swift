@@ -94,8 +94,8 @@ struct MessageLink: Sendable {
 
     /// Announces and switches to a new outgoing chunk size.
     mutating func announceChunkSize(_ size: Int, into out: inout [UInt8]) {
-        send(.control, type: RTMPMessageType.setChunkSize,
-             payload: ControlPayload.word(UInt32(clamping: size)), into: &out)
+        let size = min(max(size, 1), 0xFF_FFFF)
+        send(.control, type: RTMPMessageType.setChunkSize, payload: ControlPayload.word(UInt32(size)), into: &out)
         encoder.setChunkSize(size)
     }
 }

@@ -226,3 +226,14 @@ func message(_ csid: UInt32, _ timestamp: UInt32, _ type: UInt8, _ msid: UInt32,
         }
     }
 }
+
+@Suite struct ChunkDecoderMemoryTests {
+    @Test func aHeaderAloneDoesNotReserveItsWholeLength() throws {
+        var decoder = ChunkDecoder()
+        decoder.append(hex("06 000000 7FFFFF 09 01000000 00"))  // announces 8 MiB - 1, sends 1 byte
+        #expect(try decoder.nextMessage() == nil)
+        let capacity = decoder.partialCapacity(chunkStreamID: 6)
+        #expect(capacity >= ChunkDecoder.initialReservation)
+        #expect(capacity < 2 * ChunkDecoder.initialReservation)
+    }
+}

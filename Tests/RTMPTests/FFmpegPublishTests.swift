@@ -32,7 +32,13 @@ let avcEndOfSequence: [UInt8] = [0x17, 0x02, 0x00, 0x00, 0x00]
 func expectStream(_ received: ReceivedStream, matches fixture: String, sourceLocation: SourceLocation = #_sourceLocation)
     throws
 {
-    let tags = try FLVTestReader.tags(of: fixtureURL(fixture))
+    try expectStream(received, matches: FLVTestReader.tags(of: fixtureURL(fixture)), name: fixture,
+                     sourceLocation: sourceLocation)
+}
+
+func expectStream(_ received: ReceivedStream, matches tags: [FLVTag], name fixture: String,
+                  sourceLocation: SourceLocation = #_sourceLocation)
+{
     // The fixtures were written by FFmpeg's FLV muxer, so they end with the
     // same AVC end-of-sequence tag FFmpeg sends when it stops.
     let video = received.video
@@ -71,14 +77,16 @@ let replayVector = "ffmpeg-5.1-publish-baseline.bin"
     ]
 
     /// Runs ffmpeg against the loopback server and returns what the session saw.
-    static func publish(_ fixture: String, path: String) throws -> (LoopbackServer.Result, Int32, String) {
+    static func publish(_ fixture: String, path: String, extraOutputOptions: [String] = []) throws
+        -> (LoopbackServer.Result, Int32, String)
+    {
         let server = try LoopbackServer()
         let url = "rtmp://127.0.0.1:\(server.port)\(path)"
         var result = LoopbackServer.Result()
         let (status, stderr) = try run(
             ffmpegPath,
             ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", fixtureURL(fixture).path, "-c", "copy",
-             "-f", "flv", url],
+             "-f", "flv"] + extraOutputOptions + [url],
             timeout: .seconds(30)
         ) {
             result = server.serveOne(timeout: .seconds(20))
@@ -108,6 +116,32 @@ let replayVector = "ffmpeg-5.1-publish-baseline.bin"
         if fixture == replayFixture, ProcessInfo.processInfo.environment["RTMP_RECORD_VECTORS"] == "1" {
             try Data(result.clientBytes).write(to: vectorsDirectory.appendingPathComponent(replayVector))
         }
+    }
+
+    /// `-output_ts_offset 20000` moves media timestamps past 0xFFFFFF ms, so
+    /// FFmpeg writes extended timestamps, repeats them in fmt 3 chunks and
+    /// starts messages with fmt 3 + a new extended delta (media-pipeline.md
+    /// §2.3). The reference is FFmpeg's own FLV file made with the same option.
+    @Test func extendedTimestampsFromFFmpeg() throws {
+        let fixture = "av-640x360-30fps.flv"
+        let options = ["-output_ts_offset", "20000"]
+        let reference = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rtmp-offset-\(ProcessInfo.processInfo.processIdentifier).flv")
+        defer { try? FileManager.default.removeItem(at: reference) }
+        let (fileStatus, fileErrors) = try run(
+            ffmpegPath,
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", fixtureURL(fixture).path, "-c", "copy",
+             "-f", "flv"] + options + [reference.path],
+            timeout: .seconds(30)) {}
+        #expect(fileStatus == 0, "ffmpeg failed: \(fileErrors)")
+        let tags = try FLVTestReader.tags(of: reference)
+        #expect(tags.contains { $0.timestamp > 0xFF_FFFF })
+
+        let (result, status, stderr) = try Self.publish(fixture, path: "/live/ch", extraOutputOptions: options)
+        #expect(status == 0, "ffmpeg failed: \(stderr)")
+        let received = ReceivedStream(result.events)
+        #expect(received.video.filter { $0.timestamp > 0xFF_FFFF }.count > 100)
+        expectStream(received, matches: tags, name: fixture + " with offset")
     }
 
     /// A signature with `/` in the query. FFmpeg 5.1 takes the first two

@@ -317,3 +317,35 @@ import Testing
         #expect(harness.closeReason == .protocolViolation(.chunkSizeTooLarge(8192, limit: 4096)))
     }
 }
+
+/// librtmp/OBS habits: its own Set Chunk Size before connect, audio and
+/// video sharing chunk stream 4, a negative delta written as a wrapped value
+/// in the extended field (media-pipeline.md §2.2–§2.4).
+@Suite struct OBSStyleTests {
+    @Test func sharedChunkStreamWithANegativeDelta() throws {
+        var harness = ServerHarness()
+        try harness.handshake()
+        _ = try harness.send(type: 1, csid: 2, msid: 0, payload: ControlPayload.word(4096))
+        harness.encoder.setChunkSize(4096)
+        _ = try harness.send(RTMPCommand(name: "connect", transactionID: 1, object: .object([
+            AMF0Property("app", .string("live")),
+            AMF0Property("swfUrl", .string("rtmp://h/live")),
+            AMF0Property("tcUrl", .string("rtmp://h/live")),
+        ])))
+        _ = try harness.requestPublish("cam1?OSSAccessKeyId=k&Expires=1&Signature=s%3D")
+        _ = harness.collect(harness.session.acceptPublish(now: harness.now))
+        let video = [UInt8](repeating: 0x27, count: 5000)
+        let bytes = cat(
+            hex("04 000064 000003 08 01000000 AF0101"),  // audio ts 100
+            hex("44 000021 001388 09"), video[0..<4096],  // video ts 133, 5000 bytes
+            hex("C4"), video[4096...],
+            hex("44 FFFFFF 000003 08 FFFFFFF6 AF0102"))  // audio ts 123: delta -10
+        _ = try harness.feed(bytes)
+        #expect(Array(harness.events.suffix(3)) == [
+            .audio(MediaMessage(timestamp: 100, payload: [0xAF, 0x01, 0x01])),
+            .video(MediaMessage(timestamp: 133, payload: video)),
+            .audio(MediaMessage(timestamp: 123, payload: [0xAF, 0x01, 0x02])),
+        ])
+        #expect(harness.closeReason == nil)
+    }
+}
