@@ -232,7 +232,9 @@ enum FileSystem {
     /// Removes now-empty directories from `directory` up to, not including, `stop`.
     static func pruneEmptyDirectories(from directory: String, stop: String) {
         var current = directory
-        while current.count > stop.count, current.hasPrefix(stop + "/") {
+        // Paths compare as bytes: String.hasPrefix would match canonically equivalent text.
+        let inside = Array((stop + "/").utf8)
+        while current.utf8.count > inside.count, current.utf8.starts(with: inside) {
             guard rmdir(current) == 0 else { return }
             guard let slash = current.lastIndex(of: "/") else { return }
             current = String(current[..<slash])

@@ -26,7 +26,7 @@ extension ObjectStore {
         if let resolved = realpath(path, nil) {
             let absolute = String(cString: resolved)
             free(resolved)
-            if absolute.hasPrefix(layout.root + "/") && !absolute.hasPrefix(layout.temporary + "/") {
+            if absolute.utf8.starts(with: (layout.root + "/").utf8) && !absolute.utf8.starts(with: (layout.temporary + "/").utf8) {
                 throw StorageError.io("put \(path): refusing to move a file from inside the data directory; spool into makeTempFilePath()")
             }
         }

@@ -184,6 +184,11 @@ public final class ObjectStore: Sendable {
         for entry in try FileSystem.entries(layout.bucketRecords) {
             let name = String(decoding: entry.name, as: UTF8.self)
             guard !names.contains(name) else { continue }
+            guard FileSystem.kind(layout.bucketDirectory(name)) == .missing else {
+                // A link or a file took its place: not served, but not forgotten either.
+                notes.append("bucket \(name) is not a plain directory; not loaded")
+                continue
+            }
             notes.append("bucket \(name) has no directory any more; forgotten")
             try FileSystem.removeFile(layout.bucketRecord(name))
             try FileSystem.removeFile(layout.journal(name))

@@ -2,12 +2,15 @@
 public struct StorageLimits: Sendable, Equatable {
     /// OSS object names are 1–1023 bytes of UTF-8.
     public var maxKeyBytes: Int = 1023
-    /// `readObject` loads the whole object into memory; it is meant for
-    /// playlists and records, so larger objects must be streamed via `openObject`.
+    /// `readObject` (and `loadRecords`, per record) loads the whole file into
+    /// memory; meant for playlists and records, larger objects are streamed
+    /// through `openObject`.
     public var maxReadObjectBytes: Int = 64 << 20
-    /// The journal is rewritten from the index once it holds this many records
-    /// more than twice the live object count (overwritten playlists append a
-    /// record per segment, so a long stream would otherwise grow it without end).
+    /// A bucket's journal is rewritten from its index once this many records
+    /// were appended since the last rewrite, and at least as many as the bucket
+    /// holds objects (so the rewrite's cost is amortised over the appends).
+    /// Overwritten playlists append a record per segment, so a long stream
+    /// would otherwise grow the journal without end.
     public var journalCompactionSlack: Int = 50_000
     /// State records are single files named by their escaped name; one file
     /// name on Linux holds at most 255 bytes.

@@ -43,4 +43,41 @@ import Testing
         #expect(try reopened.objectCount(bucket: "bucket") == 1 + threads / 2 * rounds)
         #expect(try reopened.objectInfo(bucket: "bucket", key: "shared") == (try store.objectInfo(bucket: "bucket", key: "shared")))
     }
+
+    /// Deleting a bucket while others write into it: each put either lands
+    /// before the delete (which then fails as not empty) or fails with
+    /// noSuchBucket; nothing is left behind in a deleted bucket.
+    @Test func deleteBucketRacingPuts() throws {
+        let scratch = ScratchDirectory()
+        let store = try ObjectStore(root: scratch.data)
+        let outcomes = Mutex<[String]>([])
+        for round in 0..<5 {
+            _ = try store.createBucket("race", acl: .private)
+            DispatchQueue.concurrentPerform(iterations: 4) { worker in
+                do {
+                    if worker == 0 {
+                        try store.deleteBucket("race")
+                        outcomes.withLock { $0.append("deleted") }
+                    } else {
+                        _ = try store.putObject(bucket: "race", key: "r\(round)/w\(worker)", bytes: [1], metadata: ObjectMetadata())
+                    }
+                } catch StorageError.noSuchBucket, StorageError.bucketNotEmpty {
+                    // Either order is fine.
+                } catch {
+                    outcomes.withLock { $0.append("unexpected \(error)") }
+                }
+            }
+            if let count = try? store.objectCount(bucket: "race") {
+                // The delete lost: the bucket holds exactly the files on disk.
+                #expect(regularFiles(under: store.root + "/race").count == count)
+                for key in try store.listObjects(bucket: "race", prefix: "", after: nil, delimiter: nil, maxKeys: 100).objects.map(\.key) {
+                    try store.deleteObject(bucket: "race", key: key)
+                }
+                try store.deleteBucket("race")
+            }
+            #expect(!FileManager.default.fileExists(atPath: store.root + "/race"))
+        }
+        #expect(outcomes.withLock { $0 }.allSatisfy { $0 == "deleted" })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root + "/.oss/tmp").isEmpty)
+    }
 }

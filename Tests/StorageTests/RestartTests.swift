@@ -198,6 +198,22 @@ import Testing
         #expect(store.bucket("removed")?.acl == .private)
     }
 
+    @Test func bucketDirectoryReplacedByALinkIsSkippedButRemembered() throws {
+        do {
+            let store = try ObjectStore(root: scratch.data)
+            _ = try store.createBucket("linked", acl: .publicRead)
+        }
+        let manager = FileManager.default
+        try manager.moveItem(atPath: scratch.data + "/linked", toPath: scratch.path + "/elsewhere")
+        try manager.createSymbolicLink(atPath: scratch.data + "/linked", withDestinationPath: scratch.path + "/elsewhere")
+        let skipped = try ObjectStore(root: scratch.data)
+        #expect(skipped.bucket("linked") == nil)
+        #expect(skipped.startupNotes.count == 1)
+        try manager.removeItem(atPath: scratch.data + "/linked")
+        try manager.moveItem(atPath: scratch.path + "/elsewhere", toPath: scratch.data + "/linked")
+        #expect(try ObjectStore(root: scratch.data).bucket("linked")?.acl == .publicRead)
+    }
+
     @Test func linksAndDuplicateSpellingsAreSkipped() throws {
         do {
             let store = try ObjectStore(root: scratch.data)
