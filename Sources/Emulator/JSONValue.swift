@@ -1,7 +1,7 @@
 /// A JSON document built in code and rendered with keys in the order given
 /// (the admin endpoints' answers are small and their field order is part of
 /// what a reader sees).
-indirect enum JSONValue: Sendable, Equatable {
+public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -9,9 +9,9 @@ indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered == b.rendered }
+    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered == b.rendered }
 
-    var rendered: String {
+    public var rendered: String {
         var out = ""
         render(into: &out)
         return out
@@ -42,7 +42,10 @@ indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    static func quote(_ text: String, into out: inout String) {
+    /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control
+    /// characters escaped (also DEL and U+2028/U+2029, which break some
+    /// JavaScript readers of SSE and log lines), everything else as is.
+    public static func quote(_ text: String, into out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -51,7 +54,7 @@ indirect enum JSONValue: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case let c where c.value < 0x20 || c.value == 0x2028 || c.value == 0x2029:
+            case let c where c.value < 0x20 || c.value == 0x7F || c.value == 0x2028 || c.value == 0x2029:
                 let hex = String(c.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
