@@ -28,10 +28,12 @@ let package = Package(
         .target(name: "LiveIngest", dependencies: ["MediaFormats", "Storage"]),
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
         .target(name: "Publisher", dependencies: ["MediaFormats", "RTMP", "Transport"]),
+        // OSS bucket and object operations (everything but LiveChannel and admin).
+        .target(name: "ObjectAPI", dependencies: ["Digest", "OSSProtocol", "Storage", "Transport"]),
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "LiveIngest", "MediaFormats", "OSSProtocol", "Publisher", "RTMP", "Storage", "Transport",
+                "Digest", "LiveIngest", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "MediaFormats"]),
+        .testTarget(name: "ObjectAPITests", dependencies: ["ObjectAPI", "Transport"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Publisher"]),
         // Pieces of the command line (progress figures, JSON logs).
         .testTarget(name: "CLITests", dependencies: ["oss-live-emulator"]),

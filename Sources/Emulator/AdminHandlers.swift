@@ -1,3 +1,4 @@
+import ObjectAPI
 import Dispatch
 import OSSProtocol
 import Storage

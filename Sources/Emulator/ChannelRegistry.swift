@@ -1,4 +1,5 @@
 #if canImport(FoundationEssentials)
+import ObjectAPI
 import FoundationEssentials
 #else
 import Foundation
@@ -25,7 +26,7 @@ struct ChannelRecord: Codable, Sendable, Equatable {
 /// The channels of every bucket: configuration, status, history, and which are
 /// live. Shared by the HTTP handlers and the RTMP side; every decision (create
 /// while live, delete while live, publish while disabled) is taken under one lock.
-final class ChannelRegistry: Sendable {
+final class ChannelRegistry: BucketDependents {
     static let namespace = "channels"
     /// OSS returns the 10 most recent pushes.
     static let historyLimit = 10

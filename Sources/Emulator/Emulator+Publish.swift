@@ -1,3 +1,4 @@
+import ObjectAPI
 import OSSProtocol
 import Publisher
 

@@ -1,5 +1,6 @@
 import LiveIngest
 import Logging
+import ObjectAPI
 import OSSProtocol
 import Storage
 import Transport
@@ -26,7 +27,7 @@ final class FrontDoor: HTTPRequestHandler {
         let live = LiveChannelHandlers(
             store: store, channels: channels, urlStyle: configuration.urlStyle, segments: SegmentIndex(store: store))
         self.live = live
-        self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), channels: channels, live: live)
+        self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), dependents: channels)
         self.objects = ObjectHandlers(store: store)
         self.admin = admin
     }
@@ -97,6 +98,7 @@ final class FrontDoor: HTTPRequestHandler {
         }
         guard let key = target.key, !key.isEmpty else {
             try requireSignature(context)
+            if context.query.has("live") { return try live.bucketLevel(context, bucket: bucket) }
             return try buckets.handle(context, bucket: bucket)
         }
         if context.query.has("live") || context.query.has("vod") {

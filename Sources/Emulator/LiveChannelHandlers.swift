@@ -1,3 +1,4 @@
+import ObjectAPI
 import Digest
 import LiveIngest
 import OSSProtocol

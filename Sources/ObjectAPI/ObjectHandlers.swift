@@ -4,8 +4,12 @@ import Storage
 import Transport
 
 /// PutObject, GetObject, HeadObject, GetObjectMeta, DeleteObject.
-struct ObjectHandlers: Sendable {
+public struct ObjectHandlers: Sendable {
     let store: ObjectStore
+
+    public init(store: ObjectStore) {
+        self.store = store
+    }
 
     /// Object sub-resources this emulator does not serve (yet); answered 501.
     static let unsupportedSubresources: Set<String> = [
@@ -15,11 +19,11 @@ struct ObjectHandlers: Sendable {
 
     /// Sub-resources that manage rather than read or write an object; they
     /// always need a signature, whatever the bucket ACL.
-    static func hasManagementSubresource(_ query: [QueryItem]) -> Bool {
+    public static func hasManagementSubresource(_ query: [QueryItem]) -> Bool {
         query.has("live") || query.has("vod") || query.has("acl") || query.has("tagging") || query.has("symlink")
     }
 
-    func handle(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+    public func handle(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         if let unsupported = context.query.first(where: { Self.unsupportedSubresources.contains($0.name) }) {
             throw OSSError.notImplemented("the '\(unsupported.name)' sub-resource")
         }
@@ -192,7 +196,7 @@ struct ObjectHandlers: Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         var text = Substring(self)
         while text.first == " " || text.first == "\t" { text.removeFirst() }
         while text.last == " " || text.last == "\t" { text.removeLast() }

@@ -1,6 +1,6 @@
 import Testing
 import Transport
-@testable import Emulator
+@testable import ObjectAPI
 
 @Suite struct PreconditionsTests {
     static let etag = "5EB63BBBE01EEED093CB22BB8F5ACDC3"

@@ -3,13 +3,20 @@ import OSSProtocol
 import Transport
 
 /// Builds responses that carry the headers OSS puts on every answer.
-struct Responder: Sendable {
-    let requestId: String
-    let nowSeconds: Int64
-    let hostId: String
-    let isHead: Bool
+public struct Responder: Sendable {
+    public let requestId: String
+    public let nowSeconds: Int64
+    public let hostId: String
+    public let isHead: Bool
 
-    func response(status: Int = 200, headers: HTTPHeaders = [:], body: HTTPResponseBody = .empty) -> HTTPResponse {
+    public init(requestId: String, nowSeconds: Int64, hostId: String, isHead: Bool) {
+        self.requestId = requestId
+        self.nowSeconds = nowSeconds
+        self.hostId = hostId
+        self.isHead = isHead
+    }
+
+    public func response(status: Int = 200, headers: HTTPHeaders = [:], body: HTTPResponseBody = .empty) -> HTTPResponse {
         var all: HTTPHeaders = [:]
         all.add("Server", "AliyunOSS")
         all.add("Date", OSSTime.httpDate(nowSeconds))
@@ -33,7 +40,7 @@ struct Responder: Sendable {
         return HTTPResponse(status: status, headers: all, body: body)
     }
 
-    func xml(_ body: [UInt8], status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    public func xml(_ body: [UInt8], status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
         var all = headers
         all.set("Content-Type", "application/xml")
         return response(status: status, headers: all, body: .bytes(body))
@@ -41,7 +48,7 @@ struct Responder: Sendable {
 
     /// The OSS error document; HEAD gets no body but the document in `x-oss-err`
     /// (Go and oss2 decode it to report the real code).
-    func error(_ error: OSSError) -> HTTPResponse {
+    public func error(_ error: OSSError) -> HTTPResponse {
         let body = error.xmlBody(requestId: requestId, hostId: hostId)
         var headers: HTTPHeaders = ["Content-Type": "application/xml"]
         if let ec = error.ec { headers.add("x-oss-ec", ec) }

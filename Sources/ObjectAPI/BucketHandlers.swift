@@ -4,13 +4,18 @@ import Storage
 import Transport
 
 /// ListBuckets, PutBucket, DeleteBucket, bucket ACL/info/location, ListObjects.
-struct BucketHandlers: Sendable {
+public struct BucketHandlers: Sendable {
     let store: ObjectStore
     let owner: Owner
-    let channels: ChannelRegistry
-    let live: LiveChannelHandlers
+    let dependents: any BucketDependents
 
-    func service(_ context: RequestContext) throws -> HTTPResponse {
+    public init(store: ObjectStore, owner: Owner, dependents: any BucketDependents) {
+        self.store = store
+        self.owner = owner
+        self.dependents = dependents
+    }
+
+    public func service(_ context: RequestContext) throws -> HTTPResponse {
         guard context.method == "GET" else {
             throw OSSError.methodNotAllowed(method: context.method, resourceType: "Service")
         }
@@ -28,9 +33,8 @@ struct BucketHandlers: Sendable {
         return context.respond.xml(BucketXML.listBuckets(owner: owner, buckets: summaries, page: request.paged ? listPage : nil))
     }
 
-    func handle(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
+    public func handle(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
         let query = context.query
-        if query.has("live") { return try live.bucketLevel(context, bucket: bucket) }
         if context.method == "PUT" || context.method == "POST", let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: context.request.bodyMD5)
         }
@@ -62,11 +66,11 @@ struct BucketHandlers: Sendable {
         case "DELETE":
             try rejectUnsupported(query)
             _ = try existing(bucket)
-            if channels.count(bucket: bucket) > 0 {
+            if dependents.count(bucket: bucket) > 0 {
                 throw OSSError.bucketNotEmpty(bucket)
             }
             try store.deleteBucket(bucket)
-            channels.removeBucket(bucket)
+            dependents.removeBucket(bucket)
             return context.respond.response(status: 204)
         case "POST":
             if query.has("delete") { return try deleteMultiple(context, bucket: bucket) }
@@ -150,8 +154,15 @@ struct BucketHandlers: Sendable {
     }
 }
 
+/// What a bucket holds besides objects (its LiveChannels): a bucket that
+/// holds any is not empty, and they go when it goes.
+public protocol BucketDependents: Sendable {
+    func count(bucket: String) -> Int
+    func removeBucket(_ bucket: String)
+}
+
 /// Reads a small request body (XML documents) into memory.
-func requestBody(_ context: RequestContext, limit: Int = 1 << 20) throws -> [UInt8] {
+public func requestBody(_ context: RequestContext, limit: Int = 1 << 20) throws -> [UInt8] {
     switch context.request.body {
     case .empty: return []
     case .bytes(let bytes): return bytes

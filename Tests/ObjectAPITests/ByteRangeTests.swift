@@ -1,5 +1,5 @@
 import Testing
-@testable import Emulator
+@testable import ObjectAPI
 
 /// OSS range semantics on a 1000-byte object: by default a range that does not
 /// fit is ignored (200, whole object); `x-oss-range-behavior: standard` clamps

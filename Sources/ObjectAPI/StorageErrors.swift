@@ -3,7 +3,7 @@ import Storage
 
 extension StorageError {
     /// The OSS error a client sees for a storage failure.
-    var ossError: OSSError {
+    public var ossError: OSSError {
         switch self {
         case .noSuchBucket(let bucket): return .noSuchBucket(bucket)
         case .bucketAlreadyExists(let bucket): return .bucketAlreadyExists(bucket)

@@ -4,12 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-func closeDescriptor(_ descriptor: Int32) {
+public func closeDescriptor(_ descriptor: Int32) {
     _ = close(descriptor)
 }
 
 /// Reads a whole (small) file.
-func readSmallFile(_ path: String) throws -> [UInt8] {
+public func readSmallFile(_ path: String) throws -> [UInt8] {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw PosixError.last("open \(path)") }
     defer { _ = close(descriptor) }
@@ -26,8 +26,8 @@ func readSmallFile(_ path: String) throws -> [UInt8] {
     }
 }
 
-struct PosixError: Error, CustomStringConvertible {
-    let description: String
+public struct PosixError: Error, CustomStringConvertible {
+    public let description: String
     static func last(_ what: String) -> PosixError {
         PosixError(description: "\(what): \(String(cString: strerror(errno)))")
     }
