@@ -45,6 +45,7 @@ public struct BucketHandlers: Sendable {
             return try create(context, bucket: bucket)
         case "GET", "HEAD":
             let info = try existing(bucket)
+            if query.has("uploads") { return try listMultipartUploads(context, bucket: bucket) }
             if query.has("acl") {
                 return context.respond.xml(BucketXML.accessControlPolicy(owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
@@ -132,7 +133,9 @@ public struct BucketHandlers: Sendable {
             bucket: bucket, prefix: request.prefix, after: after.isEmpty ? nil : after,
             delimiter: request.delimiter.isEmpty ? nil : request.delimiter, maxKeys: request.maxKeys)
         let entries = listing.objects.map {
-            ObjectEntry(key: $0.key, lastModified: $0.lastModified / 1000, etag: $0.etag, size: $0.size)
+            ObjectEntry(
+                key: $0.key, lastModified: $0.lastModified / 1000, etag: $0.etag, size: $0.size,
+                type: $0.objectType.rawValue, storageClass: $0.storageClass)
         }
         var next = listing.isTruncated ? listing.nextMarker : nil
         if request.isV2, let marker = next { next = ContinuationToken.encode(marker) }

@@ -11,11 +11,8 @@ public struct ObjectHandlers: Sendable {
         self.store = store
     }
 
-    /// Object sub-resources this emulator does not serve (yet); answered 501.
-    static let unsupportedSubresources: Set<String> = [
-        "append", "uploads", "uploadId", "partNumber", "tagging", "symlink", "restore", "acl",
-        "x-oss-process", "versionId", "versions", "objectInfo", "x-oss-async-process",
-    ]
+    /// Object sub-resources this emulator does not serve; answered 501.
+    static let unsupportedSubresources: Set<String> = ["versionId", "versions", "objectInfo"]
 
     /// Sub-resources that manage rather than read or write an object; they
     /// always need a signature, whatever the bucket ACL.
@@ -23,14 +20,27 @@ public struct ObjectHandlers: Sendable {
         query.has("live") || query.has("vod") || query.has("acl") || query.has("tagging") || query.has("symlink")
     }
 
+    /// Routes by sub-resource, then by method. Each operation family has a
+    /// file of its own (`ObjectHandlers+Multipart.swift`, `+Copy`, `+Append`,
+    /// `+ACL`, `+Symlink`, `+Tagging`, `+Restore`).
     public func handle(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
-        if let unsupported = context.query.first(where: { Self.unsupportedSubresources.contains($0.name) }) {
+        let query = context.query
+        if query.has("x-oss-process") || query.has("x-oss-async-process") {
+            return try process(context, bucket: bucket, key: key)
+        }
+        if let unsupported = query.first(where: { Self.unsupportedSubresources.contains($0.name) }) {
             throw OSSError.notImplemented("the '\(unsupported.name)' sub-resource")
         }
-        if context.headers["x-oss-copy-source"] != nil {
-            throw OSSError.notImplemented("CopyObject")
-        }
+        if query.has("uploadId") { return try multipartUpload(context, bucket: bucket, key: key) }
+        if query.has("uploads") { return try initiateMultipartUpload(context, bucket: bucket, key: key) }
+        if query.has("append") { return try append(context, bucket: bucket, key: key) }
+        if query.has("acl") { return try objectACL(context, bucket: bucket, key: key) }
+        if query.has("symlink") { return try symlink(context, bucket: bucket, key: key) }
+        if query.has("tagging") { return try tagging(context, bucket: bucket, key: key) }
+        if query.has("restore") { return try restore(context, bucket: bucket, key: key) }
         switch context.method {
+        case "PUT" where context.headers["x-oss-copy-source"] != nil:
+            return try copy(context, bucket: bucket, key: key)
         case "PUT": return try put(context, bucket: bucket, key: key)
         case "GET": return try get(context, bucket: bucket, key: key)
         case "HEAD": return try head(context, bucket: bucket, key: key)
@@ -53,7 +63,7 @@ public struct ObjectHandlers: Sendable {
            (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
         }
-        let metadata = Self.metadata(from: context.headers, key: key)
+        let metadata = try Self.metadata(from: context.headers, key: key)
         let info: ObjectInfo
         switch request.body {
         case .empty:
@@ -132,8 +142,11 @@ public struct ObjectHandlers: Sendable {
         headers.add("ETag", "\"\(info.etag)\"")
         headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
         headers.add("Accept-Ranges", "bytes")
-        headers.add("x-oss-object-type", "Normal")
-        headers.add("x-oss-storage-class", "Standard")
+        headers.add("x-oss-object-type", info.objectType.rawValue)
+        headers.add("x-oss-storage-class", info.storageClass)
+        if info.objectType == .appendable {
+            headers.add("x-oss-next-append-position", String(info.size))
+        }
         headers.add("x-oss-hash-crc64ecma", String(info.crc64))
         let contentType = info.metadata.contentType.lowercased()
         if contentType.hasPrefix("application/x-mpegurl") || contentType.hasPrefix("application/vnd.apple.mpegurl") {
@@ -160,7 +173,9 @@ public struct ObjectHandlers: Sendable {
         return headers
     }
 
-    static func metadata(from headers: HTTPHeaders, key: String) -> ObjectMetadata {
+    /// The metadata a write stores: content headers, `x-oss-meta-*`, and the
+    /// OSS write properties (`WriteHeaders`).
+    static func metadata(from headers: HTTPHeaders, key: String) throws -> ObjectMetadata {
         var metadata = ObjectMetadata(contentType: headers["Content-Type"] ?? ContentTypes.forKey(key))
         for (name, value) in headers.pairs {
             let lowered = name.lowercased()
@@ -172,6 +187,7 @@ public struct ObjectHandlers: Sendable {
         metadata.contentDisposition = headers["Content-Disposition"]
         metadata.contentEncoding = headers["Content-Encoding"]
         metadata.expires = headers["Expires"]
+        try WriteHeaders.apply(headers, to: &metadata)
         return metadata
     }
 

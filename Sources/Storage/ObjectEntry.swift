@@ -14,9 +14,10 @@ struct ObjectEntry: Sendable, Equatable {
     var identity: FileIdentity
 
     func info(key: [UInt8]) -> ObjectInfo {
-        ObjectInfo(
-            key: String(decoding: key, as: UTF8.self), size: size, etag: md5.hex,
-            lastModified: lastModified, crc64: crc64, metadata: metadata.decoded)
+        let metadata = metadata.decoded
+        return ObjectInfo(
+            key: String(decoding: key, as: UTF8.self), size: size, etag: metadata.etagOverride ?? md5.hex,
+            lastModified: lastModified, crc64: crc64, metadata: metadata)
     }
 }
 

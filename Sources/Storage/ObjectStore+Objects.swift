@@ -13,8 +13,13 @@ extension ObjectStore {
     /// gone afterwards). Digests the caller computed while spooling are
     /// trusted; missing ones are computed from the file. Until the rename, the
     /// previous version (or no object) stays visible, also across a crash.
+    ///
+    /// `check` runs under the bucket's lock with the object it would replace
+    /// (nil when there is none); throwing from it leaves everything as it was
+    /// (e.g. AppendObject's position check, `x-oss-forbid-overwrite`).
     public func putObject(
-        bucket: String, key: String, movingFile path: String, md5: [UInt8]?, crc64: UInt64?, metadata: ObjectMetadata
+        bucket: String, key: String, movingFile path: String, md5: [UInt8]?, crc64: UInt64?, metadata: ObjectMetadata,
+        check: ReplaceCheck? = nil
     ) throws -> ObjectInfo {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
@@ -49,7 +54,8 @@ extension ObjectStore {
             source = copy
         }
         do {
-            let info = try commit(store: store, bucket: bucket, key: keyBytes, source: source, md5: md5, crc64: crc64, metadata: metadata)
+            let info = try commit(
+                store: store, bucket: bucket, key: keyBytes, source: source, md5: md5, crc64: crc64, metadata: metadata, check: check)
             if copied != nil { _ = unlink(path) }
             return info
         } catch {
@@ -58,7 +64,9 @@ extension ObjectStore {
         }
     }
 
-    public func putObject(bucket: String, key: String, bytes: [UInt8], metadata: ObjectMetadata) throws -> ObjectInfo {
+    public func putObject(
+        bucket: String, key: String, bytes: [UInt8], metadata: ObjectMetadata, check: ReplaceCheck? = nil
+    ) throws -> ObjectInfo {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
         let temporary = makeTempFilePath()
@@ -66,7 +74,7 @@ extension ObjectStore {
             try FileContent.create(temporary, bytes: bytes, fsync: false)
             return try commit(
                 store: store, bucket: bucket, key: keyBytes, source: temporary,
-                md5: Hash.md5(bytes), crc64: CRC64.checksum(bytes), metadata: metadata)
+                md5: Hash.md5(bytes), crc64: CRC64.checksum(bytes), metadata: metadata, check: check)
         } catch {
             _ = unlink(temporary)
             throw error
@@ -74,7 +82,8 @@ extension ObjectStore {
     }
 
     private func commit(
-        store: BucketStore, bucket: String, key: [UInt8], source: String, md5: [UInt8]?, crc64: UInt64?, metadata: ObjectMetadata
+        store: BucketStore, bucket: String, key: [UInt8], source: String, md5: [UInt8]?, crc64: UInt64?, metadata: ObjectMetadata,
+        check: ReplaceCheck?
     ) throws -> ObjectInfo {
         var md5 = md5
         var crc64 = crc64
@@ -95,6 +104,7 @@ extension ObjectStore {
         return try store.state.withLock { state in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             let previous = state.index[key]
+            try check?(previous?.info(key: key))
             var createdDirectories: [String] = []
             if let previous {
                 entry.path = previous.path

@@ -99,3 +99,7 @@ public enum StorageError: Error, Sendable, Equatable {
     /// A file-system failure; the text names the operation, the path and errno's message.
     case io(String)
 }
+
+/// Decides, under the bucket's lock, whether a write may replace the object
+/// there now (nil: there is none); it throws to refuse.
+public typealias ReplaceCheck = @Sendable (ObjectInfo?) throws -> Void

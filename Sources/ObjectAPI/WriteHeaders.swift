@@ -1,0 +1,46 @@
+import OSSProtocol
+import Storage
+import Transport
+
+/// Headers that PutObject, AppendObject, CopyObject (REPLACE) and
+/// InitiateMultipartUpload share: `x-oss-tagging`, `x-oss-storage-class` and
+/// `x-oss-object-acl`, validated as OSS does and stored with the object.
+enum WriteHeaders {
+    /// Applies the OSS write properties in `headers` to `metadata`.
+    static func apply(_ headers: HTTPHeaders, to metadata: inout ObjectMetadata) throws {
+        if let tagging = headers["x-oss-tagging"] {
+            metadata.taggingQuery = try ObjectTags.canonicalQuery(header: tagging)
+        }
+        if let storageClass = headers["x-oss-storage-class"] {
+            metadata.storageClass = try StorageClass.parse(storageClass)
+        }
+        if let acl = headers["x-oss-object-acl"] {
+            metadata.objectACL = try ObjectACL.parse(acl)
+        }
+    }
+}
+
+/// OSS storage classes.
+enum StorageClass {
+    static let all = ["Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"]
+    /// Classes whose objects must be restored before they can be read.
+    static let needsRestore: Set<String> = ["Archive", "ColdArchive", "DeepColdArchive"]
+
+    static func parse(_ value: String) throws -> String {
+        guard let match = all.first(where: { $0.lowercased() == value.lowercased() }) else {
+            throw OSSError.invalidArgument(
+                "Invalid storage class: \(value).", name: "x-oss-storage-class", value: value)
+        }
+        return match
+    }
+}
+
+/// Object ACLs: the bucket's three canned ACLs and `default` (inherit).
+enum ObjectACL {
+    static func parse(_ value: String) throws -> String {
+        guard value == "default" || OSSProtocol.BucketACL(rawValue: value) != nil else {
+            throw OSSError.invalidArgument("no such object access control exists", name: "x-oss-object-acl", value: value)
+        }
+        return value
+    }
+}
