@@ -6,9 +6,11 @@ import Transport
 /// PutObject, GetObject, HeadObject, GetObjectMeta, DeleteObject.
 public struct ObjectHandlers: Sendable {
     let store: ObjectStore
+    let settings: ObjectAPISettings
 
-    public init(store: ObjectStore) {
+    public init(store: ObjectStore, settings: ObjectAPISettings = ObjectAPISettings()) {
         self.store = store
+        self.settings = settings
     }
 
     /// Object sub-resources this emulator does not serve; answered 501.
@@ -54,7 +56,7 @@ public struct ObjectHandlers: Sendable {
 
     private func put(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         try NameRules.validateObjectKey(key)
-        guard store.bucket(bucket) != nil else { throw OSSError.noSuchBucket(bucket) }
+        guard let bucketInfo = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         let request = context.request
         if let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: request.bodyMD5)
@@ -63,7 +65,11 @@ public struct ObjectHandlers: Sendable {
            (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
         }
-        let metadata = try Self.metadata(from: context.headers, key: key)
+        var metadata = try Self.metadata(from: context.headers, key: key)
+        if context.headers["x-oss-storage-class"] == nil {
+            // An object takes its bucket's storage class unless the request names one.
+            metadata.storageClass = bucketInfo.storageClass
+        }
         let info: ObjectInfo
         switch request.body {
         case .empty:
@@ -85,7 +91,10 @@ public struct ObjectHandlers: Sendable {
         let (descriptor, info) = try store.openObject(bucket: bucket, key: key)
         var headers = Self.objectHeaders(info, query: context.query)
         let conditional: HTTPResponse?
-        do { conditional = try Self.conditionalResponse(context, info: info) } catch {
+        do {
+            guard Self.isReadable(info, now: context.nowMilliseconds) else { throw OSSError.invalidObjectState(key) }
+            conditional = try Self.conditionalResponse(context, info: info)
+        } catch {
             closeDescriptor(descriptor)
             throw error
         }
@@ -93,7 +102,11 @@ public struct ObjectHandlers: Sendable {
             closeDescriptor(descriptor)
             return conditional
         }
+        Self.addArchiveHeaders(&headers, info: info, now: context.nowMilliseconds)
         guard let rangeHeader = context.headers["Range"], let range = ByteRange.parse(rangeHeader) else {
+            if GzipEncoding.applies(to: info, requestHeaders: context.headers) {
+                return GzipEncoding.response(context, headers: headers, descriptor: descriptor, info: info)
+            }
             return context.respond.response(headers: headers, body: .file(descriptor: descriptor, offset: 0, length: info.size))
         }
         let standard = context.headers["x-oss-range-behavior"]?.lowercased() == "standard"
@@ -114,6 +127,7 @@ public struct ObjectHandlers: Sendable {
         let info = try store.objectInfo(bucket: bucket, key: key)
         if let conditional = try Self.conditionalResponse(context, info: info) { return conditional }
         var headers = Self.objectHeaders(info, query: context.query)
+        Self.addArchiveHeaders(&headers, info: info, now: context.nowMilliseconds)
         headers.set("Content-Length", String(info.size))
         if context.query.has("objectMeta") {
             headers.remove("Content-Type")
@@ -170,7 +184,14 @@ public struct ObjectHandlers: Sendable {
         for (name, value) in info.metadata.userMetadata.sorted(by: { $0.key < $1.key }) {
             headers.add("x-oss-meta-" + name, value)
         }
+        let tagCount = taggingCount(info)
+        if tagCount > 0 { headers.add("x-oss-tagging-count", String(tagCount)) }
         return headers
+    }
+
+    /// `x-oss-restore` of an archived object a restore was asked of.
+    static func addArchiveHeaders(_ headers: inout HTTPHeaders, info: ObjectInfo, now: Int64) {
+        if let status = restoreStatus(info, now: now) { headers.add("x-oss-restore", status) }
     }
 
     /// The metadata a write stores: content headers, `x-oss-meta-*`, and the
