@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "MediaFormats"]),
-        .testTarget(name: "ObjectAPITests", dependencies: ["ObjectAPI", "Transport"]),
+        .testTarget(name: "ObjectAPITests", dependencies: ["CZlib", "ObjectAPI", "OSSProtocol", "Storage", "Transport"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Publisher"]),
         // Pieces of the command line (progress figures, JSON logs).
         .testTarget(name: "CLITests", dependencies: ["oss-live-emulator"]),
