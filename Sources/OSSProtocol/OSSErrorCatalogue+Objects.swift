@@ -17,6 +17,14 @@ extension OSSError {
             name: "x-oss-tagging", value: value, ec: "0010-00000219")
     }
 
+    // MARK: CopyObject
+
+    /// `x-oss-forbid-overwrite: true` and the target exists.
+    public static var forbidOverwriteConflict: OSSError {
+        OSSError(status: 409, code: "FileAlreadyExists",
+                 message: "The object you specified already exists and can not be overwritten.")
+    }
+
     // MARK: Storage classes and restore
 
     /// GetObject (or a copy) of an Archive, Cold Archive or Deep Cold Archive

@@ -46,7 +46,7 @@ extension ObjectHandlers {
 
         let info: ObjectInfo
         if source.bucket == bucket && source.key == key {
-            if forbidOverwrite { throw OSSError.fileAlreadyExists }
+            if forbidOverwrite { throw OSSError.forbidOverwriteConflict }
             // A new storage class rewrites the bytes, which a frozen object cannot give.
             if plan.setsStorageClass && !Self.isReadable(sourceInfo, now: now) { throw OSSError.invalidObjectState(key) }
             info = try store.updateMetadata(bucket: bucket, key: key, touch: true) { metadata in
@@ -54,7 +54,7 @@ extension ObjectHandlers {
             }
         } else {
             let refuseExisting: ReplaceCheck = { previous in
-                if previous != nil { throw OSSError.fileAlreadyExists }
+                if previous != nil { throw OSSError.forbidOverwriteConflict }
             }
             let targetMetadata: (ObjectInfo) throws -> ObjectMetadata = { copied in
                 // The version actually read must still meet the conditions.
@@ -114,12 +114,5 @@ struct CopyPlan {
         if setsACL { target.objectACL = request.objectACL }
         target.taggingQuery = replaceTags ? request.taggingQuery : source.taggingQuery
         return target
-    }
-}
-
-extension OSSError {
-    /// `x-oss-forbid-overwrite: true` and the target exists.
-    static var fileAlreadyExists: OSSError {
-        OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
     }
 }

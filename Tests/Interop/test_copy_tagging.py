@@ -333,3 +333,21 @@ def test_no_gzip_below_one_kilobyte_other_types_or_ranges(bucket):
     assert "Content-Encoding" not in ranged.headers
     plain = bucket.get_object("big.txt")
     assert "Content-Encoding" not in plain.headers and plain.content_length == 4096
+
+
+def test_restore_delay_from_the_environment(data_dir):
+    running = RunningEmulator(data_dir, env={"OSS_EMULATOR_RESTORE_DELAY": "3600"}).start()
+    try:
+        b = running.bucket("envdelay")
+        b.create_bucket()
+        b.put_object("a", b"x", headers={"x-oss-storage-class": "ColdArchive"})
+        assert b.restore_object("a").status == 202
+        assert b.head_object("a").headers["x-oss-restore"] == 'ongoing-request="true"'
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("value", ["-1", "soon"])
+def test_bad_restore_delay_is_refused(data_dir, value):
+    with pytest.raises(RuntimeError, match="restore-delay"):
+        RunningEmulator(data_dir, env={"OSS_EMULATOR_RESTORE_DELAY": value}).start()
