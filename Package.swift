@@ -19,6 +19,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // zlib, for GetObject's `Accept-Encoding: gzip` answers.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "Digest", dependencies: ["CCrypto"]),
         .target(name: "MediaFormats"),
         .target(name: "RTMP", dependencies: ["Digest"]),
@@ -29,7 +35,7 @@ let package = Package(
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
         .target(name: "Publisher", dependencies: ["MediaFormats", "RTMP", "Transport"]),
         // OSS bucket and object operations (everything but LiveChannel and admin).
-        .target(name: "ObjectAPI", dependencies: ["Digest", "OSSProtocol", "Storage", "Transport"]),
+        .target(name: "ObjectAPI", dependencies: ["CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
         .target(
             name: "Emulator",
             dependencies: [
@@ -63,7 +69,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "MediaFormats"]),
-        .testTarget(name: "ObjectAPITests", dependencies: ["ObjectAPI", "Transport"]),
+        .testTarget(name: "ObjectAPITests", dependencies: ["CZlib", "ObjectAPI", "OSSProtocol", "Storage", "Transport"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Publisher"]),
         // Pieces of the command line (progress figures, JSON logs).
         .testTarget(name: "CLITests", dependencies: ["oss-live-emulator"]),

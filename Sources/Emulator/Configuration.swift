@@ -38,6 +38,8 @@ public struct EmulatorConfiguration: Sendable {
     public var limits: HTTPLimits = .default
     /// fsync files and directories on every write (off by default, as the design says).
     public var fsync: Bool = false
+    /// Seconds a RestoreObject takes to complete (0: at once).
+    public var restoreDelaySeconds: Double = 0
     /// Shape of the publish/play URLs PutLiveChannel and ListLiveChannel return:
     /// `.reachable` (work from the caller's machine) or `.oss` (exactly OSS's shape).
     public var urlStyle: LiveChannelURLStyle = .reachable

@@ -28,7 +28,9 @@ final class FrontDoor: HTTPRequestHandler {
             store: store, channels: channels, urlStyle: configuration.urlStyle, segments: SegmentIndex(store: store))
         self.live = live
         self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), dependents: channels)
-        self.objects = ObjectHandlers(store: store, owner: Owner(id: configuration.ownerId))
+        self.objects = ObjectHandlers(
+            store: store, owner: Owner(id: configuration.ownerId),
+            settings: ObjectAPISettings(restoreDelayMilliseconds: Int64(configuration.restoreDelaySeconds * 1000)))
         self.admin = admin
     }
 

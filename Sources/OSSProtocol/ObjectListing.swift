@@ -7,15 +7,19 @@ public struct ObjectEntry: Sendable, Equatable {
     public var size: Int64
     public var type: String
     public var storageClass: String
+    /// `ongoing-request="true"` or `ongoing-request="false", expiry-date="…"`
+    /// for an archived object a restore was asked of; nil otherwise.
+    public var restoreInfo: String?
 
     public init(key: String, lastModified: Int64, etag: String, size: Int64, type: String = "Normal",
-                storageClass: String = "Standard") {
+                storageClass: String = "Standard", restoreInfo: String? = nil) {
         self.key = key
         self.lastModified = lastModified
         self.etag = etag
         self.size = size
         self.type = type
         self.storageClass = storageClass
+        self.restoreInfo = restoreInfo
     }
 }
 
@@ -143,6 +147,7 @@ public struct ObjectListing: Sendable, Equatable {
             w.element("Size", entry.size)
             w.element("StorageClass", entry.storageClass)
             if !r.isV2 || r.fetchOwner { BucketXML.writeOwner(owner, to: &w) }
+            if let restoreInfo = entry.restoreInfo { w.element("RestoreInfo", restoreInfo) }
             w.close()
         }
         for prefix in commonPrefixes {

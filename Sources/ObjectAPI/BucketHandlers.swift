@@ -135,7 +135,8 @@ public struct BucketHandlers: Sendable {
         let entries = listing.objects.map {
             ObjectEntry(
                 key: $0.key, lastModified: $0.lastModified / 1000, etag: $0.etag, size: $0.size,
-                type: $0.objectType.rawValue, storageClass: $0.storageClass)
+                type: $0.objectType.rawValue, storageClass: $0.storageClass,
+                restoreInfo: ObjectHandlers.restoreStatus($0, now: context.nowMilliseconds))
         }
         var next = listing.isTruncated ? listing.nextMarker : nil
         if request.isV2, let marker = next { next = ContinuationToken.encode(marker) }

@@ -8,10 +8,12 @@ public struct ObjectHandlers: Sendable {
     let store: ObjectStore
     /// The owner GetObjectACL names.
     let owner: Owner
+    let settings: ObjectAPISettings
 
-    public init(store: ObjectStore, owner: Owner = Owner(id: "1000000000000000")) {
+    public init(store: ObjectStore, owner: Owner = Owner(id: "1000000000000000"), settings: ObjectAPISettings = ObjectAPISettings()) {
         self.store = store
         self.owner = owner
+        self.settings = settings
     }
 
     /// Object sub-resources this emulator does not serve; answered 501.
@@ -57,7 +59,7 @@ public struct ObjectHandlers: Sendable {
 
     private func put(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         try NameRules.validateObjectKey(key)
-        guard store.bucket(bucket) != nil else { throw OSSError.noSuchBucket(bucket) }
+        guard let bucketInfo = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         let request = context.request
         if let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: request.bodyMD5)
@@ -70,6 +72,10 @@ public struct ObjectHandlers: Sendable {
         if context.isPresigned, context.headers["Content-Type"] == nil {
             // OSS guesses no type for a presigned PUT: the URL signed none.
             metadata.contentType = ContentTypes.fallback
+        }
+        if context.headers["x-oss-storage-class"] == nil {
+            // An object takes its bucket's storage class unless the request names one.
+            metadata.storageClass = bucketInfo.storageClass
         }
         let info: ObjectInfo
         switch request.body {
@@ -92,7 +98,10 @@ public struct ObjectHandlers: Sendable {
         let (descriptor, info) = try followingSymlink(store.openObject(bucket: bucket, key: key), bucket: bucket)
         var headers = Self.objectHeaders(info, query: context.query)
         let conditional: HTTPResponse?
-        do { conditional = try Self.conditionalResponse(context, info: info) } catch {
+        do {
+            guard Self.isReadable(info, now: context.nowMilliseconds) else { throw OSSError.invalidObjectState(key) }
+            conditional = try Self.conditionalResponse(context, info: info)
+        } catch {
             closeDescriptor(descriptor)
             throw error
         }
@@ -100,7 +109,11 @@ public struct ObjectHandlers: Sendable {
             closeDescriptor(descriptor)
             return conditional
         }
+        Self.addArchiveHeaders(&headers, info: info, now: context.nowMilliseconds)
         guard let rangeHeader = context.headers["Range"], let range = ByteRange.parse(rangeHeader) else {
+            if GzipEncoding.applies(to: info, requestHeaders: context.headers) {
+                return GzipEncoding.response(context, headers: headers, descriptor: descriptor, info: info)
+            }
             return context.respond.response(headers: headers, body: .file(descriptor: descriptor, offset: 0, length: info.size))
         }
         let standard = context.headers["x-oss-range-behavior"]?.lowercased() == "standard"
@@ -121,6 +134,7 @@ public struct ObjectHandlers: Sendable {
         let info = try followingSymlink(store.objectInfo(bucket: bucket, key: key), bucket: bucket)
         if let conditional = try Self.conditionalResponse(context, info: info) { return conditional }
         var headers = Self.objectHeaders(info, query: context.query)
+        Self.addArchiveHeaders(&headers, info: info, now: context.nowMilliseconds)
         headers.set("Content-Length", String(info.size))
         if context.query.has("objectMeta") {
             headers.remove("Content-Type")
@@ -177,7 +191,14 @@ public struct ObjectHandlers: Sendable {
         for (name, value) in info.metadata.userMetadata.sorted(by: { $0.key < $1.key }) {
             headers.add("x-oss-meta-" + name, value)
         }
+        let tagCount = taggingCount(info)
+        if tagCount > 0 { headers.add("x-oss-tagging-count", String(tagCount)) }
         return headers
+    }
+
+    /// `x-oss-restore` of an archived object a restore was asked of.
+    static func addArchiveHeaders(_ headers: inout HTTPHeaders, info: ObjectInfo, now: Int64) {
+        if let status = restoreStatus(info, now: now) { headers.add("x-oss-restore", status) }
     }
 
     /// The metadata a write stores: content headers, `x-oss-meta-*`, and the

@@ -45,6 +45,12 @@ struct CommandSettings {
         if let dataDir = command.dataDir ?? variable("DATA_DIR") { configuration.dataDirectory = dataDir }
         configuration.ephemeral = try flag(command.ephemeral, "EPHEMERAL")
         configuration.fsync = try flag(command.fsync, "FSYNC")
+        if let text = command.restoreDelay.map({ String($0) }) ?? variable("RESTORE_DELAY") {
+            guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+                throw ValidationError("--restore-delay / \(Self.prefix)RESTORE_DELAY=\(text) is not a number of seconds (0 or more)")
+            }
+            configuration.restoreDelaySeconds = seconds
+        }
         if let host = command.host ?? variable("HOST") { configuration.host = host }
         if let port = try port(command.port, "PORT") { configuration.port = port }
         if let rtmpPort = try port(command.rtmpPort, "RTMP_PORT") { configuration.rtmpPort = rtmpPort }

@@ -83,6 +83,9 @@ struct Serve: ParsableCommand {
     @Flag(help: "fsync every written file and directory.")
     var fsync = false
 
+    @Option(help: "Seconds a RestoreObject of an Archive/ColdArchive object takes to complete (default 0: at once).")
+    var restoreDelay: Double?
+
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try CommandSettings(command: self, environment: environment)

@@ -1,0 +1,65 @@
+import Digest
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ObjectStore {
+    /// Copies an object's bytes to another key (same or other bucket): the
+    /// source is read through one descriptor, so a concurrent overwrite of
+    /// it cannot mix two versions; the bytes stream into a temp file (never
+    /// whole in memory) that is then published by rename like any put.
+    ///
+    /// `metadata` sees the source version being copied and returns the
+    /// target's metadata; throwing from it (a failed precondition) copies
+    /// nothing. `check` runs under the target bucket's lock, as for a put.
+    public func copyObject(
+        fromBucket sourceBucket: String, key sourceKey: String, toBucket bucket: String, key: String,
+        check: ReplaceCheck? = nil, metadata: (ObjectInfo) throws -> ObjectMetadata
+    ) throws -> ObjectInfo {
+        _ = try validatedKey(key)
+        _ = try bucketStore(bucket)
+        let (descriptor, source) = try openObject(bucket: sourceBucket, key: sourceKey)
+        let temporary = makeTempFilePath()
+        let target: ObjectMetadata
+        let md5: [UInt8]
+        let crc64: UInt64
+        do {
+            defer { FileSystem.closeDescriptor(descriptor) }
+            target = try metadata(source)
+            (md5, crc64) = try Self.copyContent(from: descriptor, sourceName: "\(sourceBucket)/\(sourceKey)", to: temporary)
+        } catch {
+            _ = unlink(temporary)
+            throw error
+        }
+        do {
+            return try putObject(bucket: bucket, key: key, movingFile: temporary, md5: md5, crc64: crc64, metadata: target, check: check)
+        } catch {
+            _ = unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func copyContent(from input: Int32, sourceName: String, to destination: String) throws -> ([UInt8], UInt64) {
+        let output = try FileSystem.openFile(destination, O_WRONLY | O_CREAT | O_EXCL)
+        defer { FileSystem.closeDescriptor(output) }
+        let md5 = StreamingHash(.md5)
+        var crc = CRC64()
+        var buffer = [UInt8](repeating: 0, count: FileContent.chunkSize)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try FileSystem.readSome(input, $0, path: sourceName) }
+            if count == 0 { break }
+            try buffer.withUnsafeBytes { raw in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                md5.update(chunk)
+                crc.update(chunk)
+                try FileSystem.writeAll(output, chunk, path: destination)
+            }
+        }
+        return (md5.finalize(), crc.value)
+    }
+}
