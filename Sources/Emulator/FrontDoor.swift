@@ -17,6 +17,8 @@ final class FrontDoor: HTTPRequestHandler {
     let objects: ObjectHandlers
     let live: LiveChannelHandlers
     let admin: AdminHandlers
+    let callbacks: UploadCallbackSender
+    let postObjects: PostObjectHandler
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, admin: AdminHandlers) {
         self.store = store
@@ -30,6 +32,8 @@ final class FrontDoor: HTTPRequestHandler {
         self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), dependents: channels)
         self.objects = ObjectHandlers(store: store)
         self.admin = admin
+        self.callbacks = UploadCallbackSender()
+        self.postObjects = PostObjectHandler(store: store, authenticator: authenticator)
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
@@ -55,7 +59,17 @@ final class FrontDoor: HTTPRequestHandler {
                 }
                 return
             }
-            response = try route(request, target: resolved, responder: responder, now: now)
+            switch try route(request, target: resolved, responder: responder, now: now) {
+            case .response(let answer):
+                response = answer
+            case .callback(let pending):
+                // The write is done; the answer waits for the callback server, off this queue.
+                callbacks.send(pending) { [self] answer in
+                    logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
+                    respond(CORS.decorate(answer, request: request.head))
+                }
+                return
+            }
         } catch let error as OSSError {
             response = responder.error(error)
         } catch let error as StorageError {
@@ -80,9 +94,9 @@ final class FrontDoor: HTTPRequestHandler {
         return responder.response(status: ossError.status, headers: headers, body: responder.isHead ? .empty : .bytes(body))
     }
 
-    private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HTTPResponse {
+    private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HandlerOutcome {
         if request.head.method == "OPTIONS" {
-            return try CORS.preflight(request.head, responder: responder)
+            return .response(try CORS.preflight(request.head, responder: responder))
         }
         // No bucket can have such a name; OSS says so before looking anything up.
         if let bucket = target.bucket { try NameRules.validateBucketName(bucket) }
@@ -94,19 +108,22 @@ final class FrontDoor: HTTPRequestHandler {
 
         guard let bucket = target.bucket else {
             try requireSignature(context)
-            return try buckets.service(context)
+            return .response(try buckets.service(context))
         }
         guard let key = target.key, !key.isEmpty else {
+            // A browser form upload authenticates itself with its policy and signature fields.
+            if PostObjectHandler.isFormUpload(context) { return try postObjects.handle(context, bucket: bucket) }
             try requireSignature(context)
-            if context.query.has("live") { return try live.bucketLevel(context, bucket: bucket) }
-            return try buckets.handle(context, bucket: bucket)
+            if context.query.has("live") { return .response(try live.bucketLevel(context, bucket: bucket)) }
+            return .response(try buckets.handle(context, bucket: bucket))
         }
         if context.query.has("live") || context.query.has("vod") {
             try requireSignature(context)
-            return try live.objectLevel(context, bucket: bucket, key: key)
+            return .response(try live.objectLevel(context, bucket: bucket, key: key))
         }
         try authorizeObjectAccess(context, bucket: bucket)
-        return try objects.handle(context, bucket: bucket, key: key)
+        if let pending = try objects.pendingCallback(context, bucket: bucket, key: key) { return .callback(pending) }
+        return .response(try objects.handle(context, bucket: bucket, key: key))
     }
 
     /// Service, bucket, `?live` and `?vod` calls always need a signature.
