@@ -122,17 +122,15 @@ public struct UploadCallback: Sendable, Equatable {
               case .object(let members) = document else {
             throw .invalidCallback("The callback-var configuration is not base64 encoded json.", name: "x-oss-callback-var")
         }
+        // OSS accepts other names and values (the oss2 suite sends a whole
+        // callback document here); only `x:` names can be referenced.
         var variables: [(String, String)] = []
-        for (name, value) in members {
-            guard name.hasPrefix("x:"), name.count > 2 else {
-                throw .invalidCallback("The callback-var key \(name) does not start with x:.", name: "x-oss-callback-var")
-            }
+        for (name, value) in members where name.hasPrefix("x:") {
             switch value {
             case .string(let text): variables.append((name, text))
             case .number(let text): variables.append((name, text))
             case .bool(let flag): variables.append((name, flag ? "true" : "false"))
-            default:
-                throw .invalidCallback("The callback-var value of \(name) is not a string.", name: "x-oss-callback-var")
+            default: continue
             }
         }
         return variables
