@@ -18,6 +18,7 @@ final class FrontDoor: HTTPRequestHandler {
     let live: LiveChannelHandlers
     let admin: AdminHandlers
     let callbacks: UploadCallbackSender
+    let callbackKey = CallbackSigningKey()
     let postObjects: PostObjectHandler
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, admin: AdminHandlers) {
@@ -32,7 +33,7 @@ final class FrontDoor: HTTPRequestHandler {
         self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), dependents: channels)
         self.objects = ObjectHandlers(store: store)
         self.admin = admin
-        self.callbacks = UploadCallbackSender()
+        self.callbacks = UploadCallbackSender(signer: callbackKey)
         self.postObjects = PostObjectHandler(store: store, authenticator: authenticator)
     }
 
@@ -51,6 +52,13 @@ final class FrontDoor: HTTPRequestHandler {
                 // The bucket host as the client addressed it (the Host header or an absolute-form target).
                 responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: resolved.host, isHead: isHead)
             }
+            if let path = resolved.emulatorPath, request.head.method == "GET", let pem = callbackKey.publicKey(path: path) {
+                // Open like health: callback servers fetch it to check signatures.
+                let answer = responder.response(headers: ["Content-Type": "application/x-pem-file"], body: .bytes(Array(pem.utf8)))
+                logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
+                respond(answer)
+                return
+            }
             if let path = resolved.emulatorPath, request.head.method != "OPTIONS" {
                 // Admin answers may come later (reset) or stream (events).
                 admin.handle(request, target: resolved, path: path, responder: responder) { [self] response in
@@ -64,7 +72,12 @@ final class FrontDoor: HTTPRequestHandler {
                 response = answer
             case .callback(let pending):
                 // The write is done; the answer waits for the callback server, off this queue.
-                callbacks.send(pending) { [self] answer in
+                let keyURL: @Sendable () -> String? = { [callbackKey, configuration] in
+                    callbackKey.publicKeyPath.map {
+                        "http://\(Emulator.reachableHost(configuration.host)):\(request.localPort)/_emulator\($0)"
+                    }
+                }
+                callbacks.send(pending, publicKeyURL: keyURL) { [self] answer in
                     logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
                     respond(CORS.decorate(answer, request: request.head))
                 }

@@ -1,4 +1,5 @@
 import Digest
+import Dispatch
 import OSSProtocol
 import Transport
 
@@ -24,7 +25,6 @@ public struct PendingUploadCallback: Sendable {
 /// RSA (MD5) signature of the URL-decoded path, the query, a newline and the
 /// body; `x-oss-pub-key-url` is the base64 address of the public key.
 public protocol UploadCallbackSigner: Sendable {
-    var publicKeyURL: String { get }
     func sign(_ message: [UInt8]) -> [UInt8]?
 }
 
@@ -44,11 +44,17 @@ public final class UploadCallbackSender: Sendable {
     /// Calls the callback URLs in order until one answers 200 with JSON, then
     /// completes with that answer as the upload's 200 response; when none
     /// does, with the 203 `CallbackFailed` document (the object stays written).
-    public func send(_ pending: PendingUploadCallback, completion: @escaping @Sendable (HTTPResponse) -> Void) {
-        attempt(pending, index: 0, lastFailure: "no callback URL", completion: completion)
+    /// `publicKeyURL` is where the callback server can fetch the key that
+    /// checks the signature; without it (or a signer) requests go unsigned.
+    public func send(_ pending: PendingUploadCallback, publicKeyURL: @escaping @Sendable () -> String? = { nil },
+                     completion: @escaping @Sendable (HTTPResponse) -> Void) {
+        // Signing (and making the key, the first time) stays off the caller's queue.
+        DispatchQueue.global().async { [self] in
+            attempt(pending, publicKeyURL: publicKeyURL(), index: 0, lastFailure: "no callback URL", completion: completion)
+        }
     }
 
-    private func attempt(_ pending: PendingUploadCallback, index: Int, lastFailure: String,
+    private func attempt(_ pending: PendingUploadCallback, publicKeyURL: String?, index: Int, lastFailure: String,
                          completion: @escaping @Sendable (HTTPResponse) -> Void) {
         let callback = pending.callback
         guard index < callback.targets.count else {
@@ -59,13 +65,13 @@ public final class UploadCallbackSender: Sendable {
         }
         let target = callback.targets[index]
         let next: @Sendable (String) -> Void = { [self] failure in
-            attempt(pending, index: index + 1, lastFailure: failure, completion: completion)
+            attempt(pending, publicKeyURL: publicKeyURL, index: index + 1, lastFailure: failure, completion: completion)
         }
         guard target.scheme == "http" else {
             next("Error status : -1 \(target.authority) HTTPS callbacks are not supported by this emulator.")
             return
         }
-        let request = makeRequest(callback, target: target, body: callback.render(pending.context))
+        let request = makeRequest(callback, target: target, body: callback.render(pending.context), publicKeyURL: publicKeyURL)
         client.send(request, timeout: timeout, maxResponseBytes: UploadCallback.maxResponseBytes) { result in
             switch result {
             case .failure(.timedOut):
@@ -88,18 +94,19 @@ public final class UploadCallbackSender: Sendable {
         }
     }
 
-    func makeRequest(_ callback: UploadCallback, target: UploadCallback.Target, body: [UInt8]) -> HTTPClientRequest {
+    func makeRequest(_ callback: UploadCallback, target: UploadCallback.Target, body: [UInt8],
+                     publicKeyURL: String?) -> HTTPClientRequest {
         var headers: HTTPHeaders = [:]
         headers.add("Host", callback.host ?? target.authority)
         headers.add("Content-Type", callback.bodyType.rawValue)
-        if let signer {
+        if let signer, let publicKeyURL {
             let path = target.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
             let decodedPath = PercentEncoding.decode(path[0]) ?? String(path[0])
             let query = path.count > 1 ? "?" + path[1] : ""
             let message = Array((decodedPath + query + "\n").utf8) + body
             if let signature = signer.sign(message) {
                 headers.add("Authorization", Base64.encode(signature))
-                headers.add("x-oss-pub-key-url", Base64.encode(Array(signer.publicKeyURL.utf8)))
+                headers.add("x-oss-pub-key-url", Base64.encode(Array(publicKeyURL.utf8)))
             }
         }
         return HTTPClientRequest(

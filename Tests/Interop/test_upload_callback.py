@@ -241,3 +241,26 @@ def test_presigned_url_with_unreachable_callback_host(emulator):
     params = {"callback": b64json({"callbackUrl": "http://cbsrv.oss.demo.invalid", "callbackBody": "b=${bucket}"})}
     url = bucket.sign_url("PUT", "k", 60, params=params)
     assert requests.put(url).status_code == 203
+
+
+def test_callback_is_signed_with_the_published_key(emulator, server):
+    from Crypto.Hash import MD5
+    from Crypto.PublicKey import RSA
+    from Crypto.Signature import pkcs1_15
+
+    bucket = emulator.bucket("cb-signed")
+    bucket.create_bucket()
+    url = f"http://127.0.0.1:{server.port}/cb%20path?a=1&b=2"
+    assert bucket.put_object("k", b"x", headers=callback_headers(url, "object=${object}")).status == 200
+    sent = server.requests[0]
+    key_url = base64.b64decode(sent["headers"]["x-oss-pub-key-url"]).decode()
+    assert key_url.startswith(emulator.endpoint + "/_emulator/callback-keys/")
+    public_key = RSA.import_key(requests.get(key_url).content)
+    # OSS signs the URL-decoded path, the query, a newline and the body.
+    path, _, query = sent["path"].partition("?")
+    message = urllib.parse.unquote(path).encode() + b"?" + query.encode() + b"\n" + sent["body"]
+    signature = base64.b64decode(sent["headers"]["Authorization"])
+    pkcs1_15.new(public_key).verify(MD5.new(message), signature)
+    with pytest.raises(ValueError):
+        pkcs1_15.new(public_key).verify(MD5.new(message + b"tampered"), signature)
+    assert requests.get(emulator.endpoint + "/_emulator/callback-keys/0000000000000000.pem").status_code in (401, 404)

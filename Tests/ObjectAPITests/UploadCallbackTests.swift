@@ -87,7 +87,6 @@ import Transport
     }
 
     struct FixedSigner: UploadCallbackSigner {
-        var publicKeyURL: String { "http://keys.example/pub.pem" }
         func sign(_ message: [UInt8]) -> [UInt8]? { Hash.md5(message) }
     }
 
@@ -114,7 +113,9 @@ import Transport
             callback: callback, context: Self.context, headers: ["ETag": "\"ABC\""],
             responder: Responder(requestId: "RID", nowSeconds: 0, hostId: "host", isHead: false))
         let answers = Answers()
-        UploadCallbackSender(timeout: timeout, signer: FixedSigner()).send(pending) { answers.add($0) }
+        UploadCallbackSender(timeout: timeout, signer: FixedSigner()).send(pending, publicKeyURL: { "http://keys.example/pub.pem" }) {
+            answers.add($0)
+        }
         return answers.first()
     }
 
