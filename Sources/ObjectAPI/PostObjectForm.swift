@@ -150,8 +150,9 @@ struct PostObjectForm {
 
         mutating func finish() throws -> PostObjectForm {
             guard form.filePath != nil, form.fileMD5.count == 16 else {
+                let sawFile = form.filePath != nil
                 discard()
-                if parser.isFinished || form.filePath == nil {
+                if !sawFile {
                     throw OSSError.invalidArgument("There is no file in the POST form (the file field must be the last one).",
                                                    name: "file")
                 }
