@@ -113,10 +113,3 @@ public final class UploadCallbackSender: Sendable {
             method: "POST", host: target.host, port: target.port, target: target.target, headers: headers, body: body)
     }
 }
-
-/// What a handler produced: a response now, or a write whose answer waits
-/// for its upload callback.
-public enum HandlerOutcome: Sendable {
-    case response(HTTPResponse)
-    case callback(PendingUploadCallback)
-}
