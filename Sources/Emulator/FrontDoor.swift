@@ -17,6 +17,9 @@ final class FrontDoor: HTTPRequestHandler {
     let objects: ObjectHandlers
     let live: LiveChannelHandlers
     let admin: AdminHandlers
+    let callbacks: UploadCallbackSender
+    let callbackKey = CallbackSigningKey()
+    let postObjects: PostObjectHandler
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, admin: AdminHandlers) {
         self.store = store
@@ -32,6 +35,8 @@ final class FrontDoor: HTTPRequestHandler {
             store: store, owner: Owner(id: configuration.ownerId),
             settings: ObjectAPISettings(restoreDelayMilliseconds: Int64(configuration.restoreDelaySeconds * 1000)))
         self.admin = admin
+        self.callbacks = UploadCallbackSender(signer: callbackKey)
+        self.postObjects = PostObjectHandler(store: store, authenticator: authenticator)
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
@@ -49,6 +54,13 @@ final class FrontDoor: HTTPRequestHandler {
                 // The bucket host as the client addressed it (the Host header or an absolute-form target).
                 responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: resolved.host, isHead: isHead)
             }
+            if let path = resolved.emulatorPath, request.head.method == "GET", let pem = callbackKey.publicKey(path: path) {
+                // Open like health: callback servers fetch it to check signatures.
+                let answer = responder.response(headers: ["Content-Type": "application/x-pem-file"], body: .bytes(Array(pem.utf8)))
+                logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
+                respond(answer)
+                return
+            }
             if let path = resolved.emulatorPath, request.head.method != "OPTIONS" {
                 // Admin answers may come later (reset) or stream (events).
                 admin.handle(request, target: resolved, path: path, responder: responder) { [self] response in
@@ -57,7 +69,22 @@ final class FrontDoor: HTTPRequestHandler {
                 }
                 return
             }
-            response = try route(request, target: resolved, responder: responder, now: now)
+            switch try route(request, target: resolved, responder: responder, now: now) {
+            case .response(let answer):
+                response = answer
+            case .callback(let pending):
+                // The write is done; the answer waits for the callback server, off this queue.
+                let keyURL: @Sendable () -> String? = { [callbackKey, configuration] in
+                    callbackKey.publicKeyPath.map {
+                        "http://\(Emulator.reachableHost(configuration.host)):\(request.localPort)/_emulator\($0)"
+                    }
+                }
+                callbacks.send(pending, publicKeyURL: keyURL) { [self] answer in
+                    logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
+                    respond(CORS.decorate(answer, request: request.head))
+                }
+                return
+            }
         } catch let error as OSSError {
             response = responder.error(error)
         } catch let error as StorageError {
@@ -82,9 +109,9 @@ final class FrontDoor: HTTPRequestHandler {
         return responder.response(status: ossError.status, headers: headers, body: responder.isHead ? .empty : .bytes(body))
     }
 
-    private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HTTPResponse {
+    private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HandlerOutcome {
         if request.head.method == "OPTIONS" {
-            return try CORS.preflight(request.head, responder: responder)
+            return .response(try CORS.preflight(request.head, responder: responder))
         }
         // No bucket can have such a name; OSS says so before looking anything up.
         if let bucket = target.bucket { try NameRules.validateBucketName(bucket) }
@@ -96,19 +123,22 @@ final class FrontDoor: HTTPRequestHandler {
 
         guard let bucket = target.bucket else {
             try requireSignature(context)
-            return try buckets.service(context)
+            return .response(try buckets.service(context))
         }
         guard let key = target.key, !key.isEmpty else {
+            // A browser form upload authenticates itself with its policy and signature fields.
+            if PostObjectHandler.isFormUpload(context) { return try postObjects.handle(context, bucket: bucket) }
             try requireSignature(context)
-            if context.query.has("live") { return try live.bucketLevel(context, bucket: bucket) }
-            return try buckets.handle(context, bucket: bucket)
+            if context.query.has("live") { return .response(try live.bucketLevel(context, bucket: bucket)) }
+            return .response(try buckets.handle(context, bucket: bucket))
         }
         if context.query.has("live") || context.query.has("vod") {
             try requireSignature(context)
-            return try live.objectLevel(context, bucket: bucket, key: key)
+            return .response(try live.objectLevel(context, bucket: bucket, key: key))
         }
         try authorizeObjectAccess(context, bucket: bucket, key: key)
-        return try objects.handle(context, bucket: bucket, key: key)
+        if let pending = try objects.pendingCallback(context, bucket: bucket, key: key) { return .callback(pending) }
+        return .response(try objects.handle(context, bucket: bucket, key: key))
     }
 
     /// Service, bucket, `?live` and `?vod` calls always need a signature.

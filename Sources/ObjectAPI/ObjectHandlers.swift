@@ -58,6 +58,12 @@ public struct ObjectHandlers: Sendable {
     }
 
     private func put(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+        let (_, headers) = try storePut(context, bucket: bucket, key: key)
+        return context.respond.response(headers: headers)
+    }
+
+    /// PutObject's write: the stored object and the headers of its answer.
+    func storePut(_ context: RequestContext, bucket: String, key: String) throws -> (ObjectInfo, HTTPHeaders) {
         try NameRules.validateObjectKey(key)
         guard let bucketInfo = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         let request = context.request
@@ -91,7 +97,7 @@ public struct ObjectHandlers: Sendable {
         headers.add("ETag", "\"\(info.etag)\"")
         headers.add("x-oss-hash-crc64ecma", String(info.crc64))
         headers.add("Content-MD5", Base64.encode(Self.bytes(ofHex: info.etag)))
-        return context.respond.response(headers: headers)
+        return (info, headers)
     }
 
     private func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
