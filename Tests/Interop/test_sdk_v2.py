@@ -1,10 +1,13 @@
 """Objects, listings and errors through the V2 Python SDK (alibabacloud-oss-v2)."""
 import base64
+import datetime
 import hashlib
 import os
+import time
 
 import alibabacloud_oss_v2 as oss
 import pytest
+import requests
 
 from sdk_v2 import bucket, client, client_for, crc64, etag_of, new_bucket, read_body, service_error  # noqa: F401
 
@@ -240,3 +243,45 @@ def test_v1_signing_also_works(emulator, bucket):
 def test_sdk_has_no_live_channel_calls(client):
     # The V2 SDK has no LiveChannel API; LiveChannel is covered with oss2.
     assert not [name for name in dir(client) if "live" in name.lower()]
+
+
+# Presigned URLs, used by a plain HTTP client
+
+def test_presigned_get_and_put(client, bucket):
+    put_url = client.presign(oss.PutObjectRequest(bucket=bucket, key="pre/signed.txt", content_type="text/plain"))
+    assert put_url.method == "PUT"
+    assert "x-oss-signature-version=OSS4-HMAC-SHA256" in put_url.url
+    r = requests.put(put_url.url, data=b"uploaded by url", headers=put_url.signed_headers, timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.headers["ETag"] == etag_of(b"uploaded by url")
+
+    get_url = client.presign(oss.GetObjectRequest(
+        bucket=bucket, key="pre/signed.txt", response_content_disposition="attachment; filename=x.txt"))
+    r = requests.get(get_url.url, timeout=10)
+    assert r.status_code == 200
+    assert r.content == b"uploaded by url"
+    assert r.headers["Content-Type"] == "text/plain"
+    assert r.headers["Content-Disposition"] == "attachment; filename=x.txt"
+
+
+def test_presigned_url_expires_and_cannot_be_altered(client, bucket):
+    client.put_object(oss.PutObjectRequest(bucket=bucket, key="k", body=b"secret"))
+    url = client.presign(oss.GetObjectRequest(bucket=bucket, key="k"), expires=datetime.timedelta(seconds=3)).url
+    altered = url.replace("/k?", "/other?")
+    r = requests.get(altered, timeout=10)
+    assert r.status_code == 403
+    assert b"<Code>SignatureDoesNotMatch</Code>" in r.content
+    time.sleep(4.5)
+    r = requests.get(url, timeout=10)
+    assert r.status_code == 403
+    assert b"<Code>AccessDenied</Code>" in r.content
+    assert b"expired" in r.content
+
+
+def test_presigned_url_with_v1_signing(emulator, bucket, client):
+    client.put_object(oss.PutObjectRequest(bucket=bucket, key="v1", body=b"v1 url"))
+    url = client_for(emulator, signature_version="v1").presign(oss.GetObjectRequest(bucket=bucket, key="v1")).url
+    assert "Signature=" in url
+    r = requests.get(url, timeout=10)
+    assert r.status_code == 200
+    assert r.content == b"v1 url"
