@@ -28,7 +28,7 @@ final class FrontDoor: HTTPRequestHandler {
             store: store, channels: channels, urlStyle: configuration.urlStyle, segments: SegmentIndex(store: store))
         self.live = live
         self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), dependents: channels)
-        self.objects = ObjectHandlers(store: store)
+        self.objects = ObjectHandlers(store: store, owner: Owner(id: configuration.ownerId))
         self.admin = admin
     }
 
@@ -105,7 +105,7 @@ final class FrontDoor: HTTPRequestHandler {
             try requireSignature(context)
             return try live.objectLevel(context, bucket: bucket, key: key)
         }
-        try authorizeObjectAccess(context, bucket: bucket)
+        try authorizeObjectAccess(context, bucket: bucket, key: key)
         return try objects.handle(context, bucket: bucket, key: key)
     }
 
@@ -116,8 +116,10 @@ final class FrontDoor: HTTPRequestHandler {
         }
     }
 
-    /// The bucket ACL governs anonymous object reads and writes only.
-    private func authorizeObjectAccess(_ context: RequestContext, bucket: String) throws {
+    /// Anonymous object reads and writes: the object's own ACL when it has
+    /// one, else the bucket's (OSS: a non-default object ACL wins either way).
+    /// A read through a symlink needs the target's permission as well.
+    private func authorizeObjectAccess(_ context: RequestContext, bucket: String, key: String) throws {
         guard context.auth == .anonymous else { return }
         guard let info = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         if ObjectHandlers.hasManagementSubresource(context.query) {
@@ -125,11 +127,24 @@ final class FrontDoor: HTTPRequestHandler {
         }
         let isRead = context.method == "GET" || context.method == "HEAD"
         let isWrite = context.method == "PUT" || context.method == "DELETE" || context.method == "POST"
-        switch info.acl {
-        case .publicReadWrite where isRead || isWrite: return
-        case .publicRead where isRead: return
-        case .private, .publicRead, .publicReadWrite:
-            throw OSSError.accessDenied("You have no right to access this object because of bucket acl.")
+        let object = try? store.objectInfo(bucket: bucket, key: key)
+        var allowed = Self.permits(object?.metadata.objectACL, bucketACL: info.acl, read: isRead, write: isWrite)
+        if allowed, isRead, object?.objectType == .symlink, let target = object?.metadata.symlinkTarget,
+           let targetInfo = try? store.objectInfo(bucket: bucket, key: target) {
+            allowed = Self.permits(targetInfo.metadata.objectACL, bucketACL: info.acl, read: true, write: false)
+        }
+        guard allowed else {
+            throw OSSError.accessDenied(object?.metadata.objectACL == nil
+                ? "You have no right to access this object because of bucket acl."
+                : "You have no right to access this object because of object acl.")
+        }
+    }
+
+    static func permits(_ objectACL: String?, bucketACL: Storage.BucketACL, read: Bool, write: Bool) -> Bool {
+        switch objectACL.flatMap(Storage.BucketACL.init(rawValue:)) ?? bucketACL {
+        case .publicReadWrite: return read || write
+        case .publicRead: return read
+        case .private: return false
         }
     }
 

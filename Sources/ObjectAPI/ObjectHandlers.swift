@@ -6,9 +6,12 @@ import Transport
 /// PutObject, GetObject, HeadObject, GetObjectMeta, DeleteObject.
 public struct ObjectHandlers: Sendable {
     let store: ObjectStore
+    /// The owner GetObjectACL names.
+    let owner: Owner
 
-    public init(store: ObjectStore) {
+    public init(store: ObjectStore, owner: Owner = Owner(id: "1000000000000000")) {
         self.store = store
+        self.owner = owner
     }
 
     /// Object sub-resources this emulator does not serve; answered 501.
@@ -63,7 +66,11 @@ public struct ObjectHandlers: Sendable {
            (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
         }
-        let metadata = try Self.metadata(from: context.headers, key: key)
+        var metadata = try Self.metadata(from: context.headers, key: key)
+        if context.isPresigned, context.headers["Content-Type"] == nil {
+            // OSS guesses no type for a presigned PUT: the URL signed none.
+            metadata.contentType = ContentTypes.fallback
+        }
         let info: ObjectInfo
         switch request.body {
         case .empty:
@@ -82,7 +89,7 @@ public struct ObjectHandlers: Sendable {
     }
 
     private func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
-        let (descriptor, info) = try store.openObject(bucket: bucket, key: key)
+        let (descriptor, info) = try followingSymlink(store.openObject(bucket: bucket, key: key), bucket: bucket)
         var headers = Self.objectHeaders(info, query: context.query)
         let conditional: HTTPResponse?
         do { conditional = try Self.conditionalResponse(context, info: info) } catch {
@@ -111,7 +118,7 @@ public struct ObjectHandlers: Sendable {
     }
 
     private func head(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
-        let info = try store.objectInfo(bucket: bucket, key: key)
+        let info = try followingSymlink(store.objectInfo(bucket: bucket, key: key), bucket: bucket)
         if let conditional = try Self.conditionalResponse(context, info: info) { return conditional }
         var headers = Self.objectHeaders(info, query: context.query)
         headers.set("Content-Length", String(info.size))
