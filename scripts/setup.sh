@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need when it is missing: Debian packages
 # (libcrypto/zlib headers, ffmpeg for media tests, Python's venv) and a Python
-# virtual environment with the real Alibaba Cloud OSS SDK (oss2) and pytest.
+# virtual environment with the real Alibaba Cloud OSS SDKs (oss2 and
+# alibabacloud-oss-v2) and pytest.
 #   scripts/setup.sh            build dependencies only
 #   scripts/setup.sh --test     also ffmpeg and the Python venv
 set -euo pipefail
@@ -31,9 +32,9 @@ fi
 
 if [ "$want_test" = 1 ]; then
   venv=.venv
-  if ! "$venv/bin/python" -c 'import oss2, pytest' >/dev/null 2>&1; then
-    echo "setup: creating Python venv $venv with oss2 and pytest" >&2
+  if ! "$venv/bin/python" -c 'import oss2, alibabacloud_oss_v2, pytest' >/dev/null 2>&1; then
+    echo "setup: creating Python venv $venv with oss2, alibabacloud-oss-v2 and pytest" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check 'oss2>=2.19,<3' 'pytest>=8' 'requests>=2.31'
+    "$venv/bin/pip" install -q --disable-pip-version-check 'oss2>=2.19,<3' 'alibabacloud-oss-v2>=1.4.1,<2' 'pytest>=8' 'requests>=2.31'
   fi
 fi
