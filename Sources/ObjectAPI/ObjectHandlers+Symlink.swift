@@ -59,6 +59,10 @@ extension ObjectHandlers {
         headers.add(Self.symlinkTargetHeader, PercentEncoding.encodeRFC3986(target, keepSlash: true))
         headers.add("ETag", "\"\(info.etag)\"")
         headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
+        // The link's own user metadata, which the SDKs' GetSymlink results carry.
+        for (name, value) in info.metadata.userMetadata.sorted(by: { $0.key < $1.key }) {
+            headers.add("x-oss-meta-" + name, value)
+        }
         return context.respond.response(headers: headers)
     }
 
