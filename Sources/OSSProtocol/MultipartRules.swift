@@ -4,8 +4,6 @@ public enum MultipartLimits {
     public static let maxPartNumber = 10_000
     /// Every part but the last must be at least 100 KB.
     public static let minPartSize: Int64 = 100 * 1024
-    /// A part, like a PutObject body, is at most 5 GB.
-    public static let maxPartSize: Int64 = 5 * 1024 * 1024 * 1024
     public static let defaultMaxUploads = 1000
     public static let maxMaxUploads = 1000
     public static let defaultMaxParts = 1000
