@@ -85,6 +85,31 @@ extension ObjectStore {
         bucket: String, key: String, uploadId: String, partNumber: Int, movingFile path: String, md5: [UInt8]?, crc64: UInt64?
     ) throws -> UploadedPart {
         _ = try multipartUpload(bucket: bucket, key: key, uploadId: uploadId)
+        guard let original = FileSystem.lstatInfo(path), FileSystem.kind(of: original) == .file else {
+            throw FileSystem.failure("stat", path)
+        }
+        if let resolved = realpath(path, nil) {
+            let absolute = String(cString: resolved)
+            free(resolved)
+            if absolute.utf8.starts(with: (layout.root + "/").utf8) && !absolute.utf8.starts(with: (layout.temporary + "/").utf8) {
+                throw StorageError.io("part \(path): refusing to move a file from inside the data directory; spool into makeTempFilePath()")
+            }
+        }
+        if UInt64(truncatingIfNeeded: original.st_dev) != device {
+            // A rename cannot cross file systems: copy in, then drop the original.
+            let copy = makeTempFilePath()
+            do {
+                let digests = try FileContent.copy(path, to: copy)
+                let part = try uploadPart(
+                    bucket: bucket, key: key, uploadId: uploadId, partNumber: partNumber, movingFile: copy,
+                    md5: md5 ?? digests.md5, crc64: crc64 ?? digests.crc64)
+                _ = unlink(path)
+                return part
+            } catch {
+                _ = unlink(copy)
+                throw error
+            }
+        }
         var md5 = md5
         var crc64 = crc64
         if md5 == nil || crc64 == nil {
@@ -92,7 +117,7 @@ extension ObjectStore {
             md5 = digests.md5
             crc64 = digests.crc64
         }
-        guard let info = FileSystem.lstatInfo(path), FileSystem.kind(of: info) == .file else { throw FileSystem.failure("stat", path) }
+        guard let info = FileSystem.lstatInfo(path) else { throw FileSystem.failure("stat", path) }
         let size = Int64(info.st_size)
         if fsync { try FileSystem.syncPath(path, directory: false) }
         let directory = uploadDirectory(bucket, uploadId)

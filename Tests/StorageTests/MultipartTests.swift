@@ -178,3 +178,30 @@ import Testing
         #expect(MultipartFiles.parsePartFileName("upload") == nil)
     }
 }
+
+@Suite struct MultipartFileAdoptionTests {
+    @Test func aPartFromOutsideTheStoreIsMovedIn() throws {
+        let scratch = ScratchDirectory()
+        let store = try MultipartTests.makeStore(scratch)
+        let upload = try store.initiateMultipartUpload(bucket: "mpu", key: "k", metadata: ObjectMetadata())
+        let outside = scratch.path + "/spooled"
+        FileManager.default.createFile(atPath: outside, contents: Data([1, 2, 3]))
+        let part = try store.uploadPart(
+            bucket: "mpu", key: "k", uploadId: upload.uploadId, partNumber: 1, movingFile: outside, md5: nil, crc64: nil)
+        #expect(part.size == 3 && part.md5 == Hash.md5([1, 2, 3]))
+        #expect(!FileManager.default.fileExists(atPath: outside))
+    }
+
+    @Test func anObjectFileIsNeverTakenAsAPart() throws {
+        let scratch = ScratchDirectory()
+        let store = try MultipartTests.makeStore(scratch)
+        _ = try store.putObject(bucket: "mpu", key: "obj", bytes: [9], metadata: ObjectMetadata())
+        let upload = try store.initiateMultipartUpload(bucket: "mpu", key: "k", metadata: ObjectMetadata())
+        #expect(throws: StorageError.self) {
+            try store.uploadPart(
+                bucket: "mpu", key: "k", uploadId: upload.uploadId, partNumber: 1, movingFile: scratch.data + "/mpu/obj",
+                md5: nil, crc64: nil)
+        }
+        #expect(try store.readObject(bucket: "mpu", key: "obj") == [9])
+    }
+}
