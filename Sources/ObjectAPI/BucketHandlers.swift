@@ -67,7 +67,8 @@ public struct BucketHandlers: Sendable {
         case "DELETE":
             try rejectUnsupported(query)
             _ = try existing(bucket)
-            if dependents.count(bucket: bucket) > 0 {
+            // OSS refuses to delete a bucket with unfinished multipart uploads too.
+            if dependents.count(bucket: bucket) > 0 || store.hasMultipartUploads(bucket: bucket) {
                 throw OSSError.bucketNotEmpty(bucket)
             }
             try store.deleteBucket(bucket)

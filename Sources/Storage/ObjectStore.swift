@@ -22,6 +22,8 @@ public final class ObjectStore: Sendable {
     /// Device of the data directory: a file to move in from elsewhere is copied instead.
     let device: UInt64
     let buckets: Mutex<[String: BucketStore]>
+    /// Multipart upload bookkeeping (`ObjectStore+Multipart.swift`).
+    let multipart = Mutex(MultipartState())
     private let temporaryCounter = Atomic<UInt64>(0)
     private let temporaryPrefix: String
     /// What start-up skipped or repaired, one line each, for the caller to log.

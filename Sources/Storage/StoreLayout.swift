@@ -7,6 +7,7 @@
 ///     <root>/.oss/buckets/<bucket>        ACL, creation time, storage class
 ///     <root>/.oss/journal/<bucket>        object metadata and digests (`JournalFormat`)
 ///     <root>/.oss/<namespace>/<bucket>/   state records (`saveRecord`)
+///     <root>/.oss/multipart/<bucket>/     multipart uploads and their parts (`MultipartFiles`)
 struct StoreLayout: Sendable {
     let root: String
 
