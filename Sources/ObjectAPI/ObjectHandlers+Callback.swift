@@ -10,11 +10,17 @@ extension ObjectHandlers {
     static let putSubresources = ["uploadId", "uploads", "append", "acl", "symlink", "tagging", "restore",
                                   "x-oss-process", "x-oss-async-process"]
 
-    /// A PutObject carrying a callback (header, or query on a presigned URL):
-    /// the callback is checked first (a bad one is a 400 and nothing is
-    /// written), then the object is stored. nil for any other request, which
-    /// `handle` serves.
+    /// A PutObject or CompleteMultipartUpload carrying a callback (header, or
+    /// query on a presigned URL): the callback is checked first (a bad one is
+    /// a 400 and nothing is written), then the object is stored. nil for any
+    /// other request, which `handle` serves.
     public func pendingCallback(_ context: RequestContext, bucket: String, key: String) throws -> PendingUploadCallback? {
+        if context.method == "POST", let uploadId = context.query.value("uploadId"),
+           let callback = try UploadCallback.from(headers: context.headers, query: context.query) {
+            let (info, headers) = try multipartErrors { try storeComplete(context, bucket: bucket, key: key, uploadId: uploadId) }
+            return Self.pending(callback, info: info, bucket: bucket, key: key, headers: headers,
+                                operation: "CompleteMultipartUpload", contentMD5: "", context: context)
+        }
         guard context.method == "PUT", context.headers["x-oss-copy-source"] == nil,
               !Self.putSubresources.contains(where: { context.query.has($0) }),
               let callback = try UploadCallback.from(headers: context.headers, query: context.query) else { return nil }

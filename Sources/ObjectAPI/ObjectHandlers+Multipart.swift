@@ -27,7 +27,7 @@ extension ObjectHandlers {
     /// POST ?uploadId (Complete), DELETE ?uploadId (Abort), GET ?uploadId (ListParts).
     func multipartUpload(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         let uploadId = context.query.value("uploadId") ?? ""
-        do {
+        return try multipartErrors {
             switch context.method {
             case "PUT" where context.headers["x-oss-copy-source"] != nil:
                 return try uploadPartCopy(context, bucket: bucket, key: key, uploadId: uploadId)
@@ -43,6 +43,13 @@ extension ObjectHandlers {
             default:
                 throw OSSError.methodNotAllowed(method: context.method, resourceType: "Object")
             }
+        }
+    }
+
+    /// Storage's multipart errors as OSS answers them.
+    func multipartErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
         } catch MultipartError.noSuchUpload(let id) {
             throw OSSError.noSuchUpload(id)
         }
@@ -108,7 +115,22 @@ extension ObjectHandlers {
     }
 
     private func complete(_ context: RequestContext, bucket: String, key: String, uploadId: String) throws -> HTTPResponse {
+        let (info, headers) = try storeComplete(context, bucket: bucket, key: key, uploadId: uploadId)
         let urlEncoded = try Self.urlEncoding(context.query)
+        let host = context.headers["Host"] ?? context.target.host
+        let path = PercentEncoding.encodeRFC3986(key, keepSlash: true)
+        let location = context.target.style == .virtualHosted ? "http://\(host)/\(path)" : "http://\(host)/\(bucket)/\(path)"
+        return context.respond.xml(
+            MultipartXML.completeResult(location: location, bucket: bucket, key: key, etag: info.etag, urlEncoded: urlEncoded),
+            headers: headers)
+    }
+
+    /// CompleteMultipartUpload up to the stored object and its answer's
+    /// headers (also the first step of a Complete that carries a callback).
+    func storeComplete(
+        _ context: RequestContext, bucket: String, key: String, uploadId: String
+    ) throws -> (ObjectInfo, HTTPHeaders) {
+        _ = try Self.urlEncoding(context.query)
         let body = try requestBody(context)
         let completeAll = context.headers["x-oss-complete-all"]?.lowercased() == "yes"
         var requested: [RequestedPart] = []
@@ -146,12 +168,7 @@ extension ObjectHandlers {
         var headers: HTTPHeaders = [:]
         headers.add("ETag", "\"\(info.etag)\"")
         headers.add("x-oss-hash-crc64ecma", String(info.crc64))
-        let host = context.headers["Host"] ?? context.target.host
-        let path = PercentEncoding.encodeRFC3986(key, keepSlash: true)
-        let location = context.target.style == .virtualHosted ? "http://\(host)/\(path)" : "http://\(host)/\(bucket)/\(path)"
-        return context.respond.xml(
-            MultipartXML.completeResult(location: location, bucket: bucket, key: key, etag: info.etag, urlEncoded: urlEncoded),
-            headers: headers)
+        return (info, headers)
     }
 
     private func listParts(_ context: RequestContext, bucket: String, key: String, uploadId: String) throws -> HTTPResponse {

@@ -119,6 +119,37 @@ def test_json_body(emulator, server):
     assert json.loads(sent["body"]) == {"object": "k.bin", "size": "8", "var": 'say "hi"'}
 
 
+def test_complete_multipart_upload_with_callback(emulator, server):
+    bucket = emulator.bucket("cb-multipart")
+    bucket.create_bucket()
+    upload_id = bucket.init_multipart_upload("big.bin").upload_id
+    first, second = b"a" * (100 * 1024), b"tail"
+    parts = [oss2.models.PartInfo(1, bucket.upload_part("big.bin", upload_id, 1, first).etag),
+             oss2.models.PartInfo(2, bucket.upload_part("big.bin", upload_id, 2, second).etag)]
+    headers = callback_headers(server.url, "object=${object}&size=${size}&etag=${etag}")
+    result = bucket.complete_multipart_upload("big.bin", upload_id, parts, headers=headers)
+    assert result.status == 200
+    assert json.loads(result.resp.read()) == {"ok": True}
+    form = urllib.parse.parse_qs(server.requests[0]["body"].decode())
+    assert form["object"] == ["big.bin"]
+    assert form["size"] == [str(len(first) + len(second))]
+    assert form["etag"][0].endswith("-2")
+    assert bucket.get_object("big.bin").read() == first + second
+
+
+def test_complete_multipart_upload_with_failing_callback_keeps_the_object(emulator):
+    bucket = emulator.bucket("cb-multipart-down")
+    bucket.create_bucket()
+    upload_id = bucket.init_multipart_upload("k").upload_id
+    parts = [oss2.models.PartInfo(1, bucket.upload_part("k", upload_id, 1, b"only").etag)]
+    headers = callback_headers(f"http://127.0.0.1:{unused_port()}/cb", "object=${object}")
+    result = bucket.complete_multipart_upload("k", upload_id, parts, headers=headers)
+    assert result.status == 203
+    assert ET.fromstring(result.resp.read()).findtext("Code") == "CallbackFailed"
+    assert bucket.get_object("k").read() == b"only"
+    assert list(oss2.MultipartUploadIterator(bucket)) == []
+
+
 def test_server_down_is_203_callback_failed(emulator):
     bucket = emulator.bucket("cb-down")
     bucket.create_bucket()

@@ -185,7 +185,7 @@ import Testing
         let store = try MultipartTests.makeStore(scratch)
         let upload = try store.initiateMultipartUpload(bucket: "mpu", key: "k", metadata: ObjectMetadata())
         let outside = scratch.path + "/spooled"
-        FileManager.default.createFile(atPath: outside, contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: outside, contents: Data([1, 2, 3]))
         let part = try store.uploadPart(
             bucket: "mpu", key: "k", uploadId: upload.uploadId, partNumber: 1, movingFile: outside, md5: nil, crc64: nil)
         #expect(part.size == 3 && part.md5 == Hash.md5([1, 2, 3]))
