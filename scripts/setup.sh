@@ -32,9 +32,11 @@ fi
 
 if [ "$want_test" = 1 ]; then
   venv=.venv
-  if ! "$venv/bin/python" -c 'import oss2, alibabacloud_oss_v2, pytest' >/dev/null 2>&1; then
-    echo "setup: creating Python venv $venv with oss2, alibabacloud-oss-v2 and pytest" >&2
+  # pytest-timeout and mock: for the SDK's own test-suite (scripts/conformance.sh)
+  if ! "$venv/bin/python" -c 'import oss2, alibabacloud_oss_v2, pytest, pytest_timeout, mock' >/dev/null 2>&1; then
+    echo "setup: creating Python venv $venv with oss2, alibabacloud-oss-v2, pytest, pytest-timeout and mock" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check 'oss2>=2.19,<3' 'alibabacloud-oss-v2>=1.4.1,<2' 'pytest>=8' 'requests>=2.31'
+    "$venv/bin/pip" install -q --disable-pip-version-check 'oss2>=2.19,<3' 'alibabacloud-oss-v2>=1.4.1,<2' 'pytest>=8' 'requests>=2.31' \
+      'pytest-timeout>=2.2' 'mock>=4'
   fi
 fi
