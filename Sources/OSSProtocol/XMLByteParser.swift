@@ -87,7 +87,7 @@ struct XMLByteParser {
                 try readReference(into: &element.text)
                 continue
             }
-            guard XMLByteParser.isAllowedByte(byte) else { throw fail("control character in content") }
+            guard XMLByteParser.isAllowedContentByte(byte) else { throw fail("NUL byte in content") }
             element.text.append(byte)
             position += 1
         }
@@ -228,6 +228,13 @@ struct XMLByteParser {
     }
 
     // MARK: Character classes
+
+    /// Element content may hold any C0 control but NUL. XML 1.0 forbids them,
+    /// but object keys may contain them and the SDKs send them raw (oss2's
+    /// DeleteMultipleObjects body for a key with `\x0C`, which OSS accepts).
+    static func isAllowedContentByte(_ byte: UInt8) -> Bool {
+        byte != 0
+    }
 
     /// XML 1.0 forbids C0 controls other than tab, LF and CR.
     static func isAllowedByte(_ byte: UInt8) -> Bool {

@@ -53,7 +53,7 @@ enum GzipEncoding {
     /// the descriptor is closed when done or when the client goes away.
     static func response(_ context: RequestContext, headers: HTTPHeaders, descriptor: Int32, info: ObjectInfo) -> HTTPResponse {
         var headers = headers
-        for name in ["ETag", "Content-Length", "Accept-Ranges"] { headers.remove(name) }
+        for name in ["ETag", "Content-Length", "Accept-Ranges", "Content-MD5"] { headers.remove(name) }
         headers.add("Vary", "Accept-Encoding")
         headers.add("Content-Encoding", "gzip")
         let stream = HTTPBodyStream()

@@ -17,7 +17,11 @@ extension ObjectHandlers {
         if Self.forbidsOverwrite(context.headers), (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError.fileAlreadyExists
         }
-        let metadata = try Self.metadata(from: context.headers, key: key)
+        var metadata = try Self.metadata(from: context.headers, key: key)
+        if context.query.has("sequential") {
+            // Parts in order: the completed object's MD5 is known and announced.
+            metadata.attributes[ObjectMetadata.Attribute.sequential] = "1"
+        }
         let upload = try store.initiateMultipartUpload(bucket: bucket, key: key, metadata: metadata)
         return context.respond.xml(
             MultipartXML.initiateResult(bucket: bucket, key: key, uploadId: upload.uploadId, urlEncoded: urlEncoded))

@@ -131,6 +131,7 @@ public struct ObjectHandlers: Sendable {
             throw OSSError.invalidRange(objectSize: info.size)
         case .partial(let start, let end):
             headers.add("Content-Range", "bytes \(start)-\(end)/\(info.size)")
+            headers.remove("Content-MD5")  // it describes the whole object, not this part
             return context.respond.response(
                 status: 206, headers: headers, body: .file(descriptor: descriptor, offset: start, length: end - start + 1))
         }
@@ -175,6 +176,9 @@ public struct ObjectHandlers: Sendable {
             headers.add("x-oss-next-append-position", String(info.size))
         }
         headers.add("x-oss-hash-crc64ecma", String(info.crc64))
+        if info.metadata.announcesContentMD5, info.contentMD5.count == 16 {
+            headers.add("Content-MD5", Base64.encode(info.contentMD5))
+        }
         let contentType = info.metadata.contentType.lowercased()
         if contentType.hasPrefix("application/x-mpegurl") || contentType.hasPrefix("application/vnd.apple.mpegurl") {
             // Live playlists change under the same name; players must not cache them.

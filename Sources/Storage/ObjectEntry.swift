@@ -17,7 +17,7 @@ struct ObjectEntry: Sendable, Equatable {
         let metadata = metadata.decoded
         return ObjectInfo(
             key: String(decoding: key, as: UTF8.self), size: size, etag: metadata.etagOverride ?? md5.hex,
-            lastModified: lastModified, crc64: crc64, metadata: metadata)
+            lastModified: lastModified, crc64: crc64, metadata: metadata, contentMD5: md5.bytes)
     }
 }
 

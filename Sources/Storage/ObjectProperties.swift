@@ -24,6 +24,7 @@ extension ObjectMetadata {
         public static let storageClass = "oss.storage-class"
         public static let symlinkTarget = "oss.symlink-target"
         public static let restore = "oss.restore"
+        public static let sequential = "oss.sequential"
     }
 
     public static let standardStorageClass = "Standard"
@@ -63,6 +64,17 @@ extension ObjectMetadata {
     public var symlinkTarget: String? {
         get { attributes[Attribute.symlinkTarget] }
         set { attributes[Attribute.symlinkTarget] = newValue }
+    }
+
+    /// Whether GET and HEAD announce the content's MD5 (`Content-MD5`): for
+    /// objects written whole, and for multipart uploads initiated with
+    /// `?sequential`, as OSS does; appendable objects change too often.
+    public var announcesContentMD5: Bool {
+        switch objectType {
+        case .normal: return true
+        case .multipart: return attributes[Attribute.sequential] != nil
+        case .appendable, .symlink: return false
+        }
     }
 
     /// The OSS properties a copy or a metadata update keeps, without the

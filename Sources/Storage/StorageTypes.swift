@@ -63,7 +63,14 @@ public struct ObjectInfo: Sendable, Equatable {
     public var crc64: UInt64
     public var metadata: ObjectMetadata
 
-    public init(key: String, size: Int64, etag: String, lastModified: Int64, crc64: UInt64, metadata: ObjectMetadata) {
+    /// MD5 of the content (whatever the ETag says), 16 bytes.
+    public var contentMD5: [UInt8]
+
+    public init(
+        key: String, size: Int64, etag: String, lastModified: Int64, crc64: UInt64, metadata: ObjectMetadata,
+        contentMD5: [UInt8] = []
+    ) {
+        self.contentMD5 = contentMD5
         self.key = key
         self.size = size
         self.etag = etag

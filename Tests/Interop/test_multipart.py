@@ -1,6 +1,7 @@
 """Multipart upload through the real Python SDK (oss2): the low-level calls,
 their errors, ListMultipartUploads paging, and oss2's resumable upload and
 download (threads, checkpoints, an upload killed halfway and resumed)."""
+import base64
 import hashlib
 import json
 import os
@@ -129,6 +130,23 @@ def test_init_upload_list_complete(bucket):
     assert bucket.list_multipart_uploads().upload_list == []
     with pytest.raises(oss2.exceptions.NoSuchUpload):
         bucket.list_parts(key, init.upload_id)
+
+
+def test_content_md5_is_announced_for_whole_and_sequential_uploads_only(bucket):
+    content = os.urandom(128 * 1024)
+    expected = base64.b64encode(hashlib.md5(content).digest()).decode()
+    bucket.put_object("whole", content)
+    assert bucket.get_object("whole").resp.headers.get("Content-MD5") == expected
+    assert bucket.head_object("whole").resp.headers.get("Content-MD5") == expected
+    # A range answer carries no digest of the whole object.
+    assert bucket.get_object("whole", byte_range=(0, 9)).resp.headers.get("Content-MD5") is None
+    for params, announced in ((None, None), ({"sequential": ""}, expected)):
+        upload_id = bucket.init_multipart_upload("parts", params=params).upload_id
+        etag = bucket.upload_part("parts", upload_id, 1, content).etag
+        bucket.complete_multipart_upload("parts", upload_id, [oss2.models.PartInfo(1, etag)])
+        assert bucket.get_object("parts").resp.headers.get("Content-MD5") == announced
+    bucket.append_object("appended", 0, content)
+    assert bucket.head_object("appended").resp.headers.get("Content-MD5") is None
 
 
 def test_abort(bucket):
