@@ -95,8 +95,11 @@ final class StreamPublisher: @unchecked Sendable {
     }
 
     /// On the queue: sends what is due and checks the session's deadlines.
+    /// A stopping stream only waits for its close (the run's stop grace
+    /// bounds that): a deadline passing meanwhile must not replace the stop
+    /// as its outcome.
     func tick(now: ContinuousClock.Instant) {
-        guard outcome == nil, connection != nil else { return }
+        guard outcome == nil, !stopping, connection != nil else { return }
         if session.isPublishing {
             if options.realtime && !blocked { pump(now: now) }
         } else if let deadline = session.nextDeadline, now >= deadline {

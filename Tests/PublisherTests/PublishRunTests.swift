@@ -139,7 +139,12 @@ func eventually(within limit: Duration = .seconds(30), _ condition: () -> Bool) 
         let server = try RTMPTestServer { _ in .silent }
         defer { server.close() }
         let media = try PublishMedia(flv: try fixture("audio-only-48k-mono.flv"))
-        let run = PublishRun(media: media, urls: [try PublishURL(parsing: server.url("cam"))], options: PublishOptions())
+        // The stop must reach the stream before its own publish timeout ends
+        // it. When the whole suite runs, blocking tests can keep this task off
+        // the cooperative threads for tens of seconds, past the default 30 s.
+        var limits = RTMPLimits.default
+        limits.publishTimeout = .seconds(600)
+        let run = PublishRun(media: media, urls: [try PublishURL(parsing: server.url("cam"))], options: PublishOptions(limits: limits))
         run.start()
         #expect(await eventually { server.publishes.count == 1 })
         run.stop()
