@@ -40,3 +40,11 @@ extension OSSError {
         OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
     }
 }
+
+extension OSSError {
+    /// An upload initiated with `?sequential` takes its parts in order.
+    public static func partNotSequential(partNumber: Int, highest: Int) -> OSSError {
+        OSSError(status: 400, code: "PartNotSequential",
+                 message: "For sequential multipart upload, you must upload or complete parts with sequential part number (part \(partNumber) after part \(highest)).")
+    }
+}

@@ -56,6 +56,8 @@ extension ObjectHandlers {
             return try body()
         } catch MultipartError.noSuchUpload(let id) {
             throw OSSError.noSuchUpload(id)
+        } catch MultipartError.partNotSequential(let partNumber, let highest) {
+            throw OSSError.partNotSequential(partNumber: partNumber, highest: highest)
         }
     }
 

@@ -30,6 +30,8 @@ public struct UploadedPart: Sendable, Equatable {
 
 public enum MultipartError: Error, Sendable, Equatable {
     case noSuchUpload(String)
+    /// A part of a `?sequential` upload arrived after a higher-numbered one.
+    case partNotSequential(partNumber: Int, highest: Int)
 }
 
 /// Where uploads live and how their files are named:

@@ -84,7 +84,7 @@ extension ObjectStore {
     public func uploadPart(
         bucket: String, key: String, uploadId: String, partNumber: Int, movingFile path: String, md5: [UInt8]?, crc64: UInt64?
     ) throws -> UploadedPart {
-        _ = try multipartUpload(bucket: bucket, key: key, uploadId: uploadId)
+        let upload = try multipartUpload(bucket: bucket, key: key, uploadId: uploadId)
         guard let original = FileSystem.lstatInfo(path), FileSystem.kind(of: original) == .file else {
             throw FileSystem.failure("stat", path)
         }
@@ -126,6 +126,13 @@ extension ObjectStore {
             guard !state.completing.contains(bucket + "/" + uploadId),
                   FileSystem.kind(directory + "/" + MultipartFiles.recordName) == .file
             else { throw MultipartError.noSuchUpload(uploadId) }
+            if upload.metadata.attributes[ObjectMetadata.Attribute.sequential] != nil {
+                // Sequential uploads take parts in order (the same number again replaces it).
+                let highest = try FileSystem.entries(directory).compactMap {
+                    MultipartFiles.parsePartFileName(String(decoding: $0.name, as: UTF8.self))?.partNumber
+                }.max() ?? 0
+                if partNumber < highest { throw MultipartError.partNotSequential(partNumber: partNumber, highest: highest) }
+            }
             let name = MultipartFiles.PartName(
                 partNumber: partNumber, sequence: MultipartFiles.sequence(milliseconds: now, counter: state.next()),
                 lastModified: now, md5: md5 ?? [], crc64: crc64 ?? 0)

@@ -149,6 +149,21 @@ def test_content_md5_is_announced_for_whole_and_sequential_uploads_only(bucket):
     assert bucket.head_object("appended").resp.headers.get("Content-MD5") is None
 
 
+def test_sequential_upload_refuses_a_part_after_a_higher_one(bucket):
+    content = os.urandom(100 * 1024)
+    upload_id = bucket.init_multipart_upload("seq", params={"sequential": ""}).upload_id
+    etags = {n: bucket.upload_part("seq", upload_id, n, content).etag for n in (1, 3)}
+    with pytest.raises(oss2.exceptions.PartNotSequential):
+        bucket.upload_part("seq", upload_id, 2, content)
+    etags[3] = bucket.upload_part("seq", upload_id, 3, content).etag   # the highest again replaces it
+    bucket.complete_multipart_upload("seq", upload_id, [PartInfo(n, etags[n]) for n in (1, 3)])
+    assert bucket.get_object("seq").read() == content * 2
+    # Without ?sequential parts come in any order.
+    upload_id = bucket.init_multipart_upload("any").upload_id
+    for n in (3, 1, 2):
+        bucket.upload_part("any", upload_id, n, content)
+
+
 def test_abort(bucket):
     upload_id = bucket.init_multipart_upload("k").upload_id
     bucket.upload_part("k", upload_id, 1, b"x")

@@ -42,6 +42,24 @@ import Testing
         #expect(try store.listMultipartUploads(bucket: "mpu").isEmpty)
     }
 
+    @Test func sequentialUploadsTakePartsInOrderOnly() throws {
+        let scratch = ScratchDirectory()
+        let store = try Self.makeStore(scratch)
+        var metadata = ObjectMetadata()
+        metadata.attributes[ObjectMetadata.Attribute.sequential] = "1"
+        let upload = try store.initiateMultipartUpload(bucket: "mpu", key: "k", metadata: metadata)
+        _ = try store.uploadPart(bucket: "mpu", key: "k", uploadId: upload.uploadId, partNumber: 1, bytes: [1])
+        _ = try store.uploadPart(bucket: "mpu", key: "k", uploadId: upload.uploadId, partNumber: 3, bytes: [3])
+        #expect(throws: MultipartError.partNotSequential(partNumber: 2, highest: 3)) {
+            try store.uploadPart(bucket: "mpu", key: "k", uploadId: upload.uploadId, partNumber: 2, bytes: [2])
+        }
+        _ = try store.uploadPart(bucket: "mpu", key: "k", uploadId: upload.uploadId, partNumber: 3, bytes: [4])
+        let (_, parts) = try store.listParts(bucket: "mpu", key: "k", uploadId: upload.uploadId)
+        #expect(parts.map(\.partNumber) == [1, 3])
+        let info = try store.completeMultipartUpload(bucket: "mpu", key: "k", uploadId: upload.uploadId, choose: { $0 })
+        #expect(info.metadata.announcesContentMD5 && info.contentMD5 == Hash.md5([1, 4]))
+    }
+
     @Test func reuploadingAPartNumberReplacesIt() throws {
         let scratch = ScratchDirectory()
         let store = try Self.makeStore(scratch)

@@ -21,7 +21,8 @@ import Testing
         let info = try store.putObject(bucket: "bucket", key: "ch/playlist.m3u8", bytes: bytes("hello world"), metadata: metadata)
         #expect(info == ObjectInfo(
             key: "ch/playlist.m3u8", size: 11, etag: "5EB63BBBE01EEED093CB22BB8F5ACDC3",
-            lastModified: clock.read(), crc64: CRC64.checksum(bytes("hello world")), metadata: metadata))
+            lastModified: clock.read(), crc64: CRC64.checksum(bytes("hello world")), metadata: metadata,
+            contentMD5: Hash.md5(bytes("hello world"))))
         #expect(try store.objectInfo(bucket: "bucket", key: "ch/playlist.m3u8") == info)
         #expect(try store.readObject(bucket: "bucket", key: "ch/playlist.m3u8") == bytes("hello world"))
         #expect(try store.objectCount(bucket: "bucket") == 1)
