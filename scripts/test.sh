@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: Swift unit and end-to-end tests, then the interop tests
-# that drive the built binary with the real Python SDK (oss2) and ffmpeg.
+# Runs every test: Swift unit and end-to-end tests, the interop tests that
+# drive the built binary with the real Python SDKs (oss2, alibabacloud-oss-v2)
+# and ffmpeg, then the oss2 SDK's own test-suite (scripts/conformance.sh).
 # Installs what is missing first (scripts/setup.sh --test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +19,13 @@ py_status=0
 OSS_EMULATOR_BINARY="$(swift build --show-bin-path)/oss-live-emulator" \
   .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop || py_status=$?
 
-if [ "$swift_status" -ne 0 ] || [ "$py_status" -ne 0 ]; then
-  echo "test.sh: FAILED (swift test: $swift_status, interop: $py_status)" >&2
+echo "== conformance (the oss2 SDK's own tests, unchanged)" >&2
+conformance_status=0
+OSS_EMULATOR_BINARY="$(swift build --show-bin-path)/oss-live-emulator" \
+  scripts/conformance.sh || conformance_status=$?
+
+if [ "$swift_status" -ne 0 ] || [ "$py_status" -ne 0 ] || [ "$conformance_status" -ne 0 ]; then
+  echo "test.sh: FAILED (swift test: $swift_status, interop: $py_status, conformance: $conformance_status)" >&2
   exit 1
 fi
 echo "test.sh: all passed" >&2
