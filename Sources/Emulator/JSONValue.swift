@@ -1,3 +1,5 @@
+import OSSProtocol
+
 /// A JSON document built in code and rendered with keys in the order given
 /// (the admin endpoints' answers are small and their field order is part of
 /// what a reader sees).
@@ -42,25 +44,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control
-    /// characters escaped (also DEL and U+2028/U+2029, which break some
-    /// JavaScript readers of SSE and log lines), everything else as is.
+    /// A JSON string literal (`JSONText.quote`).
     public static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20 || c.value == 0x7F || c.value == 0x2028 || c.value == 0x2029:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONText.quote(text, into: &out)
     }
 }
 
