@@ -29,7 +29,9 @@ extension ObjectHandlers {
         }
         // Headers count only when the append starts the object: later appends
         // keep its metadata and OSS ignores (does not even check) theirs.
-        let metadata = position == 0 ? try Self.metadata(from: context.headers, key: key) : ObjectMetadata()
+        let metadata = position == 0
+            ? try Self.metadata(from: context.headers, key: key, bucketStorageClass: store.bucket(bucket)?.storageClass)
+            : ObjectMetadata()
         let info: ObjectInfo
         do {
             info = try store.appendObject(

@@ -12,12 +12,12 @@ extension ObjectHandlers {
             throw OSSError.methodNotAllowed(method: context.method, resourceType: "Object")
         }
         try NameRules.validateObjectKey(key)
-        guard store.bucket(bucket) != nil else { throw OSSError.noSuchBucket(bucket) }
+        guard let bucketInfo = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         let urlEncoded = try Self.urlEncoding(context.query)
         if Self.forbidsOverwrite(context.headers), (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError.fileAlreadyExists
         }
-        var metadata = try Self.metadata(from: context.headers, key: key)
+        var metadata = try Self.metadata(from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass)
         if context.query.has("sequential") {
             // Parts in order: the completed object's MD5 is known and announced.
             metadata.attributes[ObjectMetadata.Attribute.sequential] = "1"
@@ -98,6 +98,7 @@ extension ObjectHandlers {
                 bucket: bucket, key: key, uploadId: uploadId, partNumber: partNumber,
                 sourceBucket: source.bucket, sourceKey: source.key
             ) { info in
+                guard Self.isReadable(info, now: context.nowMilliseconds) else { throw OSSError.invalidObjectState(source.key) }
                 switch try CopySource.checkConditions(context.headers, source: info) {
                 case .failed: throw OSSError.preconditionFailed
                 case .notModified: throw SourceNotModified()

@@ -30,8 +30,8 @@ extension ObjectHandlers {
             throw OSSError.invalidArgument(
                 "The symlink target is not a valid object name.", name: Self.symlinkTargetHeader, value: encoded)
         }
-        guard store.bucket(bucket) != nil else { throw OSSError.noSuchBucket(bucket) }
-        var metadata = try Self.metadata(from: context.headers, key: key)
+        guard let bucketInfo = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
+        var metadata = try Self.metadata(from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass)
         metadata.objectType = .symlink
         metadata.symlinkTarget = target
         // The link's bytes are empty; its ETag follows what it points to.

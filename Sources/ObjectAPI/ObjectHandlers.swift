@@ -74,14 +74,10 @@ public struct ObjectHandlers: Sendable {
            (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
         }
-        var metadata = try Self.metadata(from: context.headers, key: key)
+        var metadata = try Self.metadata(from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass)
         if context.isPresigned, context.headers["Content-Type"] == nil {
             // OSS guesses no type for a presigned PUT: the URL signed none.
             metadata.contentType = ContentTypes.fallback
-        }
-        if context.headers["x-oss-storage-class"] == nil {
-            // An object takes its bucket's storage class unless the request names one.
-            metadata.storageClass = bucketInfo.storageClass
         }
         let info: ObjectInfo
         switch request.body {
@@ -213,7 +209,9 @@ public struct ObjectHandlers: Sendable {
 
     /// The metadata a write stores: content headers, `x-oss-meta-*`, and the
     /// OSS write properties (`WriteHeaders`).
-    static func metadata(from headers: HTTPHeaders, key: String) throws -> ObjectMetadata {
+    /// `bucketStorageClass` is the class a new object takes when the request
+    /// names none (its bucket's, as OSS does).
+    static func metadata(from headers: HTTPHeaders, key: String, bucketStorageClass: String? = nil) throws -> ObjectMetadata {
         var metadata = ObjectMetadata(contentType: headers["Content-Type"] ?? ContentTypes.forKey(key))
         for (name, value) in headers.pairs {
             let lowered = name.lowercased()
@@ -226,6 +224,9 @@ public struct ObjectHandlers: Sendable {
         metadata.contentEncoding = headers["Content-Encoding"]
         metadata.expires = headers["Expires"]
         try WriteHeaders.apply(headers, to: &metadata)
+        if let bucketStorageClass, headers["x-oss-storage-class"] == nil {
+            metadata.storageClass = bucketStorageClass
+        }
         return metadata
     }
 

@@ -65,7 +65,9 @@ public struct PostObjectHandler: Sendable {
             callback = try UploadCallback.parse(document: document, variables: form.customVariables)
         }
 
-        let metadata = try ObjectHandlers.metadata(from: Self.writeHeaders(fields, fileContentType: form.fileContentType), key: key)
+        let metadata = try ObjectHandlers.metadata(
+            from: Self.writeHeaders(fields, fileContentType: form.fileContentType), key: key,
+            bucketStorageClass: bucketInfo.storageClass)
         let info = try store.putObject(
             bucket: bucket, key: key, movingFile: filePath, md5: form.fileMD5, crc64: form.fileCRC64, metadata: metadata)
         var headers: HTTPHeaders = [:]

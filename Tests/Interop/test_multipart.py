@@ -164,6 +164,19 @@ def test_sequential_upload_refuses_a_part_after_a_higher_one(bucket):
         bucket.upload_part("any", upload_id, n, content)
 
 
+def test_part_copy_of_an_archived_object_needs_a_restore(bucket):
+    content = os.urandom(100 * 1024)
+    bucket.put_object("cold", content, headers={"x-oss-storage-class": "Archive"})
+    upload_id = bucket.init_multipart_upload("warm").upload_id
+    with pytest.raises(oss2.exceptions.ServerError) as refused:
+        bucket.upload_part_copy(bucket.bucket_name, "cold", None, "warm", upload_id, 1)
+    assert (refused.value.status, refused.value.code) == (403, "InvalidObjectState")
+    bucket.restore_object("cold")
+    etag = bucket.upload_part_copy(bucket.bucket_name, "cold", None, "warm", upload_id, 1).etag
+    bucket.complete_multipart_upload("warm", upload_id, [PartInfo(1, etag)])
+    assert bucket.get_object("warm").read() == content
+
+
 def test_abort(bucket):
     upload_id = bucket.init_multipart_upload("k").upload_id
     bucket.upload_part("k", upload_id, 1, b"x")
