@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "RTMP", dependencies: ["Digest"]),
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
         .target(name: "Storage", dependencies: ["Digest"]),
-        .target(name: "Transport", dependencies: ["Digest"]),
+        .target(name: "Transport", dependencies: ["CCrypto", "Digest"]),
         .target(name: "LiveIngest", dependencies: ["MediaFormats", "Storage"]),
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
         .target(name: "Publisher", dependencies: ["MediaFormats", "RTMP", "Transport"]),
