@@ -100,7 +100,8 @@ public final class Emulator: Sendable {
                 store: store, channels: channels, configuration: configuration, logger: logger,
                 admin: AdminHandlers(
                     store: store, channels: channels, events: eventLog, configuration: configuration,
-                    reset: { [weak self] in try self?.reset() }))
+                    reset: { [weak self] in try self?.reset() }),
+                dataDirectory: directory)
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
                 spoolDirectory: Self.directory(of: store.makeTempFilePath()))

@@ -24,6 +24,8 @@ extension ObjectMetadata {
         public static let storageClass = "oss.storage-class"
         public static let symlinkTarget = "oss.symlink-target"
         public static let restore = "oss.restore"
+        public static let serverSideEncryption = "oss.sse"
+        public static let serverSideEncryptionKeyId = "oss.sse-key-id"
     }
 
     public static let standardStorageClass = "Standard"
@@ -63,6 +65,19 @@ extension ObjectMetadata {
     public var symlinkTarget: String? {
         get { attributes[Attribute.symlinkTarget] }
         set { attributes[Attribute.symlinkTarget] = newValue }
+    }
+
+    /// `x-oss-server-side-encryption` as written (`AES256`, `KMS`, `SM4`);
+    /// recorded and reported only, the bytes are not encrypted at rest.
+    public var serverSideEncryption: String? {
+        get { attributes[Attribute.serverSideEncryption] }
+        set { attributes[Attribute.serverSideEncryption] = newValue }
+    }
+
+    /// The CMK of an SSE-KMS object as the write named it; nil for the account's default key.
+    public var serverSideEncryptionKeyId: String? {
+        get { attributes[Attribute.serverSideEncryptionKeyId] }
+        set { attributes[Attribute.serverSideEncryptionKeyId] = newValue }
     }
 
     /// The OSS properties a copy or a metadata update keeps, without the
