@@ -19,8 +19,12 @@ public struct KMSError: Error, Sendable, Equatable {
     }
     static let incompleteSignature = KMSError(
         status: 400, code: "IncompleteSignature", message: "The request signature does not conform to Aliyun standards.")
-    static let signatureDoesNotMatch = KMSError(
-        status: 400, code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.")
+    /// The SDK compares the text after the colon with its own string to sign
+    /// and, when equal, reports `InvalidAccessKeySecret`.
+    static func signatureDoesNotMatch(stringToSign: String) -> KMSError {
+        KMSError(status: 400, code: "SignatureDoesNotMatch",
+                 message: "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign)
+    }
     static let accessKeyNotFound = KMSError(
         status: 404, code: "InvalidAccessKeyId.NotFound", message: "Specified access key is not found.")
     static let keyNotFound = KMSError(status: 404, code: "Forbidden.KeyNotFound", message: "The specified Key is not found.")

@@ -52,7 +52,9 @@ public final class KMSService: Sendable {
         else { throw .incompleteSignature }
         guard let secret = credentials[keyId] else { throw .accessKeyNotFound }
         let expected = KMSParameters.signature(method: method, parameters: parameters, secret: secret)
-        guard Array(expected.utf8) == Array(signature.utf8) else { throw .signatureDoesNotMatch }
+        guard Array(expected.utf8) == Array(signature.utf8) else {
+            throw .signatureDoesNotMatch(stringToSign: parameters.stringToSign(method: method))
+        }
     }
 
     private func perform(_ parameters: KMSParameters) throws(KMSError) -> [(String, String)] {

@@ -76,6 +76,10 @@ private func temporaryDirectory() -> String {
         #expect(tampered.json["Code"] == "SignatureDoesNotMatch")
         let wrongSecret = Client(service: service, secret: "other").call(["Action": "Encrypt", "KeyId": "k", "Plaintext": "x"])
         #expect(wrongSecret.json["Code"] == "SignatureDoesNotMatch")
+        // The SDK finds its own string to sign after the colon and blames the secret.
+        #expect(wrongSecret.json["Message"]?.split(separator: ":").count == 2)
+        #expect(wrongSecret.json["Message"]?.hasSuffix(":POST&%2F&AccessKeyId%3DK%26Action%3DEncrypt") == false)
+        #expect(wrongSecret.json["Message"]?.contains(":POST&%2F&AccessKeyId%3DK%26Action%3DEncrypt%26") == true)
         let unknownKey = Client(service: service, accessKeyId: "nobody").call(["Action": "Encrypt", "KeyId": "k", "Plaintext": "x"])
         #expect(unknownKey.status == 404)
         #expect(unknownKey.json["Code"] == "InvalidAccessKeyId.NotFound")
