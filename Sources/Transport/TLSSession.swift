@@ -43,20 +43,25 @@ final class TLSServerSession {
     /// Feeds ciphertext; returns the plaintext it completes. Handshake
     /// answers wait in `takeOutput()`.
     func receive(_ ciphertext: UnsafeRawBufferPointer) throws(Failure) -> [UInt8] {
-        if !handshakeFinished {
-            handshakeInput += ciphertext.count
-            if handshakeInput > TLSLimits.maxHandshakeInput { throw .handshakeInputTooLarge }
-        }
+        if !handshakeFinished { handshakeInput += ciphertext.count }
         if ciphertext.count > 0 {
             guard BIO_write(input, ciphertext.baseAddress, Int32(ciphertext.count)) == Int32(ciphertext.count) else {
                 throw .protocolError("memory BIO write failed")
             }
         }
+        // SSL_get_error reads the thread's error queue, which other sessions
+        // on this queue's threads may have left entries in.
+        ERR_clear_error()
         if !handshakeFinished {
             let result = SSL_do_handshake(ssl)
             if result != 1 {
                 let error = SSL_get_error(ssl, result)
-                if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE { return [] }
+                if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE {
+                    // Application data may follow the client's Finished in one read:
+                    // only input that still has not completed a handshake counts.
+                    if handshakeInput > TLSLimits.maxHandshakeInput { throw .handshakeInputTooLarge }
+                    return []
+                }
                 throw .protocolError(Self.lastError(error))
             }
         }
@@ -80,6 +85,7 @@ final class TLSServerSession {
     /// Encrypts plaintext into records of at most `maxRecordPlaintext` bytes.
     func send(_ plaintext: UnsafeRawBufferPointer) throws(Failure) {
         var offset = 0
+        ERR_clear_error()
         while offset < plaintext.count {
             let length = min(TLSLimits.maxRecordPlaintext, plaintext.count - offset)
             let written = SSL_write(ssl, plaintext.baseAddress! + offset, Int32(length))
@@ -88,8 +94,13 @@ final class TLSServerSession {
         }
     }
 
-    /// Sends close_notify.
-    func shutdown() { _ = SSL_shutdown(ssl) }
+    /// Sends close_notify (nothing before the handshake is done).
+    func shutdown() {
+        guard handshakeFinished else { return }
+        ERR_clear_error()
+        _ = SSL_shutdown(ssl)
+        ERR_clear_error()
+    }
 
     /// Ciphertext waiting to go to the peer.
     func takeOutput() -> [UInt8] { TLSPEM.drain(output) }
