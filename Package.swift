@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "RTMP", dependencies: ["Digest"]),
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
         .target(name: "Storage", dependencies: ["Digest"]),
-        .target(name: "Transport", dependencies: ["Digest"]),
+        .target(name: "Transport", dependencies: ["CCrypto", "Digest"]),
+        // Alibaba Cloud KMS emulation (GenerateDataKey/Encrypt/Decrypt) for SDK envelope encryption.
+        .target(name: "KMS", dependencies: ["CCrypto", "Digest", "OSSProtocol"]),
         .target(name: "LiveIngest", dependencies: ["MediaFormats", "Storage"]),
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
         .target(name: "Publisher", dependencies: ["MediaFormats", "RTMP", "Transport"]),
@@ -39,7 +41,7 @@ let package = Package(
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "LiveIngest", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
+                "Digest", "KMS", "LiveIngest", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
+        .testTarget(name: "KMSTests", dependencies: ["KMS", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "MediaFormats"]),
         .testTarget(name: "ObjectAPITests", dependencies: ["CZlib", "ObjectAPI", "OSSProtocol", "Storage", "Transport"]),

@@ -24,15 +24,15 @@
 # OSS_TEST_* variables; test_live_channel checks OSS's virtual-hosted URL
 # shapes, so it keeps the SDK on http://oss-cn-hangzhou.aliyuncs.com with the
 # emulator as its HTTP proxy. Every run has the emulator as http and https
-# proxy, so nothing a test does leaves the machine (a CONNECT, e.g. the KMS
-# client's, is refused by the emulator).
+# proxy, so nothing a test does leaves the machine: the KMS client's CONNECT
+# to kms.cn-hangzhou.aliyuncs.com is answered by the emulator's own KMS, with
+# ALIBABA_CLOUD_CA_BUNDLE set to the emulator's CA (fetched from /_emulator/ca.pem).
 #
 # Tests that cannot pass against a local emulator are listed in
 # Tests/Conformance/expected-failures.txt ("module::Class::test  both|v1|v4
 # reason"); they count as xfailed when they fail and are reported (without
-# failing the run unless --strict-xpass) when they pass. A test that fails
-# because it picked the suite's KMS crypto bucket (no KMS here) counts as
-# xfailed too. Any other failure, or a run that does not complete, makes the
+# failing the run unless --strict-xpass) when they pass. Any other failure,
+# or a run that does not complete, makes the
 # exit status 1. The table counts a test once per signing version; the last
 # line of the output is "N passed, N failed" (N failed: unexpected failures).
 # Logs: DIR/MODULE.AUTH.log (pytest), DIR/emulator.log (one line a request).
@@ -182,6 +182,11 @@ if [ ! -s "$ready" ]; then
 fi
 endpoint=$("$venv_python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["http"])' "$ready")
 echo "conformance: oss2 $OSS2_VERSION tests against $binary at $endpoint (logs in $out)"
+# the KMS client reaches the emulator's KMS through a CONNECT tunnel whose TLS
+# the emulator terminates with its own CA
+ca_bundle="$out/emulator-ca.pem"
+"$venv_python" -c 'import sys, urllib.request; open(sys.argv[2], "wb").write(urllib.request.urlopen(sys.argv[1]).read())' \
+  "$endpoint/_emulator/ca.pem" "$ca_bundle"
 
 # --- one pytest run per module and signing version
 run_one() {
@@ -206,6 +211,7 @@ run_one() {
     OSS_TEST_REGION=cn-hangzhou
     http_proxy="$endpoint" HTTP_PROXY="$endpoint" https_proxy="$endpoint" HTTPS_PROXY="$endpoint"
     no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+    ALIBABA_CLOUD_CA_BUNDLE="$ca_bundle"
     PYTHONPATH="$root/Tests/Conformance"
     PYTHONDONTWRITEBYTECODE=1
     HOME="$work"

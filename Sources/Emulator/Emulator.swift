@@ -100,10 +100,12 @@ public final class Emulator: Sendable {
                 store: store, channels: channels, configuration: configuration, logger: logger,
                 admin: AdminHandlers(
                     store: store, channels: channels, events: eventLog, configuration: configuration,
-                    reset: { [weak self] in try self?.reset() }))
+                    reset: { [weak self] in try self?.reset() }),
+                dataDirectory: directory)
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
-                spoolDirectory: Self.directory(of: store.makeTempFilePath()))
+                spoolDirectory: Self.directory(of: store.makeTempFilePath()),
+                log: { [logger] in logger.info("\($0)") })
             // SDK-built RTMP URLs carry the HTTP endpoint's port: RTMP is served there too.
             let server = HTTPServer(
                 configuration: serverConfiguration, handler: frontDoor,

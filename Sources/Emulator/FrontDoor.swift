@@ -1,3 +1,4 @@
+import KMS
 import LiveIngest
 import Logging
 import ObjectAPI
@@ -20,9 +21,22 @@ final class FrontDoor: HTTPRequestHandler {
     let callbacks: UploadCallbackSender
     let callbackKey = CallbackSigningKey()
     let postObjects: PostObjectHandler
+    /// Certificates for CONNECT tunnels to OSS and KMS hosts; nil when it cannot be set up.
+    let certificateAuthority: TLSCertificateAuthority?
+    let kms: KMSService
 
-    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, admin: AdminHandlers) {
+    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger,
+         admin: AdminHandlers, dataDirectory: String) {
         self.store = store
+        do {
+            self.certificateAuthority = try TLSCertificateAuthority(directory: dataDirectory + "/.oss/tls")
+        } catch {
+            logger.warning("CONNECT tunnels disabled: \(error)")
+            self.certificateAuthority = nil
+        }
+        self.kms = KMSService(
+            directory: dataDirectory + "/.oss/kms",
+            credentials: Dictionary(configuration.credentials.map { ($0.accessKeyId, $0.accessKeySecret) }, uniquingKeysWith: { a, _ in a }))
         self.configuration = configuration
         self.logger = logger
         self.authenticator = Authenticator(credentials: configuration.credentials)
@@ -33,7 +47,9 @@ final class FrontDoor: HTTPRequestHandler {
         self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), dependents: channels)
         self.objects = ObjectHandlers(
             store: store, owner: Owner(id: configuration.ownerId),
-            settings: ObjectAPISettings(restoreDelayMilliseconds: Int64(configuration.restoreDelaySeconds * 1000)))
+            settings: ObjectAPISettings(
+                restoreDelayMilliseconds: Int64(configuration.restoreDelaySeconds * 1000),
+                defaultKMSKeyId: KMSService.defaultKeyId(ownerId: configuration.ownerId)))
         self.admin = admin
         self.callbacks = UploadCallbackSender(signer: callbackKey)
         self.postObjects = PostObjectHandler(store: store, authenticator: authenticator)
@@ -43,6 +59,10 @@ final class FrontDoor: HTTPRequestHandler {
         let now = configuration.wallClock()
         let requestId = RequestID.next(nowMilliseconds: now)
         let hostHeader = request.head.headers["Host"]
+        if let hostHeader, Self.isKMSHost(HostResolver.hostWithoutPort(hostHeader).lowercased()) {
+            respond(answerKMS(request, requestId: requestId, startedAt: now))
+            return
+        }
         let isHead = request.head.method == "HEAD"
         var responder = Responder(requestId: requestId, nowSeconds: now / 1000, hostId: hostHeader ?? "", isHead: isHead)
         var target: RequestTarget?
@@ -57,6 +77,14 @@ final class FrontDoor: HTTPRequestHandler {
             if let path = resolved.emulatorPath, request.head.method == "GET", let pem = callbackKey.publicKey(path: path) {
                 // Open like health: callback servers fetch it to check signatures.
                 let answer = responder.response(headers: ["Content-Type": "application/x-pem-file"], body: .bytes(Array(pem.utf8)))
+                logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
+                respond(answer)
+                return
+            }
+            if resolved.emulatorPath == Self.caCertificatePath, request.head.method == "GET" || isHead,
+               let certificateAuthority {
+                let answer = responder.response(
+                    headers: ["Content-Type": "application/x-pem-file"], body: .bytes(Array(certificateAuthority.certificatePEM.utf8)))
                 logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
                 respond(answer)
                 return
@@ -180,7 +208,7 @@ final class FrontDoor: HTTPRequestHandler {
         }
     }
 
-    private func logRequest(_ request: HTTPRequest, target: RequestTarget?, response: HTTPResponse, requestId: String, startedAt: Int64) {
+    func logRequest(_ request: HTTPRequest, target: RequestTarget?, response: HTTPResponse, requestId: String, startedAt: Int64) {
         guard logger.logLevel <= .info else { return }
         let elapsed = configuration.wallClock() - startedAt
         var resource = "/"

@@ -92,7 +92,11 @@ public struct ObjectAPISettings: Sendable {
     /// it at once. Real OSS takes about a minute (Archive) to hours (Cold Archive).
     public var restoreDelayMilliseconds: Int64
 
-    public init(restoreDelayMilliseconds: Int64 = 0) {
+    /// The CMK id SSE-KMS writes name when they give none (the account's default key).
+    public var defaultKMSKeyId: String
+
+    public init(restoreDelayMilliseconds: Int64 = 0, defaultKMSKeyId: String = "") {
         self.restoreDelayMilliseconds = restoreDelayMilliseconds
+        self.defaultKMSKeyId = defaultKMSKeyId
     }
 }

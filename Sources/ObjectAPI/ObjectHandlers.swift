@@ -93,12 +93,14 @@ public struct ObjectHandlers: Sendable {
         headers.add("ETag", "\"\(info.etag)\"")
         headers.add("x-oss-hash-crc64ecma", String(info.crc64))
         headers.add("Content-MD5", Base64.encode(Self.bytes(ofHex: info.etag)))
+        ServerSideEncryption.addHeaders(&headers, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
         return (info, headers)
     }
 
     private func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         let (descriptor, info) = try followingSymlink(store.openObject(bucket: bucket, key: key), bucket: bucket)
         var headers = Self.objectHeaders(info, query: context.query)
+        ServerSideEncryption.addHeaders(&headers, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
         let conditional: HTTPResponse?
         do {
             guard Self.isReadable(info, now: context.nowMilliseconds) else { throw OSSError.invalidObjectState(key) }
@@ -137,6 +139,7 @@ public struct ObjectHandlers: Sendable {
         let info = try followingSymlink(store.objectInfo(bucket: bucket, key: key), bucket: bucket)
         if let conditional = try Self.conditionalResponse(context, info: info) { return conditional }
         var headers = Self.objectHeaders(info, query: context.query)
+        ServerSideEncryption.addHeaders(&headers, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
         Self.addArchiveHeaders(&headers, info: info, now: context.nowMilliseconds)
         headers.set("Content-Length", String(info.size))
         if context.query.has("objectMeta") {

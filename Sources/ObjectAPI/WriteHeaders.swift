@@ -17,6 +17,45 @@ enum WriteHeaders {
         if let acl = headers["x-oss-object-acl"] {
             metadata.objectACL = try ObjectACL.parse(acl)
         }
+        try ServerSideEncryption.apply(headers, to: &metadata)
+    }
+}
+
+/// `x-oss-server-side-encryption` (and `-key-id` for KMS): validated, stored
+/// and echoed. Objects are not encrypted at rest.
+enum ServerSideEncryption {
+    static let algorithms = ["AES256", "KMS", "SM4"]
+
+    static func apply(_ headers: HTTPHeaders, to metadata: inout ObjectMetadata) throws {
+        let keyId = headers["x-oss-server-side-encryption-key-id"]
+        guard let algorithm = headers["x-oss-server-side-encryption"] else {
+            if let keyId {
+                throw OSSError.invalidArgument(
+                    "x-oss-server-side-encryption-key-id needs x-oss-server-side-encryption: KMS.",
+                    name: "x-oss-server-side-encryption-key-id", value: keyId)
+            }
+            return
+        }
+        guard algorithms.contains(algorithm) else {
+            throw OSSError(status: 400, code: "InvalidEncryptionAlgorithmError",
+                           message: "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4")
+        }
+        if let keyId, algorithm != "KMS" || keyId.isEmpty {
+            throw OSSError.invalidArgument(
+                "x-oss-server-side-encryption-key-id is only valid with x-oss-server-side-encryption: KMS.",
+                name: "x-oss-server-side-encryption-key-id", value: keyId)
+        }
+        metadata.serverSideEncryption = algorithm
+        metadata.serverSideEncryptionKeyId = keyId
+    }
+
+    /// The answer headers of an object written with SSE.
+    static func addHeaders(_ headers: inout HTTPHeaders, metadata: ObjectMetadata, defaultKeyId: String) {
+        guard let algorithm = metadata.serverSideEncryption else { return }
+        headers.add("x-oss-server-side-encryption", algorithm)
+        if algorithm == "KMS" {
+            headers.add("x-oss-server-side-encryption-key-id", metadata.serverSideEncryptionKeyId ?? defaultKeyId)
+        }
     }
 }
 

@@ -25,6 +25,8 @@ extension ObjectMetadata {
         public static let symlinkTarget = "oss.symlink-target"
         public static let restore = "oss.restore"
         public static let sequential = "oss.sequential"
+        public static let serverSideEncryption = "oss.sse"
+        public static let serverSideEncryptionKeyId = "oss.sse-key-id"
     }
 
     public static let standardStorageClass = "Standard"
@@ -75,6 +77,19 @@ extension ObjectMetadata {
         case .multipart: return attributes[Attribute.sequential] != nil
         case .appendable, .symlink: return false
         }
+    }
+
+    /// `x-oss-server-side-encryption` as written (`AES256`, `KMS`, `SM4`);
+    /// recorded and reported only, the bytes are not encrypted at rest.
+    public var serverSideEncryption: String? {
+        get { attributes[Attribute.serverSideEncryption] }
+        set { attributes[Attribute.serverSideEncryption] = newValue }
+    }
+
+    /// The CMK of an SSE-KMS object as the write named it; nil for the account's default key.
+    public var serverSideEncryptionKeyId: String? {
+        get { attributes[Attribute.serverSideEncryptionKeyId] }
+        set { attributes[Attribute.serverSideEncryptionKeyId] = newValue }
     }
 
     /// The OSS properties a copy or a metadata update keeps, without the

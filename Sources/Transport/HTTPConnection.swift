@@ -17,6 +17,8 @@ final class HTTPConnection: @unchecked Sendable {
         let spoolDirectory: String
         let rawHandler: RawConnectionHandler?
         let log: (@Sendable (String) -> Void)?
+        /// Serving the plaintext side of a TLS tunnel: no nested CONNECT.
+        var tunnelled = false
     }
 
     /// One request from head to response, in arrival order.
@@ -62,6 +64,9 @@ final class HTTPConnection: @unchecked Sendable {
     var streaming: (stream: HTTPBodyStream, chunked: Bool, closeAfter: Bool)?
     var timer: DispatchSourceTimer?
     var timerDeadline = UInt64.max
+    /// A CONNECT the handler accepted; the socket goes to a tunnel once
+    /// the current input is decoded.
+    var acceptedTunnel: (context: TLSServerContext, host: String)?
 
     init(socket: SocketConnection, context: Context) {
         self.socket = socket
@@ -154,6 +159,11 @@ final class HTTPConnection: @unchecked Sendable {
                 break
             }
         }
+        if acceptedTunnel != nil {
+            // Bytes after the CONNECT head are the start of the TLS handshake.
+            startTunnel(alreadyRead: pendingInput + Array(UnsafeRawBufferPointer(rebasing: input[consumed...])))
+            return
+        }
         armTimer()
     }
 
@@ -198,6 +208,7 @@ final class HTTPConnection: @unchecked Sendable {
             slot.handlerCalled = true
             servedAny = true
             if slot.closeAfter { inputHalted = true }
+            if head.method == "CONNECT", !context.tunnelled, answerConnect(head, slot: slot) { return }
             let request = HTTPRequest(
                 head: head, body: finished.body, bodyMD5: finished.md5, bodyCRC64: finished.crc64,
                 remoteAddress: socket.remoteAddress, localPort: socket.localPort

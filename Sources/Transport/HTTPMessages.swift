@@ -149,10 +149,23 @@ public protocol HTTPRequestHandler: Sendable {
     /// delivered, `handle` is not called, and the connection closes after the
     /// response. The default returns nil.
     func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse?
+    /// Called on the connection's queue for a `CONNECT`. `.open` answers
+    /// `200 Connection established` and terminates TLS with the context's
+    /// certificate; the requests inside reach `handle` like any other.
+    /// `.refuse` answers and closes. The default, nil, hands the CONNECT
+    /// to `handle` as an ordinary request.
+    func tunnel(for head: HTTPRequestHead) -> TunnelDecision?
+}
+
+public enum TunnelDecision: Sendable {
+    case open(TLSServerContext)
+    case refuse(HTTPResponse)
 }
 
 extension HTTPRequestHandler {
     public func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse? { nil }
+
+    public func tunnel(for head: HTTPRequestHead) -> TunnelDecision? { nil }
 
     /// A plain-text response with the error's status and message.
     public func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse {

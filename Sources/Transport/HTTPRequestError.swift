@@ -92,12 +92,15 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidHost(String)
     case bindFailed(host: String, port: UInt16, reason: String)
     case socketFailed(operation: String, reason: String)
+    /// The TLS machinery of CONNECT tunnels (the CA, keys) could not be set up.
+    case tlsFailed(reason: String)
 
     public var description: String {
         switch self {
         case .invalidHost(let host): return "cannot resolve host '\(host)'"
         case .bindFailed(let host, let port, let reason): return "cannot listen on \(host):\(port): \(reason)"
         case .socketFailed(let operation, let reason): return "\(operation) failed: \(reason)"
+        case .tlsFailed(let reason): return "TLS: \(reason)"
         }
     }
 }

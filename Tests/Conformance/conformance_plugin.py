@@ -8,8 +8,6 @@ It does not change what a test does; it only
 - marks the tests listed in the expectations file for the current signing
   version (CONFORMANCE_AUTH=v1|v2|v4) as expected failures (xfail, not
   strict: one that passes is reported as XPASS);
-- treats a failure whose exception is the KMS client not reaching Alibaba
-  Cloud KMS as an expected failure (see KMS_REASON), whichever test it is;
 - writes one JSON record per test to CONFORMANCE_RESULTS: its outcome over
   setup, call and teardown (passed, failed, xfailed, xpassed or skipped; a
   tearDown error that is not expected fails the test), every failure's
@@ -29,13 +27,6 @@ import pytest
 
 # how a test's phases (setup, call, teardown) combine: the worst wins
 _RANK = {"passed": 0, "skipped": 1, "xpassed": 2, "xfailed": 3, "failed": 4}
-
-# The suite's crypto tests pick a plain, an RSA (client-side) or a KMS crypto
-# bucket at random; the KMS one calls Alibaba Cloud KMS over HTTPS, which the
-# emulator (the runs' https proxy) refuses. Such a failure is an expected one.
-KMS_REASON = "needs Alibaba Cloud KMS (the test picked the KMS crypto bucket)"
-_KMS_HOST = re.compile(r"host='kms\.[a-z0-9-]+\.aliyuncs\.com'")
-
 
 def short_id(nodeid):
     """`tests/test_object.py::TestObject::test_x` -> `test_object::TestObject::test_x`."""
@@ -85,15 +76,6 @@ def is_flaky(reason):
     return bool(reason) and reason.startswith("flaky:")
 
 
-def needs_kms(exception):
-    """The failure is the KMS client failing to reach KMS (through the emulator as proxy)."""
-    try:
-        from oss2.exceptions import ClientError
-    except ImportError:
-        return False
-    return isinstance(exception, ClientError) and bool(_KMS_HOST.search(str(exception)))
-
-
 class ConformancePlugin:
     def __init__(self, config):
         self.config = config
@@ -117,15 +99,6 @@ class ConformancePlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
         random.seed(self.seed + "|" + short_id(item.nodeid))
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        report = outcome.get_result()
-        if (report.failed and not hasattr(report, "wasxfail") and call.excinfo is not None
-                and needs_kms(call.excinfo.value)):
-            report.outcome = "skipped"
-            report.wasxfail = KMS_REASON
 
     def pytest_runtest_logreport(self, report):
         key = short_id(report.nodeid)
