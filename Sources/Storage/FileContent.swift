@@ -27,13 +27,9 @@ enum FileContent {
 
     /// Copies `source` to a new file `destination`, returning the digests of what was copied.
     static func copy(_ source: String, to destination: String) throws -> Digests {
-        let input = try FileSystem.openFile(source, O_RDONLY | O_NOFOLLOW)
-        defer { FileSystem.closeDescriptor(input) }
-        let output = try FileSystem.openFile(destination, O_WRONLY | O_CREAT | O_EXCL)
-        defer { FileSystem.closeDescriptor(output) }
-        return try consume(input, path: source) { chunk in
-            try FileSystem.writeAll(output, chunk, path: destination)
-        }
+        let writer = try HashingWriter(creating: destination)
+        try writer.copy(file: source)
+        return writer.finish()
     }
 
     private static func consume(_ fd: Int32, path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Digests {

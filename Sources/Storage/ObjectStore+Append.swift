@@ -130,42 +130,12 @@ extension ObjectStore {
     private static func concatenate(
         prefix: Int32, prefixLength: Int64, source: AppendSource, into destination: String
     ) throws -> FileContent.Digests {
-        let output = try FileSystem.openFile(destination, O_WRONLY | O_CREAT | O_EXCL)
-        defer { FileSystem.closeDescriptor(output) }
-        let md5 = StreamingHash(.md5)
-        var crc = CRC64()
-        var size: Int64 = 0
-        func emit(_ chunk: UnsafeRawBufferPointer) throws {
-            md5.update(chunk)
-            crc.update(chunk)
-            try FileSystem.writeAll(output, chunk, path: destination)
-            size += Int64(chunk.count)
-        }
-        var buffer = [UInt8](repeating: 0, count: FileContent.chunkSize)
-        func pump(_ input: Int32, limit: Int64?, path: String) throws {
-            var remaining = limit ?? Int64.max
-            while remaining > 0 {
-                let wanted = Int(min(Int64(buffer.count), remaining))
-                let count = try buffer.withUnsafeMutableBytes {
-                    try FileSystem.readSome(input, UnsafeMutableRawBufferPointer(rebasing: $0[0..<wanted]), path: path)
-                }
-                if count == 0 {
-                    guard limit == nil else { throw StorageError.io("read \(path): the file ended early") }
-                    return
-                }
-                try buffer.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                remaining -= Int64(count)
-            }
-        }
-        if prefixLength > 0 { try pump(prefix, limit: prefixLength, path: "object being appended to") }
+        let writer = try HashingWriter(creating: destination)
+        if prefixLength > 0 { try writer.copy(from: prefix, name: "object being appended to", length: prefixLength) }
         switch source {
-        case .bytes(let bytes):
-            try bytes.withUnsafeBytes { try emit($0) }
-        case .file(let path):
-            let input = try FileSystem.openFile(path, O_RDONLY | O_NOFOLLOW)
-            defer { FileSystem.closeDescriptor(input) }
-            try pump(input, limit: nil, path: path)
+        case .bytes(let bytes): try bytes.withUnsafeBytes { try writer.write($0) }
+        case .file(let path): try writer.copy(file: path)
         }
-        return FileContent.Digests(md5: md5.finalize(), crc64: crc.value, size: size)
+        return writer.finish()
     }
 }

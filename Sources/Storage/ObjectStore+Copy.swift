@@ -31,7 +31,9 @@ extension ObjectStore {
         do {
             defer { FileSystem.closeDescriptor(descriptor) }
             target = try metadata(source)
-            (md5, crc64) = try Self.copyContent(from: descriptor, sourceName: "\(sourceBucket)/\(sourceKey)", to: temporary)
+            let writer = try HashingWriter(creating: temporary)
+            try writer.copy(from: descriptor, name: "\(sourceBucket)/\(sourceKey)")
+            (md5, crc64) = { ($0.md5, $0.crc64) }(writer.finish())
         } catch {
             _ = unlink(temporary)
             throw error
@@ -42,24 +44,5 @@ extension ObjectStore {
             _ = unlink(temporary)
             throw error
         }
-    }
-
-    private static func copyContent(from input: Int32, sourceName: String, to destination: String) throws -> ([UInt8], UInt64) {
-        let output = try FileSystem.openFile(destination, O_WRONLY | O_CREAT | O_EXCL)
-        defer { FileSystem.closeDescriptor(output) }
-        let md5 = StreamingHash(.md5)
-        var crc = CRC64()
-        var buffer = [UInt8](repeating: 0, count: FileContent.chunkSize)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try FileSystem.readSome(input, $0, path: sourceName) }
-            if count == 0 { break }
-            try buffer.withUnsafeBytes { raw in
-                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-                md5.update(chunk)
-                crc.update(chunk)
-                try FileSystem.writeAll(output, chunk, path: destination)
-            }
-        }
-        return (md5.finalize(), crc.value)
     }
 }
