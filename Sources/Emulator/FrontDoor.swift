@@ -93,7 +93,8 @@ final class FrontDoor: HTTPRequestHandler {
                 // Admin answers may come later (reset) or stream (events).
                 admin.handle(request, target: resolved, path: path, responder: responder) { [self] response in
                     logRequest(request, target: resolved, response: response, requestId: requestId, startedAt: now)
-                    respond(CORS.decorate(response, request: request.head))
+                    // No other origin's page may read admin answers; health alone is shared.
+                    respond(path == AdminHandlers.openPath ? CORS.decorate(response, request: request.head) : response)
                 }
                 return
             }
@@ -139,6 +140,9 @@ final class FrontDoor: HTTPRequestHandler {
 
     private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HandlerOutcome {
         if request.head.method == "OPTIONS" {
+            if let path = target.emulatorPath, path != AdminHandlers.openPath {
+                throw OSSError(status: 403, code: "AccessForbidden", message: "CORSResponse: the emulator's own endpoints are not shared with other origins.")
+            }
             return .response(try CORS.preflight(request.head, responder: responder))
         }
         // No bucket can have such a name; OSS says so before looking anything up.
