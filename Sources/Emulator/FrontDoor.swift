@@ -115,14 +115,22 @@ final class FrontDoor: HTTPRequestHandler {
                 return
             }
         } catch let error as OSSError {
-            response = responder.error(error)
+            response = answer(error, responder: responder)
         } catch let error as StorageError {
-            response = responder.error(error.ossError)
+            response = answer(error.ossError, responder: responder)
         } catch {
-            response = responder.error(.internalError("\(error)"))
+            response = answer(.internalError("\(error)"), responder: responder)
         }
         logRequest(request, target: target, response: response, requestId: requestId, startedAt: now)
         respond(CORS.decorate(response, request: request.head))
+    }
+
+    /// The error answer; what the client is not told (server paths, system errors) goes to the log.
+    private func answer(_ error: OSSError, responder: Responder) -> HTTPResponse {
+        if let detail = error.logDetail {
+            logger.error("\(error.code) answered to request \(responder.requestId): \(detail)")
+        }
+        return responder.error(error)
     }
 
     func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse {
@@ -256,6 +264,9 @@ extension OSSError {
             return OSSError(status: 400, code: "EntityTooLarge", message: "Your proposed upload exceeds the maximum allowed size (\(limit) bytes).")
         case .requestTimeout:
             return OSSError(status: 400, code: "RequestTimeout", message: "Your socket connection to the server was not read from or written to within the timeout period.")
+        case .spoolFailed(let reason):
+            // The server's fault (disk full, read-only): 5xx, which SDKs retry; the path stays in the log.
+            return .internalError("request body not stored: \(reason)")
         default:
             return OSSError(status: 400, code: "InvalidRequest", message: "The request is malformed: \(error).")
         }

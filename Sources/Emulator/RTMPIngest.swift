@@ -141,7 +141,8 @@ final class RTMPIngest: Sendable {
             let message = error.code == "ChannelStillLive" ? "another publisher is already live on this channel" : error.message
             return .refused(code, "\(error.code): \(message)")
         } catch {
-            return .refused(.denied, "InternalError: \(error)")
+            logger.error("publish to \(target.bucket)/\(target.channel) refused: \(error)")
+            return .refused(.denied, "InternalError: the channel could not be started")
         }
         let push = PushConfiguration(
             bucket: target.bucket, channel: target.channel, playlistName: playlistName,
