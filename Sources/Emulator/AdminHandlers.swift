@@ -15,13 +15,16 @@ struct AdminHandlers: Sendable {
     let configuration: EmulatorConfiguration
     let reset: @Sendable () throws -> Void
 
+    /// The one endpoint open to anyone, cross-origin pages included.
+    static let openPath = "/health"
+
     /// The `retry:` an SSE client waits before reconnecting, in milliseconds.
     static let serverSentEventsRetryMilliseconds = 1000
 
     func handle(_ request: HTTPRequest, target: RequestTarget, path: String, responder: Responder,
                 respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let method = request.head.method
-        if path == "/health" && (method == "GET" || method == "HEAD") {
+        if path == Self.openPath && (method == "GET" || method == "HEAD") {
             respond(json(.object([("status", .string("ok"))]), responder: responder))
             return
         }
@@ -32,6 +35,10 @@ struct AdminHandlers: Sendable {
             var response = json(.object([("error", .string("Unauthorized")), ("message", .string(message))]), status: 401, responder: responder)
             response.headers.add("WWW-Authenticate", "Bearer realm=\"oss-live-emulator\"")
             respond(response)
+            return
+        }
+        if let refusal = Self.crossSiteRefusal(request.head, configuration: configuration) {
+            respond(json(.object([("error", .string("Forbidden")), ("message", .string(refusal))]), status: 403, responder: responder))
             return
         }
         switch (method, path) {
@@ -92,8 +99,39 @@ struct AdminHandlers: Sendable {
 
     // MARK: access
 
+    /// The header a state-changing admin request must carry (or the admin
+    /// token). A browser cannot send it cross-origin without a preflight, and
+    /// admin paths never pass a preflight, so a web page cannot reset the emulator.
+    static let adminRequestHeader = "X-Emulator-Admin"
+
+    /// Why a state-changing request (anything but GET/HEAD) is refused as a
+    /// possible cross-site request, or nil when it may go on: it must not come
+    /// from another origin's page, and must carry `X-Emulator-Admin` or the token.
+    static func crossSiteRefusal(_ head: HTTPRequestHead, configuration: EmulatorConfiguration) -> String? {
+        if head.method == "GET" || head.method == "HEAD" { return nil }
+        if let origin = head.headers["Origin"], !isOwnOrigin(origin, host: head.headers["Host"]) {
+            return "admin requests from another origin (\(origin)) are refused"
+        }
+        if head.headers[adminRequestHeader] != nil || hasToken(head.headers["Authorization"], configuration: configuration) {
+            return nil
+        }
+        return "send the header \(adminRequestHeader): 1 (or Authorization: Bearer <admin token>) with \(head.method) requests"
+    }
+
+    /// Whether `Origin` names the emulator itself as the client addressed it.
+    static func isOwnOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host, !host.isEmpty else { return false }
+        let lowered = origin.lowercased()
+        return lowered == "http://" + host.lowercased() || lowered == "https://" + host.lowercased()
+    }
+
     static func authorized(_ authorization: String?, configuration: EmulatorConfiguration) -> Bool {
         if isLoopback(configuration.host) { return true }
+        return hasToken(authorization, configuration: configuration)
+    }
+
+    /// Whether `Authorization` carries the admin token.
+    static func hasToken(_ authorization: String?, configuration: EmulatorConfiguration) -> Bool {
         guard let token = configuration.adminToken, !token.isEmpty, let authorization else { return false }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }

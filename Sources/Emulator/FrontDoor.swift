@@ -93,7 +93,8 @@ final class FrontDoor: HTTPRequestHandler {
                 // Admin answers may come later (reset) or stream (events).
                 admin.handle(request, target: resolved, path: path, responder: responder) { [self] response in
                     logRequest(request, target: resolved, response: response, requestId: requestId, startedAt: now)
-                    respond(CORS.decorate(response, request: request.head))
+                    // No other origin's page may read admin answers; health alone is shared.
+                    respond(path == AdminHandlers.openPath ? CORS.decorate(response, request: request.head) : response)
                 }
                 return
             }
@@ -114,14 +115,22 @@ final class FrontDoor: HTTPRequestHandler {
                 return
             }
         } catch let error as OSSError {
-            response = responder.error(error)
+            response = answer(error, responder: responder)
         } catch let error as StorageError {
-            response = responder.error(error.ossError)
+            response = answer(error.ossError, responder: responder)
         } catch {
-            response = responder.error(.internalError("\(error)"))
+            response = answer(.internalError("\(error)"), responder: responder)
         }
         logRequest(request, target: target, response: response, requestId: requestId, startedAt: now)
         respond(CORS.decorate(response, request: request.head))
+    }
+
+    /// The error answer; what the client is not told (server paths, system errors) goes to the log.
+    private func answer(_ error: OSSError, responder: Responder) -> HTTPResponse {
+        if let detail = error.logDetail {
+            logger.error("\(error.code) answered to request \(responder.requestId): \(detail)")
+        }
+        return responder.error(error)
     }
 
     func response(for error: HTTPRequestError, head: HTTPRequestHead?) -> HTTPResponse {
@@ -139,6 +148,9 @@ final class FrontDoor: HTTPRequestHandler {
 
     private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HandlerOutcome {
         if request.head.method == "OPTIONS" {
+            if let path = target.emulatorPath, path != AdminHandlers.openPath {
+                throw OSSError(status: 403, code: "AccessForbidden", message: "CORSResponse: the emulator's own endpoints are not shared with other origins.")
+            }
             return .response(try CORS.preflight(request.head, responder: responder))
         }
         // No bucket can have such a name; OSS says so before looking anything up.
@@ -252,6 +264,9 @@ extension OSSError {
             return OSSError(status: 400, code: "EntityTooLarge", message: "Your proposed upload exceeds the maximum allowed size (\(limit) bytes).")
         case .requestTimeout:
             return OSSError(status: 400, code: "RequestTimeout", message: "Your socket connection to the server was not read from or written to within the timeout period.")
+        case .spoolFailed(let reason):
+            // The server's fault (disk full, read-only): 5xx, which SDKs retry; the path stays in the log.
+            return .internalError("request body not stored: \(reason)")
         default:
             return OSSError(status: 400, code: "InvalidRequest", message: "The request is malformed: \(error).")
         }

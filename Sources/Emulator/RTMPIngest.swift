@@ -109,10 +109,8 @@ final class RTMPIngest: Sendable {
         guard let bucket = store.bucket(target.bucket) else {
             return .refused(.badName, "NoSuchBucket: bucket \(target.bucket) does not exist")
         }
-        let record: ChannelRecord
-        do { record = try channels.record(bucket: target.bucket, name: target.channel) } catch {
-            return .refused(.badName, "NoSuchLiveChannel: live channel \(target.bucket)/\(target.channel) does not exist")
-        }
+        // Authorise before looking the channel up (as HTTP does), so an unsigned
+        // publish cannot learn which channels a private bucket has.
         let now = configuration.wallClock() / 1000
         if bucket.acl != .publicReadWrite || RTMPURLSignature.isSigned(target.parameters) {
             do {
@@ -123,6 +121,10 @@ final class RTMPIngest: Sendable {
                 let detail = bucket.acl == .publicReadWrite ? "" : " (bucket \(target.bucket) is \(bucket.acl.rawValue): publishing needs a signed URL)"
                 return .refused(.denied, "\(error.code): \(error.message)\(detail)")
             }
+        }
+        let record: ChannelRecord
+        do { record = try channels.record(bucket: target.bucket, name: target.channel) } catch {
+            return .refused(.badName, "NoSuchLiveChannel: live channel \(target.bucket)/\(target.channel) does not exist")
         }
         var playlistName = record.configuration.playlistName
         if let requested = target.parameters.value("playlistName"), !requested.isEmpty {
@@ -141,7 +143,8 @@ final class RTMPIngest: Sendable {
             let message = error.code == "ChannelStillLive" ? "another publisher is already live on this channel" : error.message
             return .refused(code, "\(error.code): \(message)")
         } catch {
-            return .refused(.denied, "InternalError: \(error)")
+            logger.error("publish to \(target.bucket)/\(target.channel) refused: \(error)")
+            return .refused(.denied, "InternalError: the channel could not be started")
         }
         let push = PushConfiguration(
             bucket: target.bucket, channel: target.channel, playlistName: playlistName,

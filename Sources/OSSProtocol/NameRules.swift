@@ -29,12 +29,16 @@ public enum NameRules {
         return first != UInt8(ascii: "/") && first != UInt8(ascii: "\\")
     }
 
-    /// Object-name rules minus `/` → else 400 InvalidArgument.
+    /// Object-name rules minus `/` and control characters (a channel name is
+    /// written raw into listings, where XML cannot carry them) → else 400 InvalidArgument.
     public static func validateChannelName(_ name: String) throws(OSSError) {
-        guard isValidObjectKey(name), !name.contains("/") else {
+        guard isValidObjectKey(name), !name.contains("/"), !name.utf8.contains(where: isControlByte) else {
             throw .invalidArgument("The live channel name is invalid.", name: "LiveChannelName", value: name)
         }
     }
+
+    /// C0 controls and DEL.
+    static func isControlByte(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F }
 
     /// 6–128 bytes, ending in `.m3u8`, no `/` → else 400 InvalidArgument.
     public static func validatePlaylistName(_ name: String) throws(OSSError) {

@@ -22,13 +22,18 @@ public struct OSSError: Error, Sendable, Equatable {
     public var details: [OSSErrorDetail]
     /// Newer OSS adds an `EC` element (Go reads it, Python keeps it).
     public var ec: String?
+    /// What went wrong inside the server (file paths, system errors): for the
+    /// log only, never written into an answer.
+    public var logDetail: String?
 
-    public init(status: Int, code: String, message: String, details: [OSSErrorDetail] = [], ec: String? = nil) {
+    public init(status: Int, code: String, message: String, details: [OSSErrorDetail] = [], ec: String? = nil,
+                logDetail: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.details = details
         self.ec = ec
+        self.logDetail = logDetail
     }
 
     /// The value of the first detail called `name`.

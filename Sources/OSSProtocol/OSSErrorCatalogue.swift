@@ -186,7 +186,10 @@ extension OSSError {
 
     // MARK: Server
 
+    /// The answer carries a generic message (OSS says no more, and `message`
+    /// may hold server paths); `message` goes to the log with the request id.
     public static func internalError(_ message: String) -> OSSError {
-        OSSError(status: 500, code: "InternalError", message: "We encountered an internal error. Please try again. (\(message))")
+        OSSError(status: 500, code: "InternalError", message: "We encountered an internal error. Please try again.",
+                 logDetail: message)
     }
 }

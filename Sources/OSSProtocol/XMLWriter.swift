@@ -59,18 +59,43 @@ public struct XMLWriter: Sendable {
         bytes.append(UInt8(ascii: ">"))
     }
 
+    /// Escapes markup characters; characters XML 1.0 cannot carry at all (C0
+    /// controls other than tab, LF and CR; U+FFFE and U+FFFF) become U+FFFD, so a
+    /// document stays parseable whatever a name holds. Listings of such keys are
+    /// exact only with `encoding-type=url`.
     static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        for byte in text.utf8 {
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
             switch byte {
             case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
             case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
             case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
             case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
+            case 0x09, 0x0A, 0x0D: bytes.append(byte)
+            case 0x00..<0x20: bytes.append(contentsOf: replacement)
+            case 0xEF:
+                // U+FFFE / U+FFFF are EF BF BE / EF BF BF.
+                let second = utf8.index(after: index)
+                if second != utf8.endIndex, utf8[second] == 0xBF {
+                    let third = utf8.index(after: second)
+                    if third != utf8.endIndex, utf8[third] == 0xBE || utf8[third] == 0xBF {
+                        bytes.append(contentsOf: replacement)
+                        index = utf8.index(after: third)
+                        continue
+                    }
+                }
+                bytes.append(byte)
             default: bytes.append(byte)
             }
+            index = utf8.index(after: index)
         }
     }
+
+    /// U+FFFD in UTF-8.
+    private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     /// The escaped form of `text`, for callers building XML by hand.
     public static func escape(_ text: String) -> String {

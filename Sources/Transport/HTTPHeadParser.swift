@@ -29,10 +29,28 @@ enum HTTPHeadParser {
         guard !target.isEmpty, target.allSatisfy(isTargetByte) else { throw .malformedRequestLine }
         return HTTPRequestHead(
             method: String(decoding: method, as: UTF8.self),
-            target: String(decoding: target, as: UTF8.self),
+            target: targetText(target),
             version: try parseVersion(version),
             headers: HTTPHeaders()
         )
+    }
+
+    /// The target as text. Raw bytes that are not UTF-8 are written as `%XX`
+    /// (decoding them lossily would map different names to one U+FFFD), so they
+    /// meet the same refusal as the percent-encoded form.
+    static func targetText(_ target: ArraySlice<UInt8>) -> String {
+        if let text = String(validating: target, as: UTF8.self) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(target.count * 3)
+        for byte in target {
+            if byte < 0x80 {
+                out.append(byte)
+            } else {
+                out.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `HTTP/DIGIT.DIGIT`; well-formed versions other than 1.0/1.1 are

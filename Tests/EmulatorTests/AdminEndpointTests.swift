@@ -22,7 +22,9 @@ import Publisher
         #expect(channel?["segmentCount"] as? Int == 0)
         #expect(try await plainRequest("GET", base + "/").status == 200)
         #expect(try await plainRequest("GET", base + "/nothing").status == 404)
-        #expect(try await plainRequest("DELETE", base + "/channels").status == 405)
+        #expect(try await plainRequest("DELETE", base + "/channels", headers: ["X-Emulator-Admin": "1"]).status == 405)
+        // Without the admin header a state-changing method is refused before anything else.
+        #expect(try await plainRequest("DELETE", base + "/channels").status == 403)
     }
 
     @Test func nonLoopbackBindNeedsTheToken() async throws {
@@ -47,6 +49,44 @@ import Publisher
         let reset = try await plainRequest("POST", base + "/reset", headers: ["Authorization": "bearer s3cret-token"])
         #expect(reset.status == 200)
         #expect(emulator.recentEvents().map(\.event) == [.reset])
+    }
+
+    /// A page on another origin must neither read admin answers nor change
+    /// state: no CORS grant, no preflight, and POSTs from it refused.
+    @Test func otherOriginsCannotUseTheAdminEndpoints() async throws {
+        let test = try TestEmulator()
+        let emulator = test.emulator
+        #expect(try await test.send("PUT", bucket: "bkt").status == 200)
+        let base = emulator.endpoints!.http + "/_emulator"
+        let evil = ["Origin": "http://evil.example"]
+        // A simple cross-origin POST (what fetch sends without a preflight) changes nothing.
+        let forged = try await plainRequest("POST", base + "/reset", headers: evil)
+        #expect(forged.status == 403, "\(forged.text)")
+        #expect(forged.header("Access-Control-Allow-Origin") == nil)
+        let forgedWithHeader = try await plainRequest("POST", base + "/reset", headers: evil.merging(["X-Emulator-Admin": "1"]) { a, _ in a })
+        #expect(forgedWithHeader.status == 403)
+        #expect(emulator.store!.listBuckets().map(\.name) == ["bkt"])
+        #expect(emulator.recentEvents().isEmpty)
+        // Nor can it read the admin answers, or pass a preflight for a non-simple request.
+        let channels = try await plainRequest("GET", base + "/channels", headers: evil)
+        #expect(channels.header("Access-Control-Allow-Origin") == nil)
+        for path in ["/reset", "/channels", "/"] {
+            let preflight = try await plainRequest("OPTIONS", base + path, headers: evil.merging([
+                "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-emulator-admin",
+            ]) { a, _ in a })
+            #expect(preflight.status == 403, "\(path)")
+            #expect(preflight.header("Access-Control-Allow-Origin") == nil)
+        }
+        // Health stays shared; the object API keeps its CORS.
+        #expect(try await plainRequest("GET", base + "/health", headers: evil).header("Access-Control-Allow-Origin") == "http://evil.example")
+        // Without the admin header even a same-origin or origin-less POST is refused.
+        #expect(try await plainRequest("POST", base + "/reset").status == 403)
+        let host = emulator.endpoints!.http.replacingOccurrences(of: "http://", with: "")
+        let sameOrigin = try await plainRequest("POST", base + "/reset", headers: [
+            "Origin": "http://" + host, "X-Emulator-Admin": "1",
+        ])
+        #expect(sameOrigin.status == 200, "\(sameOrigin.text)")
+        #expect(emulator.store!.listBuckets().isEmpty)
     }
 
     @Test func nonLoopbackBindWithoutTokenIsClosed() async throws {
@@ -83,7 +123,7 @@ import Publisher
             try await emulator.publish(file: fixturePath("av-640x360-30fps.flv"), bucket: "bkt", channel: "cam", realtime: true)
         }
         try await emulator.waitForSegments(bucket: "bkt", channel: "cam", count: 1)
-        let reset = try await plainRequest("POST", emulator.endpoints!.http + "/_emulator/reset")
+        let reset = try await plainRequest("POST", emulator.endpoints!.http + "/_emulator/reset", headers: ["X-Emulator-Admin": "1"])
         #expect(reset.status == 200, "\(reset.text)")
         await #expect(throws: PublishError.self) { try await publishing.value }
         #expect(emulator.store!.listBuckets().map(\.name) == ["kept"])

@@ -109,6 +109,31 @@ import Publisher
         #expect(remote.hasPrefix("127.0.0.1:"))
     }
 
+    /// As over HTTP, a private bucket authorises before it looks anything up:
+    /// an unsigned publish cannot tell which channels exist.
+    @Test func unsignedPublishOnAPrivateBucketDoesNotRevealChannels() async throws {
+        let emulator = try startEmulator {
+            $0.buckets = [BucketSpec(name: "bkt")]
+            $0.channels = [ChannelSpec(bucket: "bkt", name: "cam")]
+        }
+        defer { emulator.stop() }
+        let flv = try Array(Data(contentsOf: URL(fileURLWithPath: fixturePath("audio-only-48k-mono.flv"))))
+        var reasons: [String] = []
+        for channel in ["cam", "missing"] {
+            let error = await #expect(throws: PublishError.self) {
+                try await PublishRun.publish(flv: flv, url: "\(emulator.endpoints!.rtmp)/bkt/live/\(channel)")
+            }
+            reasons.append(error?.serverDescription ?? "")
+        }
+        #expect(reasons.allSatisfy { $0.hasPrefix("AccessDenied") }, "\(reasons)")
+        #expect(reasons[0] == reasons[1].replacingOccurrences(of: "missing", with: "cam"), "\(reasons)")
+        // Signed, the missing channel is named as such.
+        let signed = await #expect(throws: PublishError.self) {
+            try await emulator.publish(file: fixturePath("audio-only-48k-mono.flv"), bucket: "bkt", channel: "missing")
+        }
+        #expect(signed?.serverDescription?.hasPrefix("NoSuchLiveChannel") == true)
+    }
+
     @Test func waitTimesOutWithWhatItSaw() async throws {
         let emulator = try startEmulator()
         defer { emulator.stop() }

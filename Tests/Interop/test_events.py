@@ -131,7 +131,8 @@ def test_refused_publish_and_reset_are_events(emulator):
     assert refused["data"]["channel"] == "nochannel"
     assert refused["data"]["reason"].startswith("NoSuchLiveChannel")
 
-    reset = requests.post(emulator.endpoint + "/_emulator/reset", timeout=PUSH_TIMEOUT)
+    reset = requests.post(emulator.endpoint + "/_emulator/reset", headers={"X-Emulator-Admin": "1"},
+                          timeout=PUSH_TIMEOUT)
     assert reset.status_code == 200
     assert reader.until(lambda e: e["event"] == "reset")[-1]["id"] > refused["id"]
     reader.close()

@@ -165,8 +165,10 @@ def test_refusals_reach_ffmpeg_with_a_clear_status(emulator):
     channel(bucket, "cam")
     base = f"{rtmp_base(emulator)}/ingest-refuse/live"
     cases = {
-        "unknown channel": (f"{base}/nope", "NoSuchLiveChannel"),
+        "unknown channel": (bucket.sign_rtmp_url("nope", "playlist.m3u8", 300).replace(f"rtmp://{http_host(emulator)}", rtmp_base(emulator)), "NoSuchLiveChannel"),
         "unsigned on a private bucket": (f"{base}/cam", "AccessDenied"),
+        # Authorisation first: an unsigned push cannot tell which channels exist.
+        "unsigned, unknown channel on a private bucket": (f"{base}/nope", "AccessDenied"),
         "expired": (bucket.sign_rtmp_url("cam", "playlist.m3u8", -60).replace(f"rtmp://{http_host(emulator)}", rtmp_base(emulator)), "expired"),
         "bad signature": (bucket.sign_rtmp_url("cam", "playlist.m3u8", 300).replace("Signature=", "Signature=AAAA"), "SignatureDoesNotMatch"),
         "unknown key": (f"{base}/cam?OSSAccessKeyId=nobody&Expires={int(time.time()) + 300}&Signature=abc", "InvalidAccessKeyId"),

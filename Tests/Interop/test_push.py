@@ -69,7 +69,10 @@ def test_refused_publishes_exit_non_zero_with_the_server_status(emulator):
     bucket.create_bucket()
     channel(bucket, "cam")
     base = f"{emulator.rtmp}/push-refused/live"
-    for url, expected in [(f"{base}/nope", "NoSuchLiveChannel"), (f"{base}/cam", "AccessDenied")]:
+    # Unsigned on a private bucket, a missing channel is AccessDenied too (authorisation comes first).
+    cases = [(bucket.sign_rtmp_url("nope", "playlist.m3u8", 300), "NoSuchLiveChannel"),
+             (f"{base}/nope", "AccessDenied"), (f"{base}/cam", "AccessDenied")]
+    for url, expected in cases:
         result = push(AV, url)
         assert result.returncode == 1, result.stderr
         assert "refused by the server: " + expected in result.stderr, result.stderr

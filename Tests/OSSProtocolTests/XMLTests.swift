@@ -126,3 +126,15 @@ import Testing
         #expect(root.text(of: "K") == "<&>\"' ünï")
     }
 }
+
+@Suite struct XMLWriterCharacterTests {
+    /// XML 1.0 cannot carry C0 controls (tab, LF, CR aside) nor U+FFFE/U+FFFF,
+    /// not even as character references: they become U+FFFD.
+    @Test func writerNeverEmitsCharactersXMLCannotCarry() {
+        var writer = XMLWriter(root: "R")
+        writer.element("K", "a\u{00}b\u{01}\u{1F}c\td\ne\r\u{7F}\u{FFFE}\u{FFFF}\u{FFFD}\u{EFFF}é")
+        let text = String(decoding: writer.finish(), as: UTF8.self)
+        #expect(text.hasSuffix("<R><K>a\u{FFFD}b\u{FFFD}\u{FFFD}c\td\ne\r\u{7F}\u{FFFD}\u{FFFD}\u{FFFD}\u{EFFF}é</K></R>"), "\(text.debugDescription)")
+        #expect(XMLWriter.escape("x\u{02}<") == "x\u{FFFD}&lt;")
+    }
+}
