@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing need when it is missing: Debian packages
-# (libcrypto/zlib headers, ffmpeg for media tests, Python's venv) and a Python
+# (libcrypto/zlib headers, ffmpeg for media tests, chromium for the browser
+# test, Python's venv) and a Python
 # virtual environment with the real Alibaba Cloud OSS SDKs (oss2 and
 # alibabacloud-oss-v2) and pytest.
 #   scripts/setup.sh            build dependencies only
-#   scripts/setup.sh --test     also ffmpeg and the Python venv
+#   scripts/setup.sh --test     also ffmpeg, chromium and the Python venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ if [ "$want_test" = 1 ]; then
   command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # a real browser for the cross-origin admin test
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 fi

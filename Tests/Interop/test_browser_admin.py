@@ -1,6 +1,6 @@
 """A page on another origin, in a real headless Chromium, tries to use the
 emulator's admin endpoints: it must not reset the emulator nor read admin
-answers. Skipped where no Chromium is installed (Debian: apt-get install chromium)."""
+answers. Needs Chromium (scripts/setup.sh --test installs Debian's chromium)."""
 import http.server
 import json
 import re
@@ -59,8 +59,8 @@ def serve_page(html):
     return server
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no Chromium installed")
 def test_page_on_another_origin_cannot_reset_or_read_admin(emulator, tmp_path):
+    assert BROWSER, "Chromium is needed: scripts/setup.sh --test installs Debian's chromium"
     bucket = emulator.bucket("browser-kept")
     bucket.create_bucket()
     bucket.put_object("precious.txt", b"keep me")
