@@ -20,7 +20,7 @@ private struct Client {
         all["Timestamp"] = "2024-01-01T00:00:00Z"
         let signed = KMSParameters(query: Substring(Self.query(all)), formBody: [])
         var signature = KMSParameters.signature(method: "POST", parameters: signed, secret: secret)
-        if tamper { signature = "A" + signature.dropFirst() }
+        if tamper { signature = (signature.hasPrefix("A") ? "B" : "A") + signature.dropFirst() }  // always a different first character
         all["Signature"] = signature
         let answer = service.handle(method: "POST", target: "/?" + Self.query(all), body: [], host: "kms.cn-hangzhou.aliyuncs.com", requestId: "R1")
         let object = try! JSONSerialization.jsonObject(with: Data(answer.json.utf8)) as! [String: String]
