@@ -14,10 +14,13 @@ extension HLSRemuxer {
         let base = (track == .video ? videoOffset : audioOffset) ?? 0
         var dts = ms * 90 + base
         let isClock = (track == .video) == (mode != .audioOnly)
-        let reference = isClock && track == .audio ? lastAudioDTS : lastVideoDTS
-        guard let reference else { return dts }
-        let step = dts - reference
-        guard step > limits.maxForwardJumpMs * 90 || step < -limits.maxBackwardJumpMs * 90 else { return dts }
+        // Forward: beyond the latest frame of either track, so video that
+        // comes back after an absence (audio ran on) is no jump, nor audio
+        // running on after video stopped. Backward: against the clock track.
+        let latest = [lastVideoDTS, lastAudioDTS].compactMap { $0 }.max()
+        guard let reference = (isClock && track == .audio ? lastAudioDTS : lastVideoDTS) ?? latest,
+              let latest else { return dts }
+        guard dts - latest > limits.maxForwardJumpMs * 90 || dts - reference < -limits.maxBackwardJumpMs * 90 else { return dts }
         let expected: Int64
         if isClock {
             expected = reference + max(lastClockStep, 1)
@@ -51,22 +54,24 @@ extension HLSRemuxer {
         let start = SegmentStart(sequence: segmentCount, firstTimestamp: ms, startsWithKeyframe: keyframe,
                                  discontinuity: wasOpen && discontinuityPending)
         discontinuityPending = false
-        let program = TSProgram(hasVideo: mode == .video, hasAudio: adts != nil)
+        let program = TSProgram(hasVideo: mode == .video, hasAudio: adts != nil,
+                                audioCarriesClock: mode == .video && cutter?.timedByAudio == true)
         // Room for a segment half again as large as the last, so the buffer
         // rarely has to move (a move copies every byte once more).
         output.reserveCapacity(lastSegmentSize + lastSegmentSize / 2 + 4 * TSLayout.packetSize)
         muxer.writeTables(program, into: &output)
-        segment = OpenSegment(start: start, program: program, firstDTS: firstDTS, lastDTS: firstDTS)
+        segment = OpenSegment(start: start, program: program, firstDTS: firstDTS, end: firstDTS)
         segmentCount += 1
         events.append(.segmentOpened(start))
         return events
     }
 
-    /// Hands over the open segment. Without a next DTS (end of stream) its
-    /// duration runs to the last frame plus one frame step.
+    /// Hands over the open segment. Its duration runs to the next segment's
+    /// first frame, or without one (end of stream) past the last frame of
+    /// its longest track.
     mutating func finishSegment(nextFirstDTS: Int64?) -> FinishedSegment? {
         guard let open = segment else { return nil }
-        let end = nextFirstDTS ?? (open.lastDTS + max(lastClockStep, 0))
+        let end = nextFirstDTS ?? open.end
         let duration = Double(max(end - open.firstDTS, 0)) / Double(TSLayout.clockRate)
         let bytes = output
         output = []

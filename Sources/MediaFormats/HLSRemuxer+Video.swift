@@ -54,6 +54,11 @@ extension HLSRemuxer {
         }
         let ms = videoClock.unwrap(timestamp)
         var events: [RemuxEvent] = []
+        // Audio that led the first key frame by more than a moment gets
+        // audio-timed segments of its own instead of being dropped.
+        if segment == nil, let first = preroll.first, ms - first.ms > limits.audioOnlyDecisionMs {
+            events += startAudioTimed()
+        }
         var dts = outputTime(ms: ms, track: .video)
         if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)
@@ -70,10 +75,20 @@ extension HLSRemuxer {
         } else {
             decision = cutter?.decide(dts: dts, isVideo: true, isKeyframe: packet.isKeyframe) ?? .keep
         }
-        if case .cut = decision {
+        switch decision {
+        case .skip:
+            // Video back after an absence: wait for its key frame.
+            videoPieces.removeAll(keepingCapacity: true)
+            return [.dropped(.waitingForKeyframe)]
+        case .cut:
             events += cut(firstDTS: dts, ms: ms, keyframe: packet.isKeyframe)
+        case .keep:
+            break
         }
-        if let last = lastVideoDTS, dts > last { lastClockStep = dts - last }
+        if let last = lastVideoDTS, dts > last {
+            lastVideoStep = dts - last
+            lastClockStep = lastVideoStep
+        }
         let header = TSMuxer.PESHeader(pid: TSLayout.videoPID, streamID: TSLayout.videoStreamID, pts: pts, dts: dts,
                                        pcr: dts - TSLayout.pcrDelay, randomAccess: packet.isKeyframe,
                                        boundedLength: false)
@@ -81,7 +96,7 @@ extension HLSRemuxer {
         videoPieces.removeAll(keepingCapacity: true)
         lastVideoDTS = dts
         noteEnd(pts + max(lastClockStep, 1))
-        segment?.lastDTS = dts
+        if let open = segment { segment?.end = max(open.end, dts + max(lastVideoStep, 1)) }
         if !preroll.isEmpty { drainPreroll(from: ms) }
         return events
     }
@@ -98,7 +113,7 @@ extension HLSRemuxer {
         let held = preroll
         preroll.removeAll()
         for frame in held where frame.ms >= keyframeMs {
-            appendAudio(ms: frame.ms, frame: frame.frame)
+            _ = appendAudio(ms: frame.ms, frame: frame.frame)
         }
     }
 }

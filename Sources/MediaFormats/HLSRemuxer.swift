@@ -60,7 +60,8 @@ public struct HLSRemuxer: Sendable {
         var start: SegmentStart
         var program: TSProgram
         var firstDTS: Int64
-        var lastDTS: Int64
+        /// Past the last frame of the longest track (DTS + frame duration).
+        var end: Int64
         var takenBytes = 0
     }
 
@@ -99,8 +100,10 @@ public struct HLSRemuxer: Sendable {
     var preroll: [PendingAudio] = []
     var lastVideoDTS: Int64?
     var lastAudioDTS: Int64?
-    /// Last DTS step of the track that times segments, for the final EXTINF.
+    /// Last DTS step of the track that times segments (clock jumps rebase by it).
     var lastClockStep: Int64 = 0
+    /// Last DTS step of video: the duration given to the latest video frame.
+    var lastVideoStep: Int64 = 0
     /// End of the latest frame written (DTS or PTS + its duration), where the next push may start.
     var latestEnd: Int64?
     /// Duration of one AAC frame in 90 kHz ticks (rounded down).
