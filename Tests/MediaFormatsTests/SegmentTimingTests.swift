@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MediaFormats
 
@@ -15,7 +16,7 @@ import Testing
         var extinfSum: Double { segments.map(\.duration).reduce(0, +) }
     }
 
-    static func run(_ tags: [FLVTag], fragment: Double, expectsVideo: Bool? = nil) throws -> Result {
+    static func remuxed(_ tags: [FLVTag], fragment: Double, expectsVideo: Bool? = nil) throws -> Result {
         let (segments, events, _) = try remux(tags, fragmentDuration: fragment, expectsVideo: expectsVideo)
         return Result(segments: segments, contents: segments.map { SegmentContent($0.bytes) }, events: events)
     }
@@ -52,7 +53,7 @@ import Testing
         let stream = try SyntheticStream()
         let fragment = 4.0
         let tags = stream.tags(video: [Span(fromMs: 0, toMs: 4000)], audioToMs: 20000)
-        let r = try Self.run(tags, fragment: fragment)
+        let r = try Self.remuxed(tags, fragment: fragment)
         Self.checkCommon(r, fragment: fragment)
         let audioEnd = Double(tags.last { $0.type == 8 }!.timestamp) / 1000 + Double(SyntheticStream.audioFrameTicks) / 90000
         #expect(abs(r.extinfSum - audioEnd) <= audioEnd * 0.01, "\(r.segments.map(\.duration))")
@@ -66,7 +67,7 @@ import Testing
 
     @Test func audioOnlyOnceVideoStopsKeepsSegmentsNearFragDuration() throws {
         let stream = try SyntheticStream()
-        let r = try Self.run(stream.tags(video: [Span(fromMs: 0, toMs: 2000)], audioToMs: 60000), fragment: 2)
+        let r = try Self.remuxed(stream.tags(video: [Span(fromMs: 0, toMs: 2000)], audioToMs: 60000), fragment: 2)
         Self.checkCommon(r, fragment: 2)
         // 2 s of video, 4 s until the absence shows, then 2 s segments.
         #expect(r.segments.first.map { abs($0.duration - 6) < 0.05 } == true, "\(r.segments.map(\.duration))")
@@ -78,7 +79,7 @@ import Testing
         let stream = try SyntheticStream()
         let tags = stream.tags(video: [Span(fromMs: 10000, toMs: 20000)], audioToMs: 20000)
         for expectsVideo in [true, nil] as [Bool?] where expectsVideo == true {
-            let r = try Self.run(tags, fragment: 4, expectsVideo: expectsVideo)
+            let r = try Self.remuxed(tags, fragment: 4, expectsVideo: expectsVideo)
             Self.checkCommon(r, fragment: 4)
             #expect(r.segments.first?.firstTimestamp == 0)
             #expect(abs(r.extinfSum - 20) < 0.2, "\(r.segments.map(\.duration))")
@@ -91,7 +92,7 @@ import Testing
     @Test func videoStartingLateKeepsTheAudioBeforeIt() throws {
         let stream = try SyntheticStream()
         let tags = stream.tags(video: [Span(fromMs: 3000, toMs: 12000)], audioToMs: 12000)
-        let r = try Self.run(tags, fragment: 4, expectsVideo: true)
+        let r = try Self.remuxed(tags, fragment: 4, expectsVideo: true)
         Self.checkCommon(r, fragment: 4)
         #expect(r.segments.map(\.firstTimestamp).prefix(2) == [0, 3000], "\(r.segments.map(\.firstTimestamp))")
         #expect(abs(r.extinfSum - 12) < 0.12)
@@ -103,7 +104,7 @@ import Testing
         // the 11 s gap is larger than the forward jump limit (10 s).
         let tags = stream.tags(video: [Span(fromMs: 0, toMs: 4000), Span(fromMs: 15000, toMs: 24000, firstKeyFrame: 30)],
                                audioToMs: 24000)
-        let r = try Self.run(tags, fragment: 4)
+        let r = try Self.remuxed(tags, fragment: 4)
         Self.checkCommon(r, fragment: 4)
         #expect(r.segments.contains { $0.firstTimestamp == 16000 && $0.startsWithKeyframe }, "\(r.segments.map(\.firstTimestamp))")
         // The 30 frames before that key frame are left out.
@@ -119,7 +120,7 @@ import Testing
         let stream = try SyntheticStream()
         // Key frame every 10 s, FragDuration 2: no forced cut before 60 s.
         let tags = stream.tags(video: [Span(fromMs: 0, toMs: 30000, gopFrames: 300)], audioToMs: 30000)
-        let r = try Self.run(tags, fragment: 2)
+        let r = try Self.remuxed(tags, fragment: 2)
         Self.checkCommon(r, fragment: 2)
         #expect(r.segments.map(\.firstTimestamp) == [0, 10000, 20000])
         #expect(r.segments.allSatisfy { $0.startsWithKeyframe })
@@ -129,7 +130,7 @@ import Testing
     @Test func withoutKeyFramesACutIsForcedAfterSixtySeconds() throws {
         let stream = try SyntheticStream()
         let tags = stream.tags(video: [Span(fromMs: 0, toMs: 70000, gopFrames: 100_000)], audioToMs: 70000)
-        let r = try Self.run(tags, fragment: 2)
+        let r = try Self.remuxed(tags, fragment: 2)
         #expect(r.segments.map(\.firstTimestamp) == [0, 60000])
         #expect(r.segments.map(\.startsWithKeyframe) == [true, false])
     }
@@ -137,9 +138,37 @@ import Testing
     @Test func extinfOfTheLastSegmentRunsToTheEndOfTheLongestTrack() throws {
         let stream = try SyntheticStream()
         // Audio ends 0.5 s after video, within the absence bound.
-        let r = try Self.run(stream.tags(video: [Span(fromMs: 0, toMs: 5000)], audioToMs: 5500), fragment: 2)
+        let r = try Self.remuxed(stream.tags(video: [Span(fromMs: 0, toMs: 5000)], audioToMs: 5500), fragment: 2)
         Self.checkCommon(r, fragment: 2)
         let last = try #require(r.segments.last)
         #expect(abs(Double(last.firstTimestamp) / 1000 + last.duration - 5.5) < 0.03)
+    }
+
+    /// FFmpeg's view of the 4 s video / 20 s audio case: the packets of
+    /// every segment span its EXTINF within one frame, and the playlist's
+    /// audio decodes without a warning.
+    @Test func ffprobeAgreesWithTheExtinfs() throws {
+        let stream = try SyntheticStream()
+        let r = try Self.remuxed(stream.tags(video: [Span(fromMs: 0, toMs: 4000)], audioToMs: 20000), fragment: 4)
+        let dir = try makeTemporaryDirectory()
+        defer { removeUnlessKept(dir) }
+        let playlist = try RemuxerFixtureTests.write(r.segments, to: dir)
+        for segment in r.segments {
+            let path = dir.appendingPathComponent("\(segment.sequence).ts").path
+            // First packet to past the last (FFmpeg's format duration stops at the last PES start).
+            let probe = try run("ffprobe", ["-v", "error", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", path])
+            let packets = probe.out.split(separator: "\n").compactMap { line -> (Double, Double)? in
+                let f = line.split(separator: ",").compactMap { Double($0) }
+                return f.count == 2 ? (f[0], f[1]) : nil
+            }
+            let first = try #require(packets.map(\.0).min(), "\(probe.err)")
+            let probed = (packets.map { $0.0 + $0.1 }.max() ?? first) - first
+            #expect(abs(probed - segment.duration) <= Self.frameTolerance + 0.001, "segment \(segment.sequence): \(probed) vs \(segment.duration)")
+        }
+        let check = try run("ffmpeg", ["-hide_banner", "-v", "warning", "-i", playlist, "-map", "0:a", "-f", "null", "-"], timeout: 60)
+        #expect(check.status == 0 && check.err.isEmpty, "\(check.err)")
+        let total = try run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", playlist])
+        let probedTotal = try #require(Double(total.out.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(abs(probedTotal - r.extinfSum) < 0.2, "\(probedTotal) vs \(r.extinfSum)")
     }
 }
