@@ -161,16 +161,31 @@ public struct HLSRemuxer: Sendable {
     public mutating func finish() -> [RemuxEvent] {
         guard !isFinished else { return [] }
         var events: [RemuxEvent] = []
-        if segment == nil, !preroll.isEmpty, mode != .video {
-            // A stream shorter than the audio-only decision time.
-            mode = .audioOnly
-            events += startAudioOnly()
+        if segment == nil, !preroll.isEmpty {
+            if mode == .video {
+                // Audio with no key frame yet: it still gets its segment.
+                events += startAudioTimed()
+            } else {
+                // A stream shorter than the audio-only decision time.
+                mode = .audioOnly
+                events += startAudioOnly()
+            }
         }
         flushAudio()
         if let done = finishSegment(nextFirstDTS: nil) { events.append(.segmentFinished(done)) }
         isFinished = true
         preroll.removeAll()
         return events
+    }
+
+    /// Closes the open segment now (a publisher that went quiet): it is
+    /// handed over with its duration up to its last frame. The next frame
+    /// opens a new segment (video only at a key frame).
+    public mutating func closeSegment() -> [RemuxEvent] {
+        guard !isFinished, segment != nil else { return [] }
+        flushAudio()
+        cutter?.reset()
+        return finishSegment(nextFirstDTS: nil).map { [.segmentFinished($0)] } ?? []
     }
 
     /// Hands over the current segment's bytes written so far, for callers
