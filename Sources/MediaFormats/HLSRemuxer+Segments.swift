@@ -54,7 +54,8 @@ extension HLSRemuxer {
         let start = SegmentStart(sequence: segmentCount, firstTimestamp: ms, startsWithKeyframe: keyframe,
                                  discontinuity: wasOpen && discontinuityPending)
         discontinuityPending = false
-        let program = TSProgram(hasVideo: mode == .video, hasAudio: adts != nil,
+        // Until video joins a stream that started audio-only, its cutter times audio alone.
+        let program = TSProgram(hasVideo: mode == .video && cutter?.hasVideo != false, hasAudio: adts != nil,
                                 audioCarriesClock: mode == .video && cutter?.timedByAudio == true)
         // Room for a segment half again as large as the last, so the buffer
         // rarely has to move (a move copies every byte once more).

@@ -38,13 +38,17 @@ extension HLSRemuxer {
         videoInfo = VideoStreamInfo(codec: "H264", width: sps.width, height: sps.height, frameRate: sps.frameRate,
                                     profileIDC: sps.profileIDC, levelIDC: sps.levelIDC, configuration: config)
         if mode == .undecided { mode = .video }
+        // Judged audio-only only for want of video so far: video joins at
+        // its first key frame, after a discontinuity (the track list changes).
+        if mode == .audioOnly, configuration.expectsVideo == nil { mode = .video }
     }
 
     private mutating func pushAccessUnit(_ packet: AVCVideoPacket, timestamp: UInt32) throws(HLSRemuxerError) -> [RemuxEvent] {
         guard let avc else { return [.dropped(.waitingForVideoConfiguration)] }
         guard !packet.body.isEmpty else { return [.dropped(.emptyFrame)] }
         if mode == .audioOnly { return [.dropped(.videoInAudioOnlyStream)] }
-        if segment == nil, !packet.isKeyframe { return [.dropped(.waitingForKeyframe)] }
+        let joinsAudioOnly = segment.map { !$0.program.hasVideo } ?? false
+        if segment == nil || joinsAudioOnly, !packet.isKeyframe { return [.dropped(.waitingForKeyframe)] }
         do {
             try AnnexBAccessUnit.pieces(of: packet.body, nalLengthSize: avc.nalLengthSize,
                                         parameterSets: parameterSets, into: &videoPieces)
@@ -63,6 +67,10 @@ extension HLSRemuxer {
         if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)
 
+        if joinsAudioOnly {
+            discontinuityPending = true
+            cutter = SegmentCutter(fragmentDuration: fragmentTicks, hasVideo: true)
+        }
         let decision: SegmentCutter.Decision
         if segment != nil, discontinuityPending, packet.isKeyframe {
             cutter?.reset()

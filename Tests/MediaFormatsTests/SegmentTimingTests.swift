@@ -78,15 +78,13 @@ import Testing
     @Test func audioLongBeforeTheFirstKeyFrameGetsItsOwnSegments() throws {
         let stream = try SyntheticStream()
         let tags = stream.tags(video: [Span(fromMs: 10000, toMs: 20000)], audioToMs: 20000)
-        for expectsVideo in [true, nil] as [Bool?] where expectsVideo == true {
-            let r = try Self.remuxed(tags, fragment: 4, expectsVideo: expectsVideo)
-            Self.checkCommon(r, fragment: 4)
-            #expect(r.segments.first?.firstTimestamp == 0)
-            #expect(abs(r.extinfSum - 20) < 0.2, "\(r.segments.map(\.duration))")
-            // Audio-timed until the key frame at 10 s, which opens a segment.
-            #expect(r.segments.contains { $0.firstTimestamp == 10000 && $0.startsWithKeyframe })
-            #expect(r.segments.allSatisfy { $0.duration <= 4 + Self.frameTolerance })
-        }
+        let r = try Self.remuxed(tags, fragment: 4, expectsVideo: true)
+        Self.checkCommon(r, fragment: 4)
+        #expect(r.segments.first?.firstTimestamp == 0)
+        #expect(abs(r.extinfSum - 20) < 0.2, "\(r.segments.map(\.duration))")
+        // Audio-timed until the key frame at 10 s, which opens a segment.
+        #expect(r.segments.contains { $0.firstTimestamp == 10000 && $0.startsWithKeyframe })
+        #expect(r.segments.allSatisfy { $0.duration <= 4 + Self.frameTolerance })
     }
 
     @Test func videoStartingLateKeepsTheAudioBeforeIt() throws {
@@ -96,6 +94,24 @@ import Testing
         Self.checkCommon(r, fragment: 4)
         #expect(r.segments.map(\.firstTimestamp).prefix(2) == [0, 3000], "\(r.segments.map(\.firstTimestamp))")
         #expect(abs(r.extinfSum - 12) < 0.12)
+    }
+
+    /// Without a video announcement, a second of audio alone makes the
+    /// stream audio-only; video arriving later joins at its first key frame
+    /// after EXT-X-DISCONTINUITY (the track list changes, RFC 8216 §4.3.2.3).
+    @Test func videoJoiningAStreamJudgedAudioOnlyStartsANewTimelineSegment() throws {
+        let stream = try SyntheticStream()
+        let tags = stream.tags(video: [Span(fromMs: 3000, toMs: 12000, firstKeyFrame: 15)], audioToMs: 12000)
+        let r = try Self.remuxed(tags, fragment: 4)
+        let joined = try #require(r.segments.firstIndex { r.contents[r.segments.firstIndex(of: $0)!].videoFrames > 0 })
+        #expect(r.segments[joined].firstTimestamp == 3500 && r.segments[joined].start.discontinuity)
+        #expect(r.segments.filter(\.start.discontinuity).count == 1)
+        for content in r.contents[..<joined] { #expect(content.videoFrames == 0 && content.pcrPID == TSLayout.audioPID) }
+        for (segment, content) in zip(r.segments, r.contents) {
+            #expect(abs(segment.duration - content.duration) <= Self.frameTolerance + 0.0001)
+            if content.videoFrames > 0 { #expect(content.firstVideoIsKey == true && content.pcrPID == TSLayout.videoPID) }
+        }
+        #expect(abs(r.extinfSum - 12) < 0.12, "\(r.segments.map(\.duration))")
     }
 
     @Test func videoComingBackStartsASegmentAtItsFirstKeyFrame() throws {

@@ -36,9 +36,13 @@ struct SyntheticStream {
         audio = try #require(tags.first { $0.type == 8 && $0.payload.dropFirst().first == 1 }).payload
     }
 
-    /// Tags in timestamp order (video first on a tie), sequence headers first.
+    /// Tags in timestamp order (video first on a tie); the AAC sequence
+    /// header first, the AVC one just before the first video frame.
     func tags(video: [VideoSpan], audioFromMs: Int64 = 0, audioToMs: Int64?) -> [FLVTag] {
         var timed: [(ms: Int64, order: Int, tag: FLVTag)] = []
+        if let first = video.first {
+            timed.append((first.fromMs, -1, FLVTag(type: 9, timestamp: UInt32(first.fromMs), payload: videoHeader.payload)))
+        }
         for span in video {
             var i: Int64 = 0
             while true {
@@ -60,7 +64,6 @@ struct SyntheticStream {
         }
         timed.sort { ($0.ms, $0.order) < ($1.ms, $1.order) }
         var out: [FLVTag] = []
-        if !video.isEmpty { out.append(FLVTag(type: 9, timestamp: 0, payload: videoHeader.payload)) }
         if audioToMs != nil { out.append(FLVTag(type: 8, timestamp: 0, payload: audioHeader.payload)) }
         return out + timed.map(\.tag)
     }
