@@ -110,7 +110,7 @@ extension HLSRemuxer {
         var events: [RemuxEvent] = []
         if case .cut = decision {
             flushAudio()
-            events += cut(firstDTS: dts, ms: ms, keyframe: true)
+            events += cut(firstTime: dts, ms: ms, keyframe: true)
         }
         if let last = lastAudioDTS, dts > last { lastClockStep = dts - last }
         enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
@@ -126,7 +126,7 @@ extension HLSRemuxer {
         var events: [RemuxEvent] = []
         if case .cut = cutter?.decide(dts: dts, isVideo: false, isKeyframe: true) {
             flushAudio()
-            events += cut(firstDTS: dts, ms: ms, keyframe: true)
+            events += cut(firstTime: dts, ms: ms, keyframe: true)
         }
         enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
         return events
@@ -159,7 +159,12 @@ extension HLSRemuxer {
         audioBundleBytes += size
         lastAudioDTS = frame.dts
         noteEnd(frame.dts + audioFrameTicks)
-        if let open = segment { segment?.end = max(open.end, frame.dts + audioFrameTicks) }
+        if let open = segment {
+            segment?.audioSpan = OpenSegment.widened(open.audioSpan, frame.dts, frame.dts + audioFrameTicks)
+            // The first segment of a push starts with its earliest frame:
+            // audio may come slightly before the first key frame is shown.
+            if open.start.sequence == 0, frame.dts < open.firstTime { segment?.firstTime = frame.dts }
+        }
         if let first = audioBundle.first, frame.dts - first.dts >= limits.audioPESMaxSpanMs * 90 { flushAudio() }
     }
 

@@ -44,12 +44,12 @@ extension HLSRemuxer {
     }
 
     /// Closes the open segment (if any) and opens the next one at this frame.
-    mutating func cut(firstDTS: Int64, ms: Int64, keyframe: Bool) -> [RemuxEvent] {
+    mutating func cut(firstTime: Int64, ms: Int64, keyframe: Bool) -> [RemuxEvent] {
         var events: [RemuxEvent] = []
         let wasOpen = segment != nil
         if wasOpen {
             flushAudio()
-            if let done = finishSegment(nextFirstDTS: firstDTS) { events.append(.segmentFinished(done)) }
+            if let done = finishSegment(nextStart: firstTime) { events.append(.segmentFinished(done)) }
         }
         let start = SegmentStart(sequence: segmentCount, firstTimestamp: ms, startsWithKeyframe: keyframe,
                                  discontinuity: wasOpen && discontinuityPending)
@@ -61,7 +61,7 @@ extension HLSRemuxer {
         // rarely has to move (a move copies every byte once more).
         output.reserveCapacity(lastSegmentSize + lastSegmentSize / 2 + 4 * TSLayout.packetSize)
         muxer.writeTables(program, into: &output)
-        segment = OpenSegment(start: start, program: program, firstDTS: firstDTS, end: firstDTS)
+        segment = OpenSegment(start: start, program: program, firstTime: firstTime)
         segmentCount += 1
         events.append(.segmentOpened(start))
         return events
@@ -70,10 +70,10 @@ extension HLSRemuxer {
     /// Hands over the open segment. Its duration runs to the next segment's
     /// first frame, or without one (end of stream) past the last frame of
     /// its longest track.
-    mutating func finishSegment(nextFirstDTS: Int64?) -> FinishedSegment? {
+    mutating func finishSegment(nextStart: Int64?) -> FinishedSegment? {
         guard let open = segment else { return nil }
-        let end = nextFirstDTS ?? open.end
-        let duration = Double(max(end - open.firstDTS, 0)) / Double(TSLayout.clockRate)
+        let ticks = nextStart.map { $0 - open.firstTime } ?? open.longestTrack
+        let duration = Double(max(ticks, 0)) / Double(TSLayout.clockRate)
         let bytes = output
         output = []
         segment = nil

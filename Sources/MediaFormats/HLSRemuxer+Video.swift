@@ -89,7 +89,7 @@ extension HLSRemuxer {
             videoPieces.removeAll(keepingCapacity: true)
             return [.dropped(.waitingForKeyframe)]
         case .cut:
-            events += cut(firstDTS: dts, ms: ms, keyframe: packet.isKeyframe)
+            events += cut(firstTime: pts, ms: ms, keyframe: packet.isKeyframe)
         case .keep:
             break
         }
@@ -104,7 +104,7 @@ extension HLSRemuxer {
         videoPieces.removeAll(keepingCapacity: true)
         lastVideoDTS = dts
         noteEnd(pts + max(lastClockStep, 1))
-        if let open = segment { segment?.end = max(open.end, dts + max(lastVideoStep, 1)) }
+        if let open = segment { segment?.videoSpan = OpenSegment.widened(open.videoSpan, pts, pts + max(lastVideoStep, 1)) }
         if !preroll.isEmpty { drainPreroll(from: ms) }
         return events
     }
@@ -116,11 +116,14 @@ extension HLSRemuxer {
     }
 
     /// Audio that arrived before the first key frame joins the first segment
-    /// when it is not older than that key frame.
+    /// when it is at most `audioLeadMs` older than that key frame (only in a
+    /// channel's first push: a later one must not reach back into the
+    /// previous push's time).
     private mutating func drainPreroll(from keyframeMs: Int64) {
         let held = preroll
         preroll.removeAll()
-        for frame in held where frame.ms >= keyframeMs {
+        let lead = configuration.continuity.nextDTS == nil ? limits.audioLeadMs : 0
+        for frame in held where frame.ms >= keyframeMs - lead {
             _ = appendAudio(ms: frame.ms, frame: frame.frame)
         }
     }

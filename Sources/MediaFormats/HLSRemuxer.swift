@@ -19,6 +19,9 @@ public struct HLSRemuxer: Sendable {
         /// count puts it is moved onto that sample grid (nginx `hls_sync`),
         /// which undoes the whole-millisecond rounding of RTMP timestamps.
         public var audioSyncToleranceMs: Int64 = 2
+        /// Audio at most this much older than the first key frame joins the
+        /// first segment (less than the 700 ms PCR delay, so no PCR passes its DTS).
+        public var audioLeadMs: Int64 = 500
         /// A clock step larger than this forward …
         public var maxForwardJumpMs: Int64 = 10_000
         /// … or this backward is a new timeline: rebase, then cut with a discontinuity.
@@ -59,9 +62,22 @@ public struct HLSRemuxer: Sendable {
     struct OpenSegment: Sendable {
         var start: SegmentStart
         var program: TSProgram
-        var firstDTS: Int64
-        /// Past the last frame of the longest track (DTS + frame duration).
-        var end: Int64
+        /// Presentation time (90 kHz) of the frame that opened the segment:
+        /// EXTINF runs from it to the next segment's, so B-frame delays cancel.
+        var firstTime: Int64
+        /// Per track: first presentation time and past its last frame.
+        var videoSpan: (start: Int64, end: Int64)?
+        var audioSpan: (start: Int64, end: Int64)?
+
+        /// First to past the last frame of the longest track.
+        var longestTrack: Int64 {
+            [videoSpan, audioSpan].compactMap { $0.map { $0.end - $0.start } }.max() ?? 0
+        }
+
+        static func widened(_ span: (start: Int64, end: Int64)?, _ start: Int64, _ end: Int64) -> (start: Int64, end: Int64) {
+            guard let span else { return (start, end) }
+            return (min(span.start, start), max(span.end, end))
+        }
         var takenBytes = 0
     }
 
@@ -172,7 +188,7 @@ public struct HLSRemuxer: Sendable {
             }
         }
         flushAudio()
-        if let done = finishSegment(nextFirstDTS: nil) { events.append(.segmentFinished(done)) }
+        if let done = finishSegment(nextStart: nil) { events.append(.segmentFinished(done)) }
         isFinished = true
         preroll.removeAll()
         return events
@@ -185,7 +201,7 @@ public struct HLSRemuxer: Sendable {
         guard !isFinished, segment != nil else { return [] }
         flushAudio()
         cutter?.reset()
-        return finishSegment(nextFirstDTS: nil).map { [.segmentFinished($0)] } ?? []
+        return finishSegment(nextStart: nil).map { [.segmentFinished($0)] } ?? []
     }
 
     /// Hands over the current segment's bytes written so far, for callers

@@ -39,8 +39,10 @@ public struct SegmentStart: Sendable, Equatable {
 /// A complete segment.
 public struct FinishedSegment: Sendable, Equatable {
     public var start: SegmentStart
-    /// Seconds, for EXTINF: next segment's first DTS − this one's; for the
-    /// last segment, last DTS − first DTS + one frame.
+    /// Seconds, for EXTINF: from the presentation time of the frame that
+    /// opens it to that of the next segment's first frame; for a segment
+    /// closed without a successor (end of push, quiet publisher), to past
+    /// the last frame of its longest track.
     public var duration: Double
     /// The segment's TS bytes not already taken with `takePendingBytes()`
     /// (all of them if the caller never takes).

@@ -31,8 +31,14 @@ struct SyntheticStream {
         let tags = try Fixtures.tags("av-640x360-30fps.flv")
         videoHeader = try #require(tags.first { $0.type == 9 && $0.payload.dropFirst().first == 0 })
         audioHeader = try #require(tags.first { $0.type == 8 && $0.payload.dropFirst().first == 0 })
-        key = try #require(tags.first { $0.type == 9 && $0.payload.first == 0x17 && $0.payload.dropFirst().first == 1 }).payload
-        inter = try #require(tags.first { $0.type == 9 && $0.payload.first == 0x27 && $0.payload.dropFirst().first == 1 }).payload
+        // Composition time 0: every frame is shown at its decode time.
+        func presentedAtDecode(_ payload: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var bytes = Array(payload)
+            bytes.replaceSubrange(2..<5, with: [0, 0, 0])
+            return bytes[...]
+        }
+        key = presentedAtDecode(try #require(tags.first { $0.type == 9 && $0.payload.first == 0x17 && $0.payload.dropFirst().first == 1 }).payload)
+        inter = presentedAtDecode(try #require(tags.first { $0.type == 9 && $0.payload.first == 0x27 && $0.payload.dropFirst().first == 1 }).payload)
         audio = try #require(tags.first { $0.type == 8 && $0.payload.dropFirst().first == 1 }).payload
     }
 
@@ -71,7 +77,7 @@ struct SyntheticStream {
 
 /// What a segment's TS really holds.
 struct SegmentContent {
-    /// First and past-the-last 90 kHz time over both tracks.
+    /// First and past-the-last 90 kHz presentation time over both tracks.
     var start: Int64
     var end: Int64
     var videoFrames: Int
@@ -85,8 +91,8 @@ struct SegmentContent {
         let packets = TSPacketView.parse(bytes)
         let video = PESView.collect(packets, pid: TSLayout.videoPID)
         let audio = PESView.collect(packets, pid: TSLayout.audioPID)
-        var starts: [Int64] = video.map(\.dts) + audio.map(\.pts)
-        var ends: [Int64] = video.map { $0.dts + SyntheticStream.videoFrameTicks }
+        var starts: [Int64] = video.map(\.pts) + audio.map(\.pts)
+        var ends: [Int64] = video.map { $0.pts + SyntheticStream.videoFrameTicks }
         for pes in audio {
             ends.append(pes.pts + Int64(Self.adtsFrames(pes.payload)) * SyntheticStream.audioFrameTicks)
         }
