@@ -89,7 +89,7 @@ extension HLSRemuxer {
             videoPieces.removeAll(keepingCapacity: true)
             return [.dropped(.waitingForKeyframe)]
         case .cut:
-            events += cut(firstTime: pts, ms: ms, keyframe: packet.isKeyframe)
+            events += cut(firstTime: dts, ms: ms, keyframe: packet.isKeyframe)
         case .keep:
             break
         }

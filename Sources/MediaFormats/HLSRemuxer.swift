@@ -62,8 +62,10 @@ public struct HLSRemuxer: Sendable {
     struct OpenSegment: Sendable {
         var start: SegmentStart
         var program: TSProgram
-        /// Presentation time (90 kHz) of the frame that opened the segment:
-        /// EXTINF runs from it to the next segment's, so B-frame delays cancel.
+        /// Decode time (90 kHz) of the frame that opened the segment (for the
+        /// first segment of a push, of its earliest frame): EXTINF runs from
+        /// it to the next segment's, so frames are counted once, in the order
+        /// they are cut, and B-frame delays cancel between neighbours.
         var firstTime: Int64
         /// Per track: first presentation time and past its last frame.
         var videoSpan: (start: Int64, end: Int64)?

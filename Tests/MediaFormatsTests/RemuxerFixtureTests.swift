@@ -158,15 +158,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         _ = try Self.write(segments, to: dir)
         // Every segment but the last lasts at least FragDuration; EXTINF
-        // equals the distance between the presentation times of the first
-        // video (else audio) frame of consecutive segments as ffprobe reads
-        // them; the first segment starts with its earliest frame (audio
-        // slightly ahead of the first key frame).
+        // equals the distance between the first video (else audio) DTS of
+        // consecutive segments as ffprobe reads them; the first segment
+        // starts with its earliest frame (audio slightly ahead of the first
+        // key frame).
         var starts: [Double] = []
         for segment in segments {
             let packets = try Self.packets(dir.appendingPathComponent("\(segment.sequence).ts").path)
             let clock = packets.first { $0.type == "video" } ?? packets.first { $0.type == "audio" }
-            let start = segment.sequence == 0 ? packets.map(\.pts).min() : clock?.pts
+            let start = segment.sequence == 0 ? packets.map(\.dts).min() : clock?.dts
             starts.append(Double(start ?? -1) / 90000)
         }
         for i in 0..<(segments.count - 1) {
