@@ -14,6 +14,8 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private let ingest: RTMPIngest
     private var session: ServerSession
     private var timer: DispatchSourceTimer?
+    /// Closes the open segment of a publisher gone quiet.
+    private var idleTimer: DispatchSourceTimer?
     private var lease: ChannelRegistry.Lease?
     private var publisher: ChannelPublisher? {
         didSet { slot.value = publisher }
@@ -127,6 +129,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
                         ingest.emit(.writeFailed(bucket: bucket, channel: channel, key: key, reason: reason))
                     }
                 })
+            startIdleTimer()
             logger.info("rtmp publish started: \(push.bucket)/\(push.channel) from \(connection.remoteAddress), playlist \(push.playlistKey)")
             ingest.emit(.publishStarted(
                 bucket: push.bucket, channel: push.channel, remoteAddress: connection.remoteAddress, playlistKey: push.playlistKey))
@@ -147,6 +150,8 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private func endPush(reason: String) {
         guard !ended, let lease else { return }
         ended = true
+        idleTimer?.cancel()
+        idleTimer = nil
         let waiting = onShutdown
         onShutdown = []
         let channels = ingest.channels
@@ -171,6 +176,8 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         // A publish that never reached a decision has no lease to end.
         timer?.cancel()
         timer = nil
+        idleTimer?.cancel()
+        idleTimer = nil
         for callback in onShutdown { callback() }
         onShutdown = []
         ingest.connectionEnded(self)
@@ -183,6 +190,16 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         }
         let audio = stats.audio.map { LiveAudioStat(bandwidth: $0.bandwidth, sampleRate: $0.sampleRate) }
         return (video, audio)
+    }
+
+    private func startIdleTimer() {
+        guard let publisher, idleTimer == nil else { return }
+        let source = DispatchSource.makeTimerSource(queue: connection.queue)
+        let interval = DispatchTimeInterval.milliseconds(Int(publisher.idleCheckMilliseconds))
+        source.schedule(deadline: .now() + interval, repeating: interval)
+        source.setEventHandler { [weak publisher] in publisher?.closeIfIdle() }
+        idleTimer = source
+        source.resume()
     }
 
     private func scheduleTimer() {

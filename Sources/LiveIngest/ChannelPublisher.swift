@@ -75,6 +75,7 @@ public final class ChannelPublisher: @unchecked Sendable {
     private var remuxer: HLSRemuxer
     private var openNames: [Int: Int64] = [:]
     private var finished = false
+    private var lastPushAt: Int64?
 
     // Confined to `writer`.
     private var playlist: HLSLivePlaylist
@@ -138,6 +139,7 @@ public final class ChannelPublisher: @unchecked Sendable {
     public func push(tagType: UInt8, timestamp: UInt32, payload: [UInt8]) throws(HLSRemuxerError) {
         guard !finished else { return }
         let now = monotonicMilliseconds()
+        lastPushAt = now
         let events = try remuxer.push(tagType: tagType, timestamp: timestamp, payload: payload)
         meters.withLock { meters in
             if tagType == 9 {
@@ -166,6 +168,22 @@ public final class ChannelPublisher: @unchecked Sendable {
             writePlaylist()
             completion()
         }
+    }
+
+    /// A publisher quiet for this long (half of FragDuration) gets its open
+    /// segment closed and written, so a stall never keeps a segment open.
+    public var idleCloseMilliseconds: Int64 { max(Int64(configuration.fragDuration) * 500, 250) }
+    /// How often the push context should call `closeIfIdle()`: together with
+    /// `idleCloseMilliseconds` the segment is written within one FragDuration of the last message.
+    public var idleCheckMilliseconds: Int64 { max(Int64(configuration.fragDuration) * 250, 100) }
+
+    /// Call periodically on the push context: closes the open segment once
+    /// no message has come for `idleCloseMilliseconds`. The next message
+    /// opens a new segment (video at its next key frame).
+    public func closeIfIdle() {
+        guard !finished, remuxer.hasOpenSegment, let last = lastPushAt,
+              monotonicMilliseconds() - last >= idleCloseMilliseconds else { return }
+        handle(remuxer.closeSegment())
     }
 
     public var stats: IngestStats {

@@ -54,9 +54,9 @@ extension HLSRemuxer {
                 mode = .audioOnly
                 return startAudioOnly()
             case .video:
-                // Hold only what could still follow the first key frame.
-                let oldest = ms - limits.audioOnlyDecisionMs
-                if let first = preroll.first, first.ms < oldest { preroll.removeAll { $0.ms < oldest } }
+                // Audio for longer than the video absence bound and no key
+                // frame yet: audio times the first segments.
+                if let first = preroll.first, (ms - first.ms) * 90 > videoAbsenceTicks { return startAudioTimed() }
                 return []
             }
         }
@@ -65,8 +65,22 @@ extension HLSRemuxer {
             return appendAudioOnlyFrame(ms: ms, frame: frame)
         }
         if let audioOffset, ms * 90 + audioOffset < 0 { return [.dropped(.beforeStreamStart)] }
-        appendAudio(ms: ms, frame: frame)
-        return []
+        return appendAudio(ms: ms, frame: frame)
+    }
+
+    /// The bound of `SegmentCutter.videoAbsenceBound` for this stream.
+    var videoAbsenceTicks: Int64 {
+        SegmentCutter(fragmentDuration: fragmentTicks, hasVideo: true).videoAbsenceBound
+    }
+
+    /// A video stream whose audio came long before any key frame: the held
+    /// audio opens an audio-timed segment (video declared, audio carrying the clock).
+    mutating func startAudioTimed() -> [RemuxEvent] {
+        let held = preroll
+        preroll.removeAll()
+        var events: [RemuxEvent] = []
+        for frame in held { events += appendAudio(ms: frame.ms, frame: frame.frame) }
+        return events
     }
 
     /// Opens the first audio-only segment with the held frames.
@@ -96,19 +110,26 @@ extension HLSRemuxer {
         var events: [RemuxEvent] = []
         if case .cut = decision {
             flushAudio()
-            events += cut(firstDTS: dts, ms: ms, keyframe: true)
+            events += cut(firstTime: dts, ms: ms, keyframe: true)
         }
         if let last = lastAudioDTS, dts > last { lastClockStep = dts - last }
         enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
-        segment?.lastDTS = dts
         return events
     }
 
-    /// Audio beside video: bundled into PES by size and span only.
-    mutating func appendAudio(ms: Int64, frame: ArraySlice<UInt8>) {
-        guard segment?.program.hasAudio == true else { return }
+    /// Audio beside video: bundled into PES by size and span only. It cuts
+    /// only while video is absent (the cutter says when).
+    mutating func appendAudio(ms: Int64, frame: ArraySlice<UInt8>) -> [RemuxEvent] {
+        guard adts != nil, segment == nil || segment?.program.hasAudio == true else { return [] }
         let dts = audioDTS(outputTime(ms: ms, track: .audio))
+        if cutter == nil { cutter = SegmentCutter(fragmentDuration: fragmentTicks, hasVideo: true) }
+        var events: [RemuxEvent] = []
+        if case .cut = cutter?.decide(dts: dts, isVideo: false, isKeyframe: true) {
+            flushAudio()
+            events += cut(firstTime: dts, ms: ms, keyframe: true)
+        }
         enqueueAudio(PendingAudio(ms: ms, dts: dts, frame: frame))
+        return events
     }
 
     /// Snaps a frame onto the sample grid when it is close, then keeps the
@@ -138,6 +159,12 @@ extension HLSRemuxer {
         audioBundleBytes += size
         lastAudioDTS = frame.dts
         noteEnd(frame.dts + audioFrameTicks)
+        if let open = segment {
+            segment?.audioSpan = OpenSegment.widened(open.audioSpan, frame.dts, frame.dts + audioFrameTicks)
+            // The first segment of a push starts with its earliest frame:
+            // audio may come slightly before the first key frame is shown.
+            if open.start.sequence == 0, frame.dts < open.firstTime { segment?.firstTime = frame.dts }
+        }
         if let first = audioBundle.first, frame.dts - first.dts >= limits.audioPESMaxSpanMs * 90 { flushAudio() }
     }
 
@@ -154,7 +181,7 @@ extension HLSRemuxer {
             audioPieces.append(.inline(adts.packed(payloadSize: frame.frame.count), count: ADTSHeader.size))
             audioPieces.append(.bytes(frame.frame))
         }
-        let audioOnly = !program.hasVideo
+        let audioOnly = program.pcrPID == TSLayout.audioPID
         let header = TSMuxer.PESHeader(pid: TSLayout.audioPID, streamID: TSLayout.audioStreamID, pts: first.dts,
                                        dts: first.dts, pcr: audioOnly ? first.dts - TSLayout.pcrDelay : nil,
                                        randomAccess: audioOnly, boundedLength: true)

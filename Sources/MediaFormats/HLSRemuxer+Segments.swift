@@ -14,10 +14,13 @@ extension HLSRemuxer {
         let base = (track == .video ? videoOffset : audioOffset) ?? 0
         var dts = ms * 90 + base
         let isClock = (track == .video) == (mode != .audioOnly)
-        let reference = isClock && track == .audio ? lastAudioDTS : lastVideoDTS
-        guard let reference else { return dts }
-        let step = dts - reference
-        guard step > limits.maxForwardJumpMs * 90 || step < -limits.maxBackwardJumpMs * 90 else { return dts }
+        // Forward: beyond the latest frame of either track, so video that
+        // comes back after an absence (audio ran on) is no jump, nor audio
+        // running on after video stopped. Backward: against the clock track.
+        let latest = [lastVideoDTS, lastAudioDTS].compactMap { $0 }.max()
+        guard let reference = (isClock && track == .audio ? lastAudioDTS : lastVideoDTS) ?? latest,
+              let latest else { return dts }
+        guard dts - latest > limits.maxForwardJumpMs * 90 || dts - reference < -limits.maxBackwardJumpMs * 90 else { return dts }
         let expected: Int64
         if isClock {
             expected = reference + max(lastClockStep, 1)
@@ -41,33 +44,36 @@ extension HLSRemuxer {
     }
 
     /// Closes the open segment (if any) and opens the next one at this frame.
-    mutating func cut(firstDTS: Int64, ms: Int64, keyframe: Bool) -> [RemuxEvent] {
+    mutating func cut(firstTime: Int64, ms: Int64, keyframe: Bool) -> [RemuxEvent] {
         var events: [RemuxEvent] = []
         let wasOpen = segment != nil
         if wasOpen {
             flushAudio()
-            if let done = finishSegment(nextFirstDTS: firstDTS) { events.append(.segmentFinished(done)) }
+            if let done = finishSegment(nextStart: firstTime) { events.append(.segmentFinished(done)) }
         }
         let start = SegmentStart(sequence: segmentCount, firstTimestamp: ms, startsWithKeyframe: keyframe,
                                  discontinuity: wasOpen && discontinuityPending)
         discontinuityPending = false
-        let program = TSProgram(hasVideo: mode == .video, hasAudio: adts != nil)
+        // Until video joins a stream that started audio-only, its cutter times audio alone.
+        let program = TSProgram(hasVideo: mode == .video && cutter?.hasVideo != false, hasAudio: adts != nil,
+                                audioCarriesClock: mode == .video && cutter?.timedByAudio == true)
         // Room for a segment half again as large as the last, so the buffer
         // rarely has to move (a move copies every byte once more).
         output.reserveCapacity(lastSegmentSize + lastSegmentSize / 2 + 4 * TSLayout.packetSize)
         muxer.writeTables(program, into: &output)
-        segment = OpenSegment(start: start, program: program, firstDTS: firstDTS, lastDTS: firstDTS)
+        segment = OpenSegment(start: start, program: program, firstTime: firstTime)
         segmentCount += 1
         events.append(.segmentOpened(start))
         return events
     }
 
-    /// Hands over the open segment. Without a next DTS (end of stream) its
-    /// duration runs to the last frame plus one frame step.
-    mutating func finishSegment(nextFirstDTS: Int64?) -> FinishedSegment? {
+    /// Hands over the open segment. Its duration runs to the next segment's
+    /// first frame, or without one (end of stream) past the last frame of
+    /// its longest track.
+    mutating func finishSegment(nextStart: Int64?) -> FinishedSegment? {
         guard let open = segment else { return nil }
-        let end = nextFirstDTS ?? (open.lastDTS + max(lastClockStep, 0))
-        let duration = Double(max(end - open.firstDTS, 0)) / Double(TSLayout.clockRate)
+        let ticks = nextStart.map { $0 - open.firstTime } ?? open.longestTrack
+        let duration = Double(max(ticks, 0)) / Double(TSLayout.clockRate)
         let bytes = output
         output = []
         segment = nil

@@ -38,13 +38,17 @@ extension HLSRemuxer {
         videoInfo = VideoStreamInfo(codec: "H264", width: sps.width, height: sps.height, frameRate: sps.frameRate,
                                     profileIDC: sps.profileIDC, levelIDC: sps.levelIDC, configuration: config)
         if mode == .undecided { mode = .video }
+        // Judged audio-only only for want of video so far: video joins at
+        // its first key frame, after a discontinuity (the track list changes).
+        if mode == .audioOnly, configuration.expectsVideo == nil { mode = .video }
     }
 
     private mutating func pushAccessUnit(_ packet: AVCVideoPacket, timestamp: UInt32) throws(HLSRemuxerError) -> [RemuxEvent] {
         guard let avc else { return [.dropped(.waitingForVideoConfiguration)] }
         guard !packet.body.isEmpty else { return [.dropped(.emptyFrame)] }
         if mode == .audioOnly { return [.dropped(.videoInAudioOnlyStream)] }
-        if segment == nil, !packet.isKeyframe { return [.dropped(.waitingForKeyframe)] }
+        let joinsAudioOnly = segment.map { !$0.program.hasVideo } ?? false
+        if segment == nil || joinsAudioOnly, !packet.isKeyframe { return [.dropped(.waitingForKeyframe)] }
         do {
             try AnnexBAccessUnit.pieces(of: packet.body, nalLengthSize: avc.nalLengthSize,
                                         parameterSets: parameterSets, into: &videoPieces)
@@ -54,10 +58,19 @@ extension HLSRemuxer {
         }
         let ms = videoClock.unwrap(timestamp)
         var events: [RemuxEvent] = []
+        // Audio that led the first key frame by more than a moment gets
+        // audio-timed segments of its own instead of being dropped.
+        if segment == nil, let first = preroll.first, ms - first.ms > limits.audioOnlyDecisionMs {
+            events += startAudioTimed()
+        }
         var dts = outputTime(ms: ms, track: .video)
         if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)
 
+        if joinsAudioOnly {
+            discontinuityPending = true
+            cutter = SegmentCutter(fragmentDuration: fragmentTicks, hasVideo: true)
+        }
         let decision: SegmentCutter.Decision
         if segment != nil, discontinuityPending, packet.isKeyframe {
             cutter?.reset()
@@ -70,10 +83,20 @@ extension HLSRemuxer {
         } else {
             decision = cutter?.decide(dts: dts, isVideo: true, isKeyframe: packet.isKeyframe) ?? .keep
         }
-        if case .cut = decision {
-            events += cut(firstDTS: dts, ms: ms, keyframe: packet.isKeyframe)
+        switch decision {
+        case .skip:
+            // Video back after an absence: wait for its key frame.
+            videoPieces.removeAll(keepingCapacity: true)
+            return [.dropped(.waitingForKeyframe)]
+        case .cut:
+            events += cut(firstTime: dts, ms: ms, keyframe: packet.isKeyframe)
+        case .keep:
+            break
         }
-        if let last = lastVideoDTS, dts > last { lastClockStep = dts - last }
+        if let last = lastVideoDTS, dts > last {
+            lastVideoStep = dts - last
+            lastClockStep = lastVideoStep
+        }
         let header = TSMuxer.PESHeader(pid: TSLayout.videoPID, streamID: TSLayout.videoStreamID, pts: pts, dts: dts,
                                        pcr: dts - TSLayout.pcrDelay, randomAccess: packet.isKeyframe,
                                        boundedLength: false)
@@ -81,7 +104,7 @@ extension HLSRemuxer {
         videoPieces.removeAll(keepingCapacity: true)
         lastVideoDTS = dts
         noteEnd(pts + max(lastClockStep, 1))
-        segment?.lastDTS = dts
+        if let open = segment { segment?.videoSpan = OpenSegment.widened(open.videoSpan, pts, pts + max(lastVideoStep, 1)) }
         if !preroll.isEmpty { drainPreroll(from: ms) }
         return events
     }
@@ -93,12 +116,15 @@ extension HLSRemuxer {
     }
 
     /// Audio that arrived before the first key frame joins the first segment
-    /// when it is not older than that key frame.
+    /// when it is at most `audioLeadMs` older than that key frame (only in a
+    /// channel's first push: a later one must not reach back into the
+    /// previous push's time).
     private mutating func drainPreroll(from keyframeMs: Int64) {
         let held = preroll
         preroll.removeAll()
-        for frame in held where frame.ms >= keyframeMs {
-            appendAudio(ms: frame.ms, frame: frame.frame)
+        let lead = configuration.continuity.nextDTS == nil ? limits.audioLeadMs : 0
+        for frame in held where frame.ms >= keyframeMs - lead {
+            _ = appendAudio(ms: frame.ms, frame: frame.frame)
         }
     }
 }

@@ -19,6 +19,9 @@ public struct HLSRemuxer: Sendable {
         /// count puts it is moved onto that sample grid (nginx `hls_sync`),
         /// which undoes the whole-millisecond rounding of RTMP timestamps.
         public var audioSyncToleranceMs: Int64 = 2
+        /// Audio at most this much older than the first key frame joins the
+        /// first segment (less than the 700 ms PCR delay, so no PCR passes its DTS).
+        public var audioLeadMs: Int64 = 500
         /// A clock step larger than this forward …
         public var maxForwardJumpMs: Int64 = 10_000
         /// … or this backward is a new timeline: rebase, then cut with a discontinuity.
@@ -59,8 +62,24 @@ public struct HLSRemuxer: Sendable {
     struct OpenSegment: Sendable {
         var start: SegmentStart
         var program: TSProgram
-        var firstDTS: Int64
-        var lastDTS: Int64
+        /// Decode time (90 kHz) of the frame that opened the segment (for the
+        /// first segment of a push, of its earliest frame): EXTINF runs from
+        /// it to the next segment's, so frames are counted once, in the order
+        /// they are cut, and B-frame delays cancel between neighbours.
+        var firstTime: Int64
+        /// Per track: first presentation time and past its last frame.
+        var videoSpan: (start: Int64, end: Int64)?
+        var audioSpan: (start: Int64, end: Int64)?
+
+        /// First to past the last frame of the longest track.
+        var longestTrack: Int64 {
+            [videoSpan, audioSpan].compactMap { $0.map { $0.end - $0.start } }.max() ?? 0
+        }
+
+        static func widened(_ span: (start: Int64, end: Int64)?, _ start: Int64, _ end: Int64) -> (start: Int64, end: Int64) {
+            guard let span else { return (start, end) }
+            return (min(span.start, start), max(span.end, end))
+        }
         var takenBytes = 0
     }
 
@@ -99,8 +118,10 @@ public struct HLSRemuxer: Sendable {
     var preroll: [PendingAudio] = []
     var lastVideoDTS: Int64?
     var lastAudioDTS: Int64?
-    /// Last DTS step of the track that times segments, for the final EXTINF.
+    /// Last DTS step of the track that times segments (clock jumps rebase by it).
     var lastClockStep: Int64 = 0
+    /// Last DTS step of video: the duration given to the latest video frame.
+    var lastVideoStep: Int64 = 0
     /// End of the latest frame written (DTS or PTS + its duration), where the next push may start.
     var latestEnd: Int64?
     /// Duration of one AAC frame in 90 kHz ticks (rounded down).
@@ -158,16 +179,31 @@ public struct HLSRemuxer: Sendable {
     public mutating func finish() -> [RemuxEvent] {
         guard !isFinished else { return [] }
         var events: [RemuxEvent] = []
-        if segment == nil, !preroll.isEmpty, mode != .video {
-            // A stream shorter than the audio-only decision time.
-            mode = .audioOnly
-            events += startAudioOnly()
+        if segment == nil, !preroll.isEmpty {
+            if mode == .video {
+                // Audio with no key frame yet: it still gets its segment.
+                events += startAudioTimed()
+            } else {
+                // A stream shorter than the audio-only decision time.
+                mode = .audioOnly
+                events += startAudioOnly()
+            }
         }
         flushAudio()
-        if let done = finishSegment(nextFirstDTS: nil) { events.append(.segmentFinished(done)) }
+        if let done = finishSegment(nextStart: nil) { events.append(.segmentFinished(done)) }
         isFinished = true
         preroll.removeAll()
         return events
+    }
+
+    /// Closes the open segment now (a publisher that went quiet): it is
+    /// handed over with its duration up to its last frame. The next frame
+    /// opens a new segment (video only at a key frame).
+    public mutating func closeSegment() -> [RemuxEvent] {
+        guard !isFinished, segment != nil else { return [] }
+        flushAudio()
+        cutter?.reset()
+        return finishSegment(nextStart: nil).map { [.segmentFinished($0)] } ?? []
     }
 
     /// Hands over the current segment's bytes written so far, for callers

@@ -39,8 +39,11 @@ public struct SegmentStart: Sendable, Equatable {
 /// A complete segment.
 public struct FinishedSegment: Sendable, Equatable {
     public var start: SegmentStart
-    /// Seconds, for EXTINF: next segment's first DTS − this one's; for the
-    /// last segment, last DTS − first DTS + one frame.
+    /// Seconds, for EXTINF: from the decode time of the frame that opens
+    /// it (the earliest frame for a push's first segment) to that of the
+    /// next segment's; a segment closed without a successor (end of push,
+    /// quiet publisher) lasts from first to past the last frame of its
+    /// longest track, in presentation time.
     public var duration: Double
     /// The segment's TS bytes not already taken with `takePendingBytes()`
     /// (all of them if the caller never takes).

@@ -28,14 +28,21 @@ public enum TSLayout {
 public struct TSProgram: Sendable, Equatable {
     public var hasVideo: Bool
     public var hasAudio: Bool
+    /// Audio carries the PCR although video is declared: a segment of a
+    /// video stream while its video is absent (the track list stays the same,
+    /// so no discontinuity is needed, and the segment still has a clock).
+    public var audioCarriesClock: Bool
 
-    public init(hasVideo: Bool, hasAudio: Bool) {
+    public init(hasVideo: Bool, hasAudio: Bool, audioCarriesClock: Bool = false) {
         self.hasVideo = hasVideo
         self.hasAudio = hasAudio
+        self.audioCarriesClock = audioCarriesClock && hasAudio
     }
 
-    /// The video PID, or the audio PID in an audio-only program.
-    public var pcrPID: UInt16 { hasVideo || !hasAudio ? TSLayout.videoPID : TSLayout.audioPID }
+    /// The video PID, or the audio PID in an audio-only program or one whose audio carries the clock.
+    public var pcrPID: UInt16 {
+        (hasVideo && !audioCarriesClock) || !hasAudio ? TSLayout.videoPID : TSLayout.audioPID
+    }
 }
 
 /// Next continuity counter per PID. One value lives for a whole publish

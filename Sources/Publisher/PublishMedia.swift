@@ -20,9 +20,15 @@ public struct PublishMedia: Sendable {
     public static let fallbackFrameInterval: UInt32 = 40
 
     public let tags: [Tag]
-    /// The time of the last tag plus one frame interval: how far each loop
-    /// pass moves timestamps on.
+    /// Where the longest track's next pass starts (its first frame's time
+    /// plus its span), rounded up: the length of one pass.
     public let loopSpan: UInt32
+    /// Per track, milliseconds (not rounded) each pass moves its timestamps
+    /// on: last frame − first frame + one frame, so every track continues
+    /// exactly one frame after its own last frame. Audio uses the AAC frame
+    /// length (1024 or 960 samples at the core rate), keeping later passes on
+    /// its sample grid; video the average frame interval.
+    public let trackSpans: [FLVTagType: Double]
     /// Bytes of tag bodies, for bitrate figures.
     public let payloadBytes: Int
 
@@ -47,7 +53,10 @@ public struct PublishMedia: Sendable {
         var first: UInt32?
         // Per track: the last media time and the smallest step between frames.
         var last: [FLVTagType: UInt32] = [:]
+        var firstOf: [FLVTagType: UInt32] = [:]
+        var count: [FLVTagType: Int] = [:]
         var step: [FLVTagType: UInt32] = [:]
+        var aacFrameMs: Double?
         var total = 0
         do {
             while let tag = try reader.next() {
@@ -58,9 +67,14 @@ public struct PublishMedia: Sendable {
                 let time = tag.timestamp >= start ? tag.timestamp - start : 0
                 let payload = Array(tag.payload)
                 let setup = Self.isSetup(type: type, payload: payload)
-                if !setup {
+                if !setup, type != .script {
                     if let previous = last[type], time > previous { step[type] = min(step[type] ?? .max, time - previous) }
                     last[type] = max(last[type] ?? 0, time)
+                    firstOf[type] = min(firstOf[type] ?? time, time)
+                    count[type, default: 0] += 1
+                } else if setup, type == .audio, aacFrameMs == nil,
+                          let config = try? AudioSpecificConfig(parsing: payload[2...]), config.samplingFrequency > 0 {
+                    aacFrameMs = Double(config.samplesPerFrame) * 1000 / Double(config.samplingFrequency)
                 }
                 total += payload.count
                 tags.append(Tag(type: type, time: time, payload: payload, isSetup: setup))
@@ -72,9 +86,36 @@ public struct PublishMedia: Sendable {
         self.tags = tags
         // The next pass starts one frame after the last frame of every track
         // ends, so no track's timestamps overlap the previous pass.
-        let end = last.map { type, time in time + (step[type] ?? Self.fallbackFrameInterval) }.max() ?? 0
-        loopSpan = max(Self.minimumLoopSpan, end)
+        var spans: [FLVTagType: Double] = [:]
+        for (type, lastTime) in last {
+            let first = firstOf[type] ?? 0
+            let frames = count[type] ?? 1
+            let frame: Double
+            if type == .audio, let aacFrameMs {
+                frame = aacFrameMs
+            } else if frames > 1, lastTime > first {
+                frame = Double(lastTime - first) / Double(frames - 1)
+            } else {
+                frame = Double(step[type] ?? Self.fallbackFrameInterval)
+            }
+            spans[type] = type == .audio && aacFrameMs != nil
+                ? Double(frames) * frame
+                : Double(lastTime - first) + frame
+        }
+        trackSpans = spans
+        let end = spans.map { type, span in Double(firstOf[type] ?? 0) + span }.max() ?? 0
+        loopSpan = max(Self.minimumLoopSpan, UInt32(min(end.rounded(.up), Double(UInt32.max))))
         payloadBytes = total
+    }
+
+    /// The timestamp of `tag` in loop pass `pass` (0 = as in the file):
+    /// its track's span times the pass, rounded to whole milliseconds
+    /// (the ingest puts audio back on its sample grid). RTMP time wraps at 2^32.
+    public func timestamp(of tag: Tag, pass: UInt32) -> UInt32 {
+        guard pass > 0 else { return tag.time }
+        let span = trackSpans[tag.type] ?? Double(loopSpan)
+        let offset = (Double(pass) * span).rounded()
+        return tag.time &+ UInt32(truncatingIfNeeded: Int64(offset.truncatingRemainder(dividingBy: 4_294_967_296)))
     }
 
     /// Metadata, the AVC decoder configuration record or the AAC

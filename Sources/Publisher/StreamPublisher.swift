@@ -239,7 +239,7 @@ final class StreamPublisher: @unchecked Sendable {
                 index += 1
                 continue
             }
-            let timestamp = tag.time &+ pass &* media.loopSpan
+            let timestamp = media.timestamp(of: tag, pass: pass)
             if options.realtime {
                 let due = since + .milliseconds(Int64(timestamp))
                 if due > now { break }

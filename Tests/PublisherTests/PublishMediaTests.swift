@@ -26,6 +26,30 @@ func fixture(_ name: String) throws -> [UInt8] {
         #expect(media.tags.filter(\.isSetup).map(\.type) == [.script, .video, .audio])
     }
 
+    /// Each track continues one frame after its own last frame, pass after
+    /// pass: no hole at the boundary, audio on its sample grid.
+    @Test func loopsAreSeamlessPerTrack() throws {
+        for name in ["av-640x360-30fps.flv", "baseline-480x270-29.97fps.flv"] {
+            let media = try PublishMedia(flv: try fixture(name))
+            let audio = media.tags.filter { $0.type == .audio && !$0.isSetup }
+            let video = media.tags.filter { $0.type == .video && !$0.isSetup }
+            let rate: Double = name.hasPrefix("av") ? 44100 : 22050
+            let frameMs = 1024 * 1000 / rate
+            let first = Double(try #require(audio.first).time)
+            for pass: UInt32 in [1, 2, 10, 100, 1000] {
+                for (k, tag) in audio.enumerated() {
+                    let grid = first + (Double(pass) * Double(audio.count) + Double(k)) * frameMs
+                    #expect(abs(Double(media.timestamp(of: tag, pass: pass)) - grid) <= 1.6, "\(name) pass \(pass) frame \(k)")
+                }
+                // Video: the boundary step is one frame interval, like the steps inside the file.
+                let lastOfPrevious = media.timestamp(of: try #require(video.last), pass: pass - 1)
+                let firstOfThis = media.timestamp(of: try #require(video.first), pass: pass)
+                let interval = Double(video.last!.time - video.first!.time) / Double(video.count - 1)
+                #expect(abs(Double(firstOfThis) - Double(lastOfPrevious) - interval) <= 1, "\(name) pass \(pass)")
+            }
+        }
+    }
+
     @Test func refusesFilesWithoutMedia() {
         #expect(throws: (any Error).self) { try PublishMedia(flv: Array("not flv".utf8)) }
         // A header and PreviousTagSize0 only.
