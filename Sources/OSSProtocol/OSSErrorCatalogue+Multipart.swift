@@ -35,13 +35,6 @@ extension OSSError {
                          name: "partNumber", value: text)
     }
 
-    /// `x-oss-forbid-overwrite: true` and the key holds an object.
-    public static var fileAlreadyExists: OSSError {
-        OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
-    }
-}
-
-extension OSSError {
     /// An upload initiated with `?sequential` takes its parts in order.
     public static func partNotSequential(partNumber: Int, highest: Int) -> OSSError {
         OSSError(status: 400, code: "PartNotSequential",

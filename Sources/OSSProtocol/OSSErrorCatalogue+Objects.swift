@@ -19,10 +19,9 @@ extension OSSError {
 
     // MARK: CopyObject
 
-    /// `x-oss-forbid-overwrite: true` and the target exists.
-    public static var forbidOverwriteConflict: OSSError {
-        OSSError(status: 409, code: "FileAlreadyExists",
-                 message: "The object you specified already exists and can not be overwritten.")
+    /// `x-oss-forbid-overwrite: true` and the key holds an object (any write).
+    public static var fileAlreadyExists: OSSError {
+        OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
     }
 
     // MARK: Storage classes and restore

@@ -30,7 +30,7 @@ extension ObjectHandlers {
             request: try Self.metadata(from: headers, key: key),
             setsStorageClass: headers["x-oss-storage-class"] != nil,
             setsACL: headers["x-oss-object-acl"] != nil)
-        let forbidOverwrite = headers["x-oss-forbid-overwrite"]?.lowercased() == "true"
+        let forbidOverwrite = WriteHeaders.forbidsOverwrite(headers)
         let now = context.nowMilliseconds
 
         // Conditions are answered before anything is written: 412 or 304.
@@ -46,16 +46,13 @@ extension ObjectHandlers {
 
         let info: ObjectInfo
         if source.bucket == bucket && source.key == key {
-            if forbidOverwrite { throw OSSError.forbidOverwriteConflict }
+            if forbidOverwrite { throw OSSError.fileAlreadyExists }
             // A new storage class rewrites the bytes, which a frozen object cannot give.
             if plan.setsStorageClass && !Self.isReadable(sourceInfo, now: now) { throw OSSError.invalidObjectState(key) }
             info = try store.updateMetadata(bucket: bucket, key: key, touch: true) { metadata in
                 metadata = plan.target(from: metadata, sameObject: true)
             }
         } else {
-            let refuseExisting: ReplaceCheck = { previous in
-                if previous != nil { throw OSSError.forbidOverwriteConflict }
-            }
             let targetMetadata: (ObjectInfo) throws -> ObjectMetadata = { copied in
                 // The version actually read must still meet the conditions.
                 guard try CopySource.checkConditions(headers, source: copied) == .proceed else {
@@ -66,7 +63,7 @@ extension ObjectHandlers {
             }
             info = try store.copyObject(
                 fromBucket: source.bucket, key: source.key, toBucket: bucket, key: key,
-                check: forbidOverwrite ? refuseExisting : nil, metadata: targetMetadata)
+                check: WriteHeaders.overwriteCheck(headers), metadata: targetMetadata)
         }
         var responseHeaders: HTTPHeaders = [:]
         responseHeaders.add("ETag", "\"\(info.etag)\"")

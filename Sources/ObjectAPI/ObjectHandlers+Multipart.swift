@@ -14,7 +14,7 @@ extension ObjectHandlers {
         try NameRules.validateObjectKey(key)
         guard let bucketInfo = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         let urlEncoded = try Self.urlEncoding(context.query)
-        if Self.forbidsOverwrite(context.headers), (try? store.objectInfo(bucket: bucket, key: key)) != nil {
+        if WriteHeaders.forbidsOverwrite(context.headers), (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError.fileAlreadyExists
         }
         var metadata = try Self.metadata(from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass)
@@ -150,12 +150,7 @@ extension ObjectHandlers {
             requested = try MultipartXML.parseComplete(body)
         }
         let objectACL = try context.headers["x-oss-object-acl"].map { try ObjectACL.parse($0) }
-        var check: ReplaceCheck?
-        if Self.forbidsOverwrite(context.headers) {
-            check = { existing in
-                if existing != nil { throw OSSError.fileAlreadyExists }
-            }
-        }
+        let check = WriteHeaders.overwriteCheck(context.headers)
         let choose: ([UploadedPart]) throws -> [UploadedPart] = { parts in
             let summaries = parts.map { StoredPartSummary(partNumber: $0.partNumber, etag: $0.etag, size: $0.size) }
             let chosen: [StoredPartSummary]
@@ -199,7 +194,4 @@ extension ObjectHandlers {
         }
     }
 
-    static func forbidsOverwrite(_ headers: HTTPHeaders) -> Bool {
-        headers["x-oss-forbid-overwrite"]?.lowercased() == "true"
-    }
 }

@@ -36,15 +36,8 @@ extension ObjectHandlers {
         metadata.symlinkTarget = target
         // The link's bytes are empty; its ETag follows what it points to.
         metadata.etagOverride = Hex.encode(Hash.md5(Array(target.utf8)), uppercase: true)
-        let forbidOverwrite = context.headers["x-oss-forbid-overwrite"]?.lowercased() == "true"
         let info = try store.putObject(
-            bucket: bucket, key: key, bytes: [], metadata: metadata,
-            check: { existing in
-                if forbidOverwrite, existing != nil {
-                    throw OSSError(status: 409, code: "FileAlreadyExists",
-                                   message: "The object you specified already exists and can not be overwritten.")
-                }
-            })
+            bucket: bucket, key: key, bytes: [], metadata: metadata, check: WriteHeaders.overwriteCheck(context.headers))
         var headers: HTTPHeaders = [:]
         headers.add("ETag", "\"\(info.etag)\"")
         return context.respond.response(headers: headers)

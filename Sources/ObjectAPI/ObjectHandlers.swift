@@ -70,24 +70,22 @@ public struct ObjectHandlers: Sendable {
         if let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: request.bodyMD5)
         }
-        if context.headers["x-oss-forbid-overwrite"]?.lowercased() == "true",
-           (try? store.objectInfo(bucket: bucket, key: key)) != nil {
-            throw OSSError(status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
-        }
         var metadata = try Self.metadata(from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass)
         if context.isPresigned, context.headers["Content-Type"] == nil {
             // OSS guesses no type for a presigned PUT: the URL signed none.
             metadata.contentType = ContentTypes.fallback
         }
         let info: ObjectInfo
+        let check = WriteHeaders.overwriteCheck(context.headers)
         switch request.body {
         case .empty:
-            info = try store.putObject(bucket: bucket, key: key, bytes: [], metadata: metadata)
+            info = try store.putObject(bucket: bucket, key: key, bytes: [], metadata: metadata, check: check)
         case .bytes(let bytes):
-            info = try store.putObject(bucket: bucket, key: key, bytes: bytes, metadata: metadata)
+            info = try store.putObject(bucket: bucket, key: key, bytes: bytes, metadata: metadata, check: check)
         case .file(let path, _):
             info = try store.putObject(
-                bucket: bucket, key: key, movingFile: path, md5: request.bodyMD5, crc64: request.bodyCRC64, metadata: metadata)
+                bucket: bucket, key: key, movingFile: path, md5: request.bodyMD5, crc64: request.bodyCRC64,
+                metadata: metadata, check: check)
         }
         var headers: HTTPHeaders = [:]
         headers.add("ETag", "\"\(info.etag)\"")

@@ -6,6 +6,21 @@ import Transport
 /// InitiateMultipartUpload share: `x-oss-tagging`, `x-oss-storage-class` and
 /// `x-oss-object-acl`, validated as OSS does and stored with the object.
 enum WriteHeaders {
+    /// `x-oss-forbid-overwrite: true`.
+    static func forbidsOverwrite(_ headers: HTTPHeaders) -> Bool {
+        headers["x-oss-forbid-overwrite"]?.lowercased() == "true"
+    }
+
+    /// The check a write passes to the store for `x-oss-forbid-overwrite`:
+    /// 409 FileAlreadyExists when the key holds an object, decided under the
+    /// bucket's lock; nil when the header does not forbid it.
+    static func overwriteCheck(_ headers: HTTPHeaders) -> ReplaceCheck? {
+        guard forbidsOverwrite(headers) else { return nil }
+        return { existing in
+            if existing != nil { throw OSSError.fileAlreadyExists }
+        }
+    }
+
     /// Applies the OSS write properties in `headers` to `metadata`.
     static func apply(_ headers: HTTPHeaders, to metadata: inout ObjectMetadata) throws {
         if let tagging = headers["x-oss-tagging"] {
