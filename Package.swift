@@ -53,6 +53,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Rewrites FLV tag timing for the timing corpus (scripts/make-timing-corpus.sh).
+        .executableTarget(name: "flv-edit", dependencies: ["MediaFormats"]),
         // Requests/s of the HTTP transport (see Benchmarks/TransportBench/main.swift).
         .executableTarget(name: "transport-bench", dependencies: ["Transport"], path: "Benchmarks/TransportBench"),
         // Remux throughput benchmark (scripts/bench-remux.sh); not a test.

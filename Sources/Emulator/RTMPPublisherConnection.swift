@@ -82,8 +82,10 @@ final class RTMPPublisherConnection: @unchecked Sendable {
             push(8, message)
         case .video(let message):
             push(9, message)
-        case .data:
-            break
+        case .data(let message):
+            if message.name == "onMetaData", let properties = message.values.first?.properties {
+                publisher?.noteMetadata(keys: Set(properties.map(\.key)))
+            }
         case .publishEnded(let reason):
             endPush(reason: "\(reason)")
         }

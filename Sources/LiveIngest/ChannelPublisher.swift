@@ -154,6 +154,18 @@ public final class ChannelPublisher: @unchecked Sendable {
         handle(events)
     }
 
+    /// The publisher's `onMetaData`, before media: whether it announces
+    /// video (`videocodecid`, `width` or `height` present) decides at once
+    /// whether the stream is audio-only. Metadata without either track's
+    /// keys says nothing.
+    public func noteMetadata(keys: Set<String>) {
+        guard !finished else { return }
+        let video = !keys.isDisjoint(with: ["videocodecid", "width", "height"])
+        let audio = keys.contains("audiocodecid")
+        guard video || audio else { return }
+        handle(remuxer.noteMetadata(hasVideo: video))
+    }
+
     /// Ends the push: the last partial segment is written, then the playlist
     /// with `EXT-X-ENDLIST`. `completion` runs on the writer queue once both are on disk.
     public func finish(completion: @escaping @Sendable () -> Void = {}) {

@@ -11,4 +11,6 @@ public enum FLVError: Error, Equatable, Sendable {
     case truncatedVideoHeader
     case unknownAACPacketType(UInt8)
     case unknownAVCPacketType(UInt8)
+    /// A tag body longer than a tag header can state (writing).
+    case payloadTooLarge(Int)
 }

@@ -132,13 +132,15 @@ extension HLSRemuxer {
         return events
     }
 
-    /// Snaps a frame onto the sample grid when it is close, then keeps the
-    /// audio DTS increasing.
+    /// Snaps a frame onto the sample grid when it is close or behind it (AAC
+    /// frames cannot overlap: a repeated timestamp or a small step back of
+    /// the publisher's clock leaves the audio contiguous), then keeps the
+    /// audio DTS increasing. A frame ahead of the grid starts a new one (a gap).
     private mutating func audioDTS(_ raw: Int64) -> Int64 {
         var dts = raw
         if let grid = audioGrid {
             let expected = grid.anchor + grid.samples * TSLayout.clockRate / audioSampleRate
-            if abs(raw - expected) <= limits.audioSyncToleranceMs * 90 {
+            if raw - expected <= limits.audioSyncToleranceMs * 90, expected - raw < limits.maxBackwardJumpMs * 90 {
                 dts = expected
                 audioGrid = (grid.anchor, grid.samples + audioSamplesPerFrame)
             } else {

@@ -20,7 +20,16 @@ extension HLSRemuxer {
         let latest = [lastVideoDTS, lastAudioDTS].compactMap { $0 }.max()
         guard let reference = (isClock && track == .audio ? lastAudioDTS : lastVideoDTS) ?? latest,
               let latest else { return dts }
-        guard dts - latest > limits.maxForwardJumpMs * 90 || dts - reference < -limits.maxBackwardJumpMs * 90 else { return dts }
+        guard dts - latest > limits.maxForwardJumpMs * 90 || dts - reference < -limits.maxBackwardJumpMs * 90 else {
+            // Video stepping back less than that: it runs on one frame after
+            // its last frame (frames at the same time are kept in order by
+            // the caller). Audio stays on its sample grid (`audioDTS`).
+            if track == .video, let last = lastVideoDTS, dts < last {
+                videoOffset = base + (last + max(lastVideoStep, 1) - dts)
+                return last + max(lastVideoStep, 1)
+            }
+            return dts
+        }
         let expected: Int64
         if isClock {
             expected = reference + max(lastClockStep, 1)

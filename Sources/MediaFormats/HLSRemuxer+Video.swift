@@ -64,7 +64,9 @@ extension HLSRemuxer {
             events += startAudioTimed()
         }
         var dts = outputTime(ms: ms, track: .video)
-        if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + 1 }
+        // A repeated timestamp: one frame after the last, so players see
+        // decode times that advance (later frames keep their own times).
+        if let last = lastVideoDTS, dts <= last, last - dts < limits.maxBackwardJumpMs * 90 { dts = last + max(lastVideoStep, 1) }
         let pts = max(dts, dts + Int64(packet.compositionTime) * 90)
 
         if joinsAudioOnly {

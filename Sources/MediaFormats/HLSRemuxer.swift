@@ -174,6 +174,17 @@ public struct HLSRemuxer: Sendable {
         try push(tagType: tag.type, timestamp: tag.timestamp, payload: tag.payload)
     }
 
+    /// What the publisher's metadata (`onMetaData`) says about video, before
+    /// any media: without video the stream is audio-only at once instead of
+    /// after `audioOnlyDecisionMs`; with video, audio waits for the first key
+    /// frame (up to the video absence bound). Ignored once media has been
+    /// decided on; video arriving anyway still joins (after a discontinuity).
+    public mutating func noteMetadata(hasVideo: Bool) -> [RemuxEvent] {
+        guard !isFinished, mode == .undecided, segment == nil else { return [] }
+        mode = hasVideo ? .video : .audioOnly
+        return !hasVideo && !preroll.isEmpty ? startAudioOnly() : []
+    }
+
     /// Ends the stream: flushes audio and closes the last (partial) segment.
     /// Later pushes are dropped.
     public mutating func finish() -> [RemuxEvent] {

@@ -20,6 +20,8 @@ public struct PublishMedia: Sendable {
     public static let fallbackFrameInterval: UInt32 = 40
 
     public let tags: [Tag]
+    /// The file's own timestamp of its first tag (`Tag.time` counts from it).
+    public let firstTimestamp: UInt32
     /// Where the longest track's next pass starts (its first frame's time
     /// plus its span), rounded up: the length of one pass.
     public let loopSpan: UInt32
@@ -63,8 +65,10 @@ public struct PublishMedia: Sendable {
                 guard let type = tag.knownType else { continue }
                 let start = first ?? tag.timestamp
                 first = start
-                // Timestamps before the first tag (rare, broken muxers) are clamped.
-                let time = tag.timestamp >= start ? tag.timestamp - start : 0
+                // Timestamps before the first tag (rare, broken muxers) are
+                // clamped; a file's clock may wrap at 2^32 like RTMP's.
+                let since = tag.timestamp &- start
+                let time = Int32(bitPattern: since) >= 0 ? since : 0
                 let payload = Array(tag.payload)
                 let setup = Self.isSetup(type: type, payload: payload)
                 if !setup, type != .script {
@@ -84,6 +88,7 @@ public struct PublishMedia: Sendable {
         }
         guard !last.isEmpty else { throw .noMedia }
         self.tags = tags
+        firstTimestamp = first ?? 0
         // The next pass starts one frame after the last frame of every track
         // ends, so no track's timestamps overlap the previous pass.
         var spans: [FLVTagType: Double] = [:]

@@ -9,6 +9,10 @@ public struct PublishOptions: Sendable {
     public var loop: Bool
     /// New connections started per second.
     public var connectRate: Int
+    /// Send the file's own timestamps (wrapping at 2^32 ms) instead of
+    /// starting at 0: reproduces a publisher whose clock does not start at 0
+    /// and reaches RTMP's extended timestamps and the 32-bit wrap quickly.
+    public var keepTimestamps: Bool
     /// Serial queues carrying the streams; each stream stays on one.
     public var queueCount: Int
     /// After `stop()`, how long streams get to unpublish and close before
@@ -21,11 +25,12 @@ public struct PublishOptions: Sendable {
     public static let defaultStopGrace: Duration = .seconds(5)
 
     public init(realtime: Bool = false, loop: Bool = false, connectRate: Int = PublishOptions.defaultConnectRate,
-                queueCount: Int = 1, stopGrace: Duration = PublishOptions.defaultStopGrace,
+                keepTimestamps: Bool = false, queueCount: Int = 1, stopGrace: Duration = PublishOptions.defaultStopGrace,
                 connectTimeout: Duration = TCPConnector.defaultConnectTimeout, limits: RTMPLimits = .default) {
         self.realtime = realtime
         self.loop = loop
         self.connectRate = max(1, connectRate)
+        self.keepTimestamps = keepTimestamps
         self.queueCount = max(1, queueCount)
         self.stopGrace = stopGrace
         self.connectTimeout = connectTimeout

@@ -240,6 +240,7 @@ final class StreamPublisher: @unchecked Sendable {
                 continue
             }
             let timestamp = media.timestamp(of: tag, pass: pass)
+            let wire = options.keepTimestamps ? timestamp &+ media.firstTimestamp : timestamp
             if options.realtime {
                 let due = since + .milliseconds(Int64(timestamp))
                 if due > now { break }
@@ -252,9 +253,9 @@ final class StreamPublisher: @unchecked Sendable {
             }
             do {
                 switch tag.type {
-                case .video: batch += try session.sendVideo(timestamp: timestamp, payload: tag.payload)
-                case .audio: batch += try session.sendAudio(timestamp: timestamp, payload: tag.payload)
-                case .script: batch += try session.sendMetadata(timestamp: timestamp, scriptData: tag.payload)
+                case .video: batch += try session.sendVideo(timestamp: wire, payload: tag.payload)
+                case .audio: batch += try session.sendAudio(timestamp: wire, payload: tag.payload)
+                case .script: batch += try session.sendMetadata(timestamp: wire, scriptData: tag.payload)
                 }
             } catch {
                 return

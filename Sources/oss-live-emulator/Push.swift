@@ -46,6 +46,9 @@ struct Push: ParsableCommand {
     @Flag(help: "Start the file again at its end, timestamps continuing, until stopped (SIGINT/SIGTERM or --duration).")
     var loop = false
 
+    @Flag(help: "Send the file's own timestamps (wrapping at 2^32 ms) instead of starting at 0.")
+    var keepTimestamps = false
+
     @Option(help: "Publish this many streams at once from this process; the URL must contain '{n}'.")
     var streams: Int = 1
 
@@ -88,7 +91,7 @@ struct Push: ParsableCommand {
             }
         }
         let options = PublishOptions(
-            realtime: realtime, loop: loop, connectRate: connectRate,
+            realtime: realtime, loop: loop, connectRate: connectRate, keepTimestamps: keepTimestamps,
             queueCount: queues ?? ProcessInfo.processInfo.activeProcessorCount)
         let run = PushRun(
             run: PublishRun(media: media, urls: urls, options: options),

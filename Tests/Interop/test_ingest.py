@@ -9,12 +9,16 @@ import pytest
 import requests
 from oss2.models import LiveChannelInfo, LiveChannelInfoTarget
 
+from playlist_checks import check_playlist
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "..", "fixtures")
 AV = os.path.join(FIXTURES, "av-640x360-30fps.flv")
 VIDEO_ONLY = os.path.join(FIXTURES, "video-only-320x240-25fps.flv")
 AUDIO_ONLY = os.path.join(FIXTURES, "audio-only-48k-mono.flv")
 PUSH_TIMEOUT = 60
+# The longest frame of AV (22.05 kHz AAC): how far an EXTINF may be from its segment's media.
+AV_FRAME = 1024 / 22050 + 0.001
 
 
 def ffmpeg_push(url, fixture=AV, realtime=False):
@@ -250,6 +254,8 @@ def test_killed_publisher_is_idle_with_history_and_playable_output(emulator):
     play = f"{emulator.endpoint}/ingest-killed/cam/playlist.m3u8"
     wait_for(lambda: "#EXT-X-ENDLIST" in requests.get(play, timeout=5).text)
     assert decode_warnings(play) == ""
+    # The segment cut off by the kill is listed with its real duration.
+    check_playlist(play, AV_FRAME, 1)
 
 
 def test_vod_playlists_over_two_pushes(emulator):
@@ -298,6 +304,8 @@ def test_emulator_killed_mid_push_recovers_on_restart(data_dir):
         for segment in [line for line in text.splitlines() if line.endswith(".ts")]:
             assert bucket.object_exists("cam/" + segment)
         assert decode_warnings(f"{second.endpoint}/ingest-crash/cam/playlist.m3u8") == ""
+        # Every listed segment, the last included, has its real duration.
+        check_playlist(f"{second.endpoint}/ingest-crash/cam/playlist.m3u8", AV_FRAME, 1)
         assert os.listdir(os.path.join(data_dir, ".oss", "tmp")) == []
         # The channel takes a new push after recovery.
         result = push(f"{second.rtmp}/ingest-crash/live/cam")

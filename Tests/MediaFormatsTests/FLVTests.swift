@@ -27,6 +27,21 @@ import Testing
         #expect(tags[1].knownType == .audio)
     }
 
+    @Test func writerRoundTripsTagsWithExtendedTimestamps() throws {
+        let tags = [FLVTag(type: 9, timestamp: 0xFFFF_FFF0, payload: [0x17, 0x01, 0, 0, 0][...]),
+                    FLVTag(type: 8, timestamp: 0x0100_0000, payload: [0xAF, 0x01, 0x21][...])]
+        var writer = FLVFileWriter(hasAudio: true, hasVideo: true)
+        for tag in tags { try writer.append(tag) }
+        #expect(writer.bytes == Self.file(tags: tags.map { ($0.type, $0.timestamp, Array($0.payload)) }))
+        var reader = try FLVFileReader(bytes: writer.bytes)
+        #expect(try reader.readAll() == tags)
+        var big = FLVFileWriter(hasAudio: false, hasVideo: true)
+        let oversized = [UInt8](repeating: 0, count: FLVFileWriter.maxPayloadSize + 1)
+        #expect(throws: FLVError.payloadTooLarge(oversized.count)) {
+            try big.append(FLVTag(type: 9, timestamp: 0, payload: oversized[...]))
+        }
+    }
+
     @Test func fixtureTagCountsMatchFFprobe() throws {
         let tags = try Fixtures.tags("av-640x360-30fps.flv")
         // 6 s at 30 fps: 180 frames, plus the sequence header and FFmpeg's

@@ -215,7 +215,23 @@ import Testing
             return pes.filter { ($0.pts - TSLayout.timestampOffset) % 1920 != 0 }.count
         }
         #expect(try ptsOffGrid(HLSRemuxer.Limits().audioSyncToleranceMs) == 0)
-        #expect(try ptsOffGrid(0) > 100)  // raw millisecond timestamps
+        // Timestamps rounded up (late by under a millisecond) snap back only within the tolerance.
+        func lateFrames(tolerance: Int64) throws -> [Int64] {
+            var limits = HLSRemuxer.Limits()
+            limits.audioSyncToleranceMs = tolerance
+            limits.audioPESMaxSpanMs = 0
+            var remuxer = HLSRemuxer(configuration: .init(fragmentDuration: 10, expectsVideo: false, limits: limits))
+            let audioTags = tags.filter { $0.type == 8 }
+            _ = try remuxer.push(audioTags[0])
+            for (i, ts) in [0, 22, 43, 64, 86].enumerated() {
+                _ = try remuxer.push(tagType: 8, timestamp: UInt32(ts), payload: audioTags[i + 1].payload)
+            }
+            var bytes: [UInt8] = []
+            for case .segmentFinished(let s) in remuxer.finish() { bytes += s.bytes }
+            return PESView.collect(TSPacketView.parse(bytes), pid: TSLayout.audioPID).map { $0.pts - TSLayout.timestampOffset }
+        }
+        #expect(try lateFrames(tolerance: HLSRemuxer.Limits().audioSyncToleranceMs) == [0, 1920, 3840, 5760, 7680])
+        #expect(try lateFrames(tolerance: 0) != [0, 1920, 3840, 5760, 7680])
         // A frame further off than the tolerance starts a new grid there.
         var limits = HLSRemuxer.Limits()
         limits.audioPESMaxSpanMs = 0
@@ -250,6 +266,21 @@ import Testing
         var told = HLSRemuxer(fragmentDuration: 2, expectsVideo: false)
         _ = try told.push(tags[0])
         #expect(Self.opened(try told.push(tags[1])).first?.firstTimestamp == 0)
+        // The same from the publisher's metadata, noted before the media.
+        var fromMetadata = HLSRemuxer(fragmentDuration: 2)
+        #expect(fromMetadata.noteMetadata(hasVideo: false).isEmpty)
+        _ = try fromMetadata.push(tags[0])
+        #expect(Self.opened(try fromMetadata.push(tags[1])).first?.firstTimestamp == 0)
+        // Metadata after the decision changes nothing.
+        #expect(fromMetadata.noteMetadata(hasVideo: true).isEmpty)
+        // Metadata announcing video: audio waits, as when told so.
+        var announced = HLSRemuxer(fragmentDuration: 2)
+        _ = announced.noteMetadata(hasVideo: true)
+        var announcedOpen: UInt32?
+        for tag in tags where announcedOpen == nil {
+            if !Self.opened(try announced.push(tag)).isEmpty { announcedOpen = tag.timestamp }
+        }
+        #expect(try #require(announcedOpen) > 2 * 2000)
         // Told to wait for video, audio opens a segment only once it has run
         // longer than the video absence bound (2 × FragDuration), then with
         // everything held since its first frame.

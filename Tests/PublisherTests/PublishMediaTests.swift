@@ -26,6 +26,17 @@ func fixture(_ name: String) throws -> [UInt8] {
         #expect(media.tags.filter(\.isSetup).map(\.type) == [.script, .video, .audio])
     }
 
+    @Test func aFileWhoseClockWrapsKeepsItsOrder() throws {
+        // Timestamps from 2^32 − 40 ms on: the third tag wraps to 0.
+        var writer = FLVFileWriter(hasAudio: true, hasVideo: false)
+        for time: UInt32 in [4_294_967_256, 4_294_967_279, 6, 29] {
+            try writer.append(FLVTag(type: 8, timestamp: time, payload: [0xAF, 0x01, 0x21][...]))
+        }
+        let media = try PublishMedia(flv: writer.bytes)
+        #expect(media.tags.map(\.time) == [0, 23, 46, 69])
+        #expect(media.firstTimestamp == 4_294_967_256)
+    }
+
     /// Each track continues one frame after its own last frame, pass after
     /// pass: no hole at the boundary, audio on its sample grid.
     @Test func loopsAreSeamlessPerTrack() throws {
