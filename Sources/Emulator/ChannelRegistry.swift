@@ -100,16 +100,16 @@ final class ChannelRegistry: BucketDependents {
     /// PutLiveChannel: create, or overwrite an idle channel.
     func put(bucket: String, name: String, configuration: LiveChannelConfiguration, now: Int64) throws -> ChannelRecord {
         try state.withLock { state in
-            var entry = state.buckets[bucket] ?? Bucket()
-            if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
-            var record = entry.records[name] ?? ChannelRecord(name: name, configuration: configuration, lastModified: now, history: [], openPush: nil)
-            record.configuration = configuration
-            record.lastModified = now
-            try persist(record, bucket: bucket)
-            if entry.records[name] == nil { Self.insertSorted(name, into: &entry.names) }
-            entry.records[name] = record
-            state.buckets[bucket] = entry
-            return record
+            try Self.update(&state, bucket, create: true) { entry in
+                if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
+                var record = entry.records[name] ?? ChannelRecord(name: name, configuration: configuration, lastModified: now, history: [], openPush: nil)
+                record.configuration = configuration
+                record.lastModified = now
+                try persist(record, bucket: bucket)
+                if entry.records[name] == nil { Self.insertSorted(name, into: &entry.names) }
+                entry.records[name] = record
+                return record
+            }!
         }
     }
 
@@ -155,12 +155,14 @@ final class ChannelRegistry: BucketDependents {
 
     func delete(bucket: String, name: String) throws {
         try state.withLock { state in
-            guard var entry = state.buckets[bucket], entry.records[name] != nil else { throw OSSError.noSuchLiveChannel(name) }
-            if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
-            try store.deleteRecord(namespace: Self.namespace, bucket: bucket, name: name)
-            entry.records[name] = nil
-            if let index = entry.names.firstIndex(of: name) { entry.names.remove(at: index) }
-            state.buckets[bucket] = entry
+            let deleted: Void? = try Self.update(&state, bucket) { entry in
+                guard entry.records[name] != nil else { throw OSSError.noSuchLiveChannel(name) }
+                if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
+                try store.deleteRecord(namespace: Self.namespace, bucket: bucket, name: name)
+                entry.records[name] = nil
+                if let index = Self.index(of: name, in: entry.names) { entry.names.remove(at: index) }
+            }
+            if deleted == nil { throw OSSError.noSuchLiveChannel(name) }
         }
     }
 
@@ -208,35 +210,39 @@ final class ChannelRegistry: BucketDependents {
         stats: @escaping @Sendable () -> (video: LiveVideoStat?, audio: LiveAudioStat?)
     ) throws -> Lease {
         try state.withLock { state in
-            guard var entry = state.buckets[bucket], var record = entry.records[name] else { throw OSSError.noSuchLiveChannel(name) }
-            if record.configuration.status == .disabled { throw OSSError.liveChannelDisabled(name) }
-            if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
             let id = state.nextLeaseId
+            let lease: Lease? = try Self.update(&state, bucket) { entry in
+                guard var record = entry.records[name] else { throw OSSError.noSuchLiveChannel(name) }
+                if record.configuration.status == .disabled { throw OSSError.liveChannelDisabled(name) }
+                if entry.live[name] != nil { throw OSSError.channelStillLive(name) }
+                record.openPush = LiveRecord(startTime: now, endTime: now, remoteAddr: remoteAddr)
+                record.openPushPlaylist = playlistName
+                try persist(record, bucket: bucket)
+                entry.records[name] = record
+                entry.live[name] = Live(id: id, connectedTime: now, remoteAddr: remoteAddr, kick: kick, stats: stats)
+                return Lease(bucket: bucket, channel: name, id: id, start: now, remoteAddr: remoteAddr, configuration: record.configuration)
+            }
+            guard let lease else { throw OSSError.noSuchLiveChannel(name) }
             state.nextLeaseId += 1
-            record.openPush = LiveRecord(startTime: now, endTime: now, remoteAddr: remoteAddr)
-            record.openPushPlaylist = playlistName
-            try persist(record, bucket: bucket)
-            entry.records[name] = record
-            entry.live[name] = Live(id: id, connectedTime: now, remoteAddr: remoteAddr, kick: kick, stats: stats)
-            state.buckets[bucket] = entry
-            return Lease(bucket: bucket, channel: name, id: id, start: now, remoteAddr: remoteAddr, configuration: record.configuration)
+            return lease
         }
     }
 
     /// Ends a push: records it in the history and makes the channel idle.
     func endPublish(_ lease: Lease, now: Int64) {
         state.withLock { state in
-            guard var entry = state.buckets[lease.bucket], entry.live[lease.channel]?.id == lease.id else { return }
-            entry.live[lease.channel] = nil
-            if var record = entry.records[lease.channel] {
-                record.openPush = nil
-                record.openPushPlaylist = nil
-                record.history = Self.appending(
-                    LiveRecord(startTime: lease.start, endTime: max(now, lease.start), remoteAddr: lease.remoteAddr), to: record.history)
-                try? persist(record, bucket: lease.bucket)
-                entry.records[lease.channel] = record
+            _ = Self.update(&state, lease.bucket) { entry in
+                guard entry.live[lease.channel]?.id == lease.id else { return }
+                entry.live[lease.channel] = nil
+                if var record = entry.records[lease.channel] {
+                    record.openPush = nil
+                    record.openPushPlaylist = nil
+                    record.history = Self.appending(
+                        LiveRecord(startTime: lease.start, endTime: max(now, lease.start), remoteAddr: lease.remoteAddr), to: record.history)
+                    try? persist(record, bucket: lease.bucket)
+                    entry.records[lease.channel] = record
+                }
             }
-            state.buckets[lease.bucket] = entry
         }
     }
 
@@ -258,6 +264,29 @@ final class ChannelRegistry: BucketDependents {
 
     static func byteOrder(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Runs `body` on a bucket's entry in place (a copy taken out of the
+    /// dictionary would copy every channel of the bucket on its first
+    /// change). Nil when the bucket has no entry and `create` is false.
+    private static func update<R>(_ state: inout State, _ bucket: String, create: Bool = false,
+                          _ body: (inout Bucket) throws -> R) rethrows -> R? {
+        if state.buckets[bucket] == nil {
+            guard create else { return nil }
+            state.buckets[bucket] = Bucket()
+        }
+        return try body(&state.buckets[bucket]!)
+    }
+
+    /// Position of `name` in the sorted `names`, found by bisection.
+    static func index(of name: String, in names: [String]) -> Int? {
+        var low = 0
+        var high = names.count
+        while low < high {
+            let mid = (low + high) / 2
+            if byteOrder(names[mid], name) { low = mid + 1 } else { high = mid }
+        }
+        return low < names.count && names[low] == name ? low : nil
     }
 
     static func insertSorted(_ name: String, into names: inout [String]) {
