@@ -97,6 +97,11 @@ def test_delete(bucket):
     assert err.value.status == 404
     with pytest.raises(oss2.exceptions.NoSuchLiveChannel):
         bucket.delete_live_channel("gone")
+    # Deleting one channel among others leaves the others listed, in order.
+    for name in ("del-a", "del-b", "del-c"):
+        bucket.create_live_channel(name, channel_info())
+    bucket.delete_live_channel("del-b")
+    assert [c.name for c in bucket.list_live_channel(prefix="del-").channels] == ["del-a", "del-c"]
 
 
 def test_errors_have_the_sdk_exception_classes(bucket):
