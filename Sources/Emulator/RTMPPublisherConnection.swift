@@ -24,6 +24,8 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private let slot = PublisherSlot()
     private var connectInfo: ConnectRequest?
     private var ended = false
+    /// Reading is paused until the push's segment writes catch up.
+    private var backlogged = false
     private var onShutdown: [@Sendable () -> Void] = []
 
     init(connection: SocketConnection, ingest: RTMPIngest) {
@@ -143,9 +145,26 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         guard let publisher else { return }
         do {
             try publisher.push(tagType: type, timestamp: message.timestamp, payload: message.payload)
+            if publisher.isBacklogged, !backlogged { holdBack(publisher) }
         } catch {
             logger.notice("rtmp publish to \(publisher.configuration.bucket)/\(publisher.configuration.channel) stopped: \(error)")
             terminate("InvalidArgument: unsupported media (\(error)); LiveChannel ingest takes H.264 video and AAC audio")
+        }
+    }
+
+    /// The disk is behind this push: stop reading from the publisher (TCP
+    /// slows it down) until the queued segment bytes have drained.
+    private func holdBack(_ publisher: ChannelPublisher) {
+        backlogged = true
+        connection.pauseReading()
+        let queue = connection.queue
+        publisher.onDrained { [weak self] in
+            guard let strong = self else { return }
+            queue.async {
+                guard strong.backlogged else { return }
+                strong.backlogged = false
+                strong.connection.resumeReading()
+            }
         }
     }
 

@@ -71,15 +71,38 @@ public final class ChannelPublisher: @unchecked Sendable {
     private let timelines: ChannelTimelines
     private let onEvent: @Sendable (IngestEvent) -> Void
 
+    /// The open segment's bytes go to its temp file in pieces of this size,
+    /// so a push holds about this much of a segment in memory, not all of it.
+    public static let defaultSegmentChunkBytes = 256 * 1024
+    /// Bytes handed to the writer queue and not yet on disk above which the
+    /// push reports `isBacklogged` (its connection stops reading, so a slow
+    /// disk slows the publisher through TCP instead of growing memory).
+    public static let defaultMaxQueuedWriteBytes = 8 * 1024 * 1024
+
+    public struct WriteLimits: Sendable, Equatable {
+        public var segmentChunkBytes = ChannelPublisher.defaultSegmentChunkBytes
+        public var maxQueuedWriteBytes = ChannelPublisher.defaultMaxQueuedWriteBytes
+        public init() {}
+    }
+    public let writeLimits: WriteLimits
+
     // Confined to the caller's serial context.
     private var remuxer: HLSRemuxer
     private var openNames: [Int: Int64] = [:]
+    private var openSequence: Int?
     private var finished = false
     private var lastPushAt: Int64?
 
     // Confined to `writer`.
     private var playlist: HLSLivePlaylist
     private var isFirstSegmentOfPush = true
+    /// Temp files of segments being written, by remuxer sequence; a sequence
+    /// whose file failed is recorded so its later pieces are dropped.
+    private var segmentFiles: [Int: PendingObject] = [:]
+    private var failedSegments: Set<Int> = []
+
+    private let queued = Atomic<Int>(0)
+    private let drainedHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
     private struct Meters: Sendable {
         var video = RateMeter()
@@ -93,9 +116,11 @@ public final class ChannelPublisher: @unchecked Sendable {
     public init(
         configuration: PushConfiguration, store: ObjectStore, writer: DispatchQueue, namer: SegmentNamer,
         timelines: ChannelTimelines, wallClock: @escaping @Sendable () -> Int64, monotonicMilliseconds: @escaping @Sendable () -> Int64,
+        writeLimits: WriteLimits = WriteLimits(),
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in }
     ) {
         self.configuration = configuration
+        self.writeLimits = writeLimits
         self.store = store
         self.writer = writer
         self.namer = namer
@@ -141,6 +166,7 @@ public final class ChannelPublisher: @unchecked Sendable {
         let now = monotonicMilliseconds()
         lastPushAt = now
         let events = try remuxer.push(tagType: tagType, timestamp: timestamp, payload: payload)
+        defer { streamPendingBytes() }
         meters.withLock { meters in
             if tagType == 9 {
                 meters.video.add(payload.count, nowMilliseconds: now)
@@ -198,6 +224,54 @@ public final class ChannelPublisher: @unchecked Sendable {
         handle(remuxer.closeSegment())
     }
 
+    /// Whether more than `maxQueuedWriteBytes` wait for the disk. Read it
+    /// after `push`; when true, stop feeding until `onDrained` runs.
+    public var isBacklogged: Bool { queued.load(ordering: .relaxed) > writeLimits.maxQueuedWriteBytes }
+
+    /// Runs once (on the writer queue) when the bytes waiting for the disk
+    /// have fallen to half of `maxQueuedWriteBytes`; set it when
+    /// `isBacklogged` is true. At once if they already have.
+    public func onDrained(_ handler: @escaping @Sendable () -> Void) {
+        drainedHandler.withLock { $0 = handler }
+        writer.async { [self] in notifyIfDrained() }
+    }
+
+    private func notifyIfDrained() {
+        guard queued.load(ordering: .relaxed) <= writeLimits.maxQueuedWriteBytes / 2 else { return }
+        let handler = drainedHandler.withLock { handler in
+            defer { handler = nil }
+            return handler
+        }
+        handler?()
+    }
+
+    /// Hands the open segment's bytes to the writer once a chunk has built up.
+    private func streamPendingBytes() {
+        guard let sequence = openSequence, remuxer.pendingByteCount >= writeLimits.segmentChunkBytes else { return }
+        let bytes = remuxer.takePendingBytes()
+        queued.add(bytes.count, ordering: .relaxed)
+        writer.async { [self] in
+            appendToSegmentFile(bytes, sequence: sequence)
+            queued.subtract(bytes.count, ordering: .relaxed)
+            notifyIfDrained()
+        }
+    }
+
+    /// On the writer queue: a piece of an open segment into its temp file.
+    private func appendToSegmentFile(_ bytes: [UInt8], sequence: Int) {
+        guard !failedSegments.contains(sequence) else { return }
+        do {
+            let file = try segmentFiles[sequence] ?? PendingObject(store: store)
+            segmentFiles[sequence] = file
+            try file.append(bytes)
+        } catch {
+            segmentFiles.removeValue(forKey: sequence)?.discard()
+            failedSegments.insert(sequence)
+            let key = "\(configuration.channel)/(segment \(sequence))"
+            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: "\(error)"))
+        }
+    }
+
     public var stats: IngestStats {
         let now = monotonicMilliseconds()
         return meters.withLock { meters in
@@ -221,12 +295,19 @@ public final class ChannelPublisher: @unchecked Sendable {
             switch event {
             case .segmentOpened(let start):
                 openNames[start.sequence] = namer.next(bucket: configuration.bucket, channel: configuration.channel, now: wallClock())
+                openSequence = start.sequence
             case .segmentFinished(let segment):
                 let name = openNames.removeValue(forKey: segment.sequence)
                     ?? namer.next(bucket: configuration.bucket, channel: configuration.channel, now: wallClock())
                 let discontinuity = segment.start.discontinuity
+                if openSequence == segment.sequence { openSequence = nil }
                 timelines.record(bucket: configuration.bucket, channel: configuration.channel, end: segment.continuityAfter)
-                writer.async { [self] in write(segment, name: name, discontinuity: discontinuity) }
+                queued.add(segment.bytes.count, ordering: .relaxed)
+                writer.async { [self] in
+                    write(segment, name: name, discontinuity: discontinuity)
+                    queued.subtract(segment.bytes.count, ordering: .relaxed)
+                    notifyIfDrained()
+                }
             case .dropped:
                 break
             }
@@ -241,13 +322,22 @@ public final class ChannelPublisher: @unchecked Sendable {
         metadata.attributes = SegmentIndex.attributes(
             startMilliseconds: name, durationMilliseconds: durationMs, push: configuration.pushId,
             continuityAfter: segment.continuityAfter)
+        // Its earlier pieces are in its temp file (unless none were streamed).
+        let file = segmentFiles.removeValue(forKey: segment.sequence)
+        if failedSegments.remove(segment.sequence) != nil { return }
         do {
-            _ = try store.putObject(bucket: configuration.bucket, key: key, bytes: segment.bytes, metadata: metadata)
+            if let file {
+                try file.append(segment.bytes)
+                _ = try file.commit(bucket: configuration.bucket, key: key, metadata: metadata)
+            } else {
+                _ = try store.putObject(bucket: configuration.bucket, key: key, bytes: segment.bytes, metadata: metadata)
+            }
         } catch {
+            file?.discard()
             onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: "\(error)"))
             return
         }
-        onEvent(.segmentWritten(bucket: configuration.bucket, key: key, durationMilliseconds: durationMs, size: segment.bytes.count))
+        onEvent(.segmentWritten(bucket: configuration.bucket, key: key, durationMilliseconds: durationMs, size: segment.size))
         let newTimeline = (isFirstSegmentOfPush && !playlist.entries.isEmpty) || discontinuity
         isFirstSegmentOfPush = false
         playlist.append(HLSPlaylistEntry(uri: "\(name).ts", duration: Double(durationMs) / 1000, discontinuityBefore: newTimeline))

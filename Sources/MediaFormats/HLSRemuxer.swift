@@ -217,6 +217,9 @@ public struct HLSRemuxer: Sendable {
         return finishSegment(nextStart: nil).map { [.segmentFinished($0)] } ?? []
     }
 
+    /// Bytes of the open segment not yet handed over (`takePendingBytes`).
+    public var pendingByteCount: Int { segment == nil ? 0 : output.count }
+
     /// Hands over the current segment's bytes written so far, for callers
     /// that stream a segment to disk while it grows. The segment's
     /// `FinishedSegment.bytes` then holds only what came after.

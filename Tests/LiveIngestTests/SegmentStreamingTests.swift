@@ -1,0 +1,81 @@
+import Dispatch
+import Foundation
+import MediaFormats
+import Storage
+import Synchronization
+import Testing
+@testable import LiveIngest
+
+/// Segments reach the disk in pieces while they grow, and a disk that falls
+/// behind makes the push report a backlog instead of holding more memory.
+@Suite struct SegmentStreamingTests {
+    static func publisher(_ temp: TemporaryStore, writer: DispatchQueue, limits: ChannelPublisher.WriteLimits,
+                          log: EventLog = EventLog()) -> ChannelPublisher {
+        let configuration = PushConfiguration(bucket: "bkt", channel: "cam", playlistName: "playlist.m3u8",
+                                              fragDuration: 2, fragCount: 10, pushId: "p1")
+        return ChannelPublisher(
+            configuration: configuration, store: temp.store, writer: writer, namer: SegmentNamer(), timelines: ChannelTimelines(),
+            wallClock: { 1_700_000_000_000 }, monotonicMilliseconds: { 0 }, writeLimits: limits, onEvent: { log.append($0) })
+    }
+
+    static func finish(_ publisher: ChannelPublisher) {
+        let done = DispatchSemaphore(value: 0)
+        publisher.finish { done.signal() }
+        done.wait()
+    }
+
+    static func segmentBytes(_ temp: TemporaryStore) throws -> [[UInt8]] {
+        try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: "cam").map {
+            try temp.store.readObject(bucket: "bkt", key: "cam/\($0.startMilliseconds).ts")
+        }
+    }
+
+    @Test func segmentsStreamedInSmallPiecesEqualTheRemuxersOutput() throws {
+        let tags = try fixtureTags("av-640x360-30fps.flv").filter { $0.type == 8 || $0.type == 9 }
+        var remuxer = HLSRemuxer(fragmentDuration: 2)
+        var expected: [[UInt8]] = []
+        for tag in tags { for case .segmentFinished(let s) in try remuxer.push(tag) { expected.append(s.bytes) } }
+        for case .segmentFinished(let s) in remuxer.finish() { expected.append(s.bytes) }
+
+        let temp = try TemporaryStore()
+        var limits = ChannelPublisher.WriteLimits()
+        limits.segmentChunkBytes = 4096
+        let log = EventLog()
+        let publisher = Self.publisher(temp, writer: DispatchQueue(label: "test.writer"), limits: limits, log: log)
+        for tag in tags { try publisher.push(tagType: tag.type, timestamp: tag.timestamp, payload: Array(tag.payload)) }
+        Self.finish(publisher)
+        #expect(try Self.segmentBytes(temp) == expected)
+        let sizes = log.all.compactMap { if case .segmentWritten(_, _, _, let size) = $0 { size } else { nil } }
+        #expect(sizes == expected.map(\.count))
+        // Nothing left behind in the store's temp directory.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.directory + "/.oss/tmp") == [])
+    }
+
+    @Test func aDiskThatFallsBehindIsReportedAndTheDrainAnnounced() throws {
+        let tags = try fixtureTags("av-640x360-30fps.flv").filter { $0.type == 8 || $0.type == 9 }
+        let temp = try TemporaryStore()
+        var limits = ChannelPublisher.WriteLimits()
+        limits.segmentChunkBytes = 4096
+        limits.maxQueuedWriteBytes = 64 * 1024
+        let writer = DispatchQueue(label: "test.slow-writer")
+        let publisher = Self.publisher(temp, writer: writer, limits: limits)
+        // The disk stops: the writer queue takes nothing.
+        writer.suspend()
+        var pushed = 0
+        while !publisher.isBacklogged, pushed < tags.count {
+            try publisher.push(tagType: tags[pushed].type, timestamp: tags[pushed].timestamp, payload: Array(tags[pushed].payload))
+            pushed += 1
+        }
+        #expect(publisher.isBacklogged)
+        #expect(pushed < tags.count)
+        let drained = DispatchSemaphore(value: 0)
+        publisher.onDrained { drained.signal() }
+        #expect(drained.wait(timeout: .now() + 0.2) == .timedOut)
+        writer.resume()
+        #expect(drained.wait(timeout: .now() + 10) == .success)
+        #expect(!publisher.isBacklogged)
+        for tag in tags[pushed...] { try publisher.push(tagType: tag.type, timestamp: tag.timestamp, payload: Array(tag.payload)) }
+        Self.finish(publisher)
+        #expect(try Self.segmentBytes(temp).count == 3)
+    }
+}
