@@ -66,9 +66,9 @@ extension HLSRemuxer {
         // Until video joins a stream that started audio-only, its cutter times audio alone.
         let program = TSProgram(hasVideo: mode == .video && cutter?.hasVideo != false, hasAudio: adts != nil,
                                 audioCarriesClock: mode == .video && cutter?.timedByAudio == true)
-        // Room for a segment half again as large as the last, so the buffer
+        // Room for half again what the buffer held last time, so it
         // rarely has to move (a move copies every byte once more).
-        output.reserveCapacity(lastSegmentSize + lastSegmentSize / 2 + 4 * TSLayout.packetSize)
+        output.reserveCapacity(lastBufferedSize + lastBufferedSize / 2 + 4 * TSLayout.packetSize)
         muxer.writeTables(program, into: &output)
         segment = OpenSegment(start: start, program: program, firstTime: firstTime)
         segmentCount += 1
@@ -87,7 +87,7 @@ extension HLSRemuxer {
         output = []
         segment = nil
         let size = open.takenBytes + bytes.count
-        lastSegmentSize = size
+        lastBufferedSize = bytes.count
         return FinishedSegment(start: open.start, duration: duration, bytes: bytes, size: size, continuityAfter: continuity)
     }
 }

@@ -110,7 +110,9 @@ public struct HLSRemuxer: Sendable {
     var audioOffset: Int64?
     var segment: OpenSegment?
     var output: [UInt8] = []
-    var lastSegmentSize = 0
+    /// Bytes the output buffer held when the last segment closed (all of it,
+    /// unless the caller took pieces with `takePendingBytes`): what to reserve next.
+    var lastBufferedSize = 0
     var videoPieces: [PESPayloadPiece] = []
     var audioPieces: [PESPayloadPiece] = []
     var audioBundle: [PendingAudio] = []
@@ -228,7 +230,7 @@ public struct HLSRemuxer: Sendable {
         output = []
         if segment != nil {
             segment?.takenBytes += bytes.count
-            output.reserveCapacity(max(bytes.count, 4096))
+            output.reserveCapacity(max(bytes.count + bytes.count / 2, 4096))
         }
         return bytes
     }
