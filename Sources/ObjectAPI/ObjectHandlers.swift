@@ -96,7 +96,21 @@ public struct ObjectHandlers: Sendable {
     }
 
     private func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
-        let (descriptor, info) = try followingSymlink(store.openObject(bucket: bucket, key: key), bucket: bucket)
+        // Small objects come from memory, answered in one write; symlinks,
+        // ranges and gzip go the descriptor way.
+        let opened = try store.openObjectContent(bucket: bucket, key: key)
+        let descriptor: Int32
+        let info: ObjectInfo
+        switch opened.content {
+        case .bytes(let bytes):
+            if opened.info.objectType != .symlink, context.headers["Range"] == nil,
+               !GzipEncoding.applies(to: opened.info, requestHeaders: context.headers) {
+                return try getSmall(context, bytes: bytes, info: opened.info, key: key)
+            }
+            (descriptor, info) = try followingSymlink(store.openObject(bucket: bucket, key: key), bucket: bucket)
+        case .descriptor(let open):
+            (descriptor, info) = try followingSymlink((open, opened.info), bucket: bucket)
+        }
         var headers = Self.objectHeaders(info, query: context.query)
         ServerSideEncryption.addHeaders(&headers, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
         let conditional: HTTPResponse?
@@ -131,6 +145,15 @@ public struct ObjectHandlers: Sendable {
             return context.respond.response(
                 status: 206, headers: headers, body: .file(descriptor: descriptor, offset: start, length: end - start + 1))
         }
+    }
+
+    private func getSmall(_ context: RequestContext, bytes: [UInt8], info: ObjectInfo, key: String) throws -> HTTPResponse {
+        var headers = Self.objectHeaders(info, query: context.query)
+        ServerSideEncryption.addHeaders(&headers, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
+        guard Self.isReadable(info, now: context.nowMilliseconds) else { throw OSSError.invalidObjectState(key) }
+        if let conditional = try Self.conditionalResponse(context, info: info) { return conditional }
+        Self.addArchiveHeaders(&headers, info: info, now: context.nowMilliseconds)
+        return context.respond.response(headers: headers, body: .bytes(bytes))
     }
 
     private func head(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {

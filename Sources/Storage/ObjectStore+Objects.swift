@@ -186,6 +186,32 @@ extension ObjectStore {
         }
     }
 
+    /// An object's content for serving: small objects (up to
+    /// `StorageLimits.maxCachedObjectBytes`) as bytes, from memory after the
+    /// first read; larger ones as an open descriptor the caller closes.
+    public func openObjectContent(bucket: String, key: String) throws -> (content: ObjectContent, info: ObjectInfo) {
+        let keyBytes = try validatedKey(key)
+        let store = try bucketStore(bucket)
+        return try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
+            let info = entry.info(key: keyBytes)
+            let cacheKey = SmallContentCache.Key(bucket: bucket, key: keyBytes)
+            let version = SmallContentCache.Version(identity: entry.identity, md5: entry.md5, crc64: entry.crc64)
+            if entry.size <= Int64(smallContents.maxObjectBytes),
+               let bytes = smallContents.lookup(cacheKey, identity: version) {
+                return (.bytes(bytes), info)
+            }
+            let path = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: keyBytes)
+            let descriptor = try FileSystem.openFile(path, O_RDONLY | O_NOFOLLOW)
+            guard entry.size <= Int64(smallContents.maxObjectBytes) else { return (.descriptor(descriptor), info) }
+            defer { FileSystem.closeDescriptor(descriptor) }
+            let bytes = try FileSystem.readExactly(descriptor, count: Int(entry.size), path: "\(bucket)/\(key)")
+            smallContents.insert(cacheKey, identity: version, bytes: bytes)
+            return (.bytes(bytes), info)
+        }
+    }
+
     /// The whole content of a small object (playlists); at most
     /// `StorageLimits.maxReadObjectBytes`, larger ones must be streamed.
     public func readObject(bucket: String, key: String) throws -> [UInt8] {
@@ -209,6 +235,7 @@ extension ObjectStore {
             // without a file, which the loader drops.
             try FileSystem.removeFile(path)
             state.index.remove(keyBytes)
+            smallContents.remove(SmallContentCache.Key(bucket: bucket, key: keyBytes))
             let parent = FileContent.parent(of: path)
             FileSystem.pruneEmptyDirectories(from: parent, stop: store.directory)
             try state.journal.append(.delete(key: keyBytes))

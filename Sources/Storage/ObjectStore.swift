@@ -24,6 +24,7 @@ public final class ObjectStore: Sendable {
     let buckets: Mutex<[String: BucketStore]>
     /// Multipart upload bookkeeping (`ObjectStore+Multipart.swift`).
     let multipart = Mutex(MultipartState())
+    let smallContents: SmallContentCache
     private let temporaryCounter = Atomic<UInt64>(0)
     private let temporaryPrefix: String
     /// What start-up skipped or repaired, one line each, for the caller to log.
@@ -58,6 +59,7 @@ public final class ObjectStore: Sendable {
         self.fsync = fsync
         self.clock = clock
         self.limits = limits
+        smallContents = SmallContentCache(maxObjectBytes: limits.maxCachedObjectBytes, maxTotalBytes: limits.maxCachedTotalBytes)
         temporaryPrefix = layout.temporary + "/\(getpid())-"
         do {
             for directory in [layout.meta, layout.temporary, layout.bucketRecords, layout.journals] {

@@ -15,6 +15,11 @@ public struct StorageLimits: Sendable, Equatable {
     /// State records are single files named by their escaped name; one file
     /// name on Linux holds at most 255 bytes.
     public var maxRecordNameBytes: Int = 255
+    /// Objects up to this size are served from memory once read
+    /// (`openObjectContent`), without opening their file again.
+    public var maxCachedObjectBytes: Int = 64 << 10
+    /// All cached small objects together.
+    public var maxCachedTotalBytes: Int = 32 << 20
 
     public init() {}
 

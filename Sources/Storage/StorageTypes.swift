@@ -110,3 +110,10 @@ public enum StorageError: Error, Sendable, Equatable {
 /// Decides, under the bucket's lock, whether a write may replace the object
 /// there now (nil: there is none); it throws to refuse.
 public typealias ReplaceCheck = @Sendable (ObjectInfo?) throws -> Void
+
+/// What `openObjectContent` gives: a small object's bytes, or an open
+/// descriptor (the caller closes it).
+public enum ObjectContent: Sendable {
+    case bytes([UInt8])
+    case descriptor(Int32)
+}
