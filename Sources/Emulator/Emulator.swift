@@ -62,6 +62,7 @@ public final class Emulator: Sendable {
         let channels: ChannelRegistry
         let endpoints: EmulatorEndpoints
         let removeOnStop: String?
+        let reclaimer: MemoryReclaimer
     }
 
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration(), logger: Logger? = nil) {
@@ -127,10 +128,12 @@ public final class Emulator: Sendable {
             let endpoints = EmulatorEndpoints(
                 http: "http://\(host):\(server.port)", rtmp: "rtmp://\(host):\(rtmpListener.port)",
                 httpPort: server.port, rtmpPort: rtmpListener.port, dataDirectory: directory)
+            let reclaimer = MemoryReclaimer()
+            reclaimer.start()
             running.withLock {
                 $0 = Running(
                     server: server, rtmpListener: rtmpListener, ingest: ingest, store: store, channels: channels,
-                    endpoints: endpoints, removeOnStop: removeOnStop)
+                    endpoints: endpoints, removeOnStop: removeOnStop, reclaimer: reclaimer)
             }
             return endpoints
         } catch {
@@ -153,6 +156,7 @@ public final class Emulator: Sendable {
         current.ingest.stopAll()
         current.rtmpListener?.stop()
         current.server.stop()
+        current.reclaimer.stop()
         eventLog.finishAll()
         if let directory = current.removeOnStop {
             try? FileManager.default.removeItem(atPath: directory)
@@ -215,6 +219,14 @@ public final class Emulator: Sendable {
 
     /// Writes `{"http": ..., "rtmp": ...}` atomically (temp file + rename), for
     /// scripts that wait for the emulator to listen.
+    /// For a process that is the emulator (the command line), not for a
+    /// host process: one malloc arena per core instead of glibc's eight, so
+    /// memory freed after load can go back to the system
+    /// (`MemoryReclaimer`). Call first thing, before threads start.
+    public static func configureProcessMemory() {
+        MemoryReclaimer.limitMallocArenas(to: max(2, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
     public static func writeReadyFile(_ path: String, endpoints: EmulatorEndpoints) throws {
         let json = "{\"http\": \"\(endpoints.http)\", \"rtmp\": \"\(endpoints.rtmp)\"}\n"
         let temporary = path + ".tmp-\(getpid())"

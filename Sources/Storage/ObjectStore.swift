@@ -37,6 +37,10 @@ public final class ObjectStore: Sendable {
     /// The default clock: wall-clock time in epoch milliseconds.
     public static let wallClock: @Sendable () -> Int64 = { FileSystem.wallClockMilliseconds() }
 
+    /// Hands heap that was freed back to the system (glibc's `malloc_trim`;
+    /// nothing elsewhere).
+    public static func releaseFreedMemory() { FileSystem.releaseFreedMemory() }
+
     /// Absolute path of the data directory.
     public var root: String { layout.root }
 

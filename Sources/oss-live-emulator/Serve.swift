@@ -87,6 +87,7 @@ struct Serve: ParsableCommand {
     var restoreDelay: Double?
 
     func run() throws {
+        Emulator.configureProcessMemory()
         let environment = ProcessInfo.processInfo.environment
         let settings = try CommandSettings(command: self, environment: environment)
         let level = settings.logLevel

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Storage
+
+/// Gives memory freed after a burst of load back to the system.
+///
+/// glibc keeps freed heap inside its arenas (one per thread that allocated,
+/// and Dispatch runs many), so RSS stays at its peak long after the load
+/// that caused it. Every `checkInterval` this looks at the process's CPU
+/// time and RSS and calls `malloc_trim` when the process has just gone
+/// quiet after being busy, or when RSS has grown by `growthBeforeTrim` since
+/// the last trim. A trim costs a few milliseconds.
+final class MemoryReclaimer: @unchecked Sendable {
+    static let checkInterval: DispatchTimeInterval = .seconds(2)
+    /// CPU use (fraction of one core over an interval) below which the process counts as quiet.
+    static let quietCPUFraction = 0.02
+    /// RSS growth since the last trim that triggers one even under load.
+    static let growthBeforeTrim = 64 << 20
+
+    private let timer: DispatchSourceTimer
+    // Confined to the timer's queue.
+    private var lastCPU: Double?
+    private var wasBusy = false
+    private var rssAfterTrim: Int?
+    private let trim: @Sendable () -> Void
+
+    /// Trims so far (for tests and the log).
+    private(set) var trims = 0
+
+    init(queue: DispatchQueue = DispatchQueue(label: "oss-live-emulator.memory", qos: .utility),
+         trim: @escaping @Sendable () -> Void = { ObjectStore.releaseFreedMemory() }) {
+        self.trim = trim
+        timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + Self.checkInterval, repeating: Self.checkInterval, leeway: .milliseconds(500))
+        timer.setEventHandler { [unowned self] in self.check() }
+    }
+
+    func start() { timer.resume() }
+
+    func stop() { timer.cancel() }
+
+    private func check() {
+        let cpu = Self.processCPUSeconds()
+        defer { lastCPU = cpu }
+        guard let last = lastCPU else {
+            rssAfterTrim = Self.residentBytes()
+            return
+        }
+        let interval = Self.seconds(Self.checkInterval)
+        let busy = (cpu - last) / interval > Self.quietCPUFraction
+        defer { wasBusy = busy }
+        guard Self.shouldTrim(wasBusy: wasBusy, busy: busy, rss: Self.residentBytes(), rssAfterTrim: rssAfterTrim) else { return }
+        trim()
+        trims += 1
+        rssAfterTrim = Self.residentBytes()
+    }
+
+    /// Trim when the process has just gone quiet after being busy, or when
+    /// RSS has grown by `growthBeforeTrim` since the last trim.
+    static func shouldTrim(wasBusy: Bool, busy: Bool, rss: Int?, rssAfterTrim: Int?) -> Bool {
+        if wasBusy && !busy { return true }
+        guard let rss, let rssAfterTrim else { return false }
+        return rss - rssAfterTrim >= growthBeforeTrim
+    }
+
+    static func seconds(_ interval: DispatchTimeInterval) -> Double {
+        switch interval {
+        case .seconds(let s): return Double(s)
+        case .milliseconds(let ms): return Double(ms) / 1000
+        case .microseconds(let us): return Double(us) / 1_000_000
+        case .nanoseconds(let ns): return Double(ns) / 1_000_000_000
+        default: return 1
+        }
+    }
+
+    /// Caps glibc's malloc arenas (by default 8 per core, one for each
+    /// thread that allocates while others hold theirs). Dispatch runs many
+    /// threads, and every arena keeps its own free memory, so under load RSS
+    /// climbs far above what is in use. Call at process start, before
+    /// threads; for the command line, not for a host process.
+    static func limitMallocArenas(to count: Int) {
+        #if canImport(Glibc)
+        typealias Option = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let arenaMax: Int32 = -8  // M_ARENA_MAX
+        _ = unsafeBitCast(symbol, to: Option.self)(arenaMax, Int32(max(count, 1)))
+        #endif
+    }
+
+    /// User + system CPU time of the whole process.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// Resident set size from /proc/self/statm (Linux); nil elsewhere.
+    static func residentBytes() -> Int? {
+        guard let file = fopen("/proc/self/statm", "r") else { return nil }
+        defer { fclose(file) }
+        var size = 0, resident = 0
+        guard withUnsafeMutablePointer(to: &size, { s in
+            withUnsafeMutablePointer(to: &resident) { r in
+                withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
+            }
+        }) == 2 else { return nil }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

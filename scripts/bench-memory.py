@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Benchmark: does RSS come back after load? Not a test.
+
+Starts the emulator (release build unless OSS_EMULATOR_BINARY is set),
+reads its RSS once it has settled, then runs rounds of load (parallel
+PUT/GET/DELETE of 256 KiB objects through oss2, and pushes of a fixture on
+20 channels at once with the emulator's own publisher), and prints RSS at
+the peak and every second after the load ends.
+Run: .venv/bin/python scripts/bench-memory.py [ROUNDS]
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import oss2
+from oss2.models import LiveChannelInfo, LiveChannelInfoTarget
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 12
+FIXTURE = os.path.join(ROOT, "fixtures", "av-640x360-30fps.flv")
+
+
+def binary():
+    if os.environ.get("OSS_EMULATOR_BINARY"):
+        return os.environ["OSS_EMULATOR_BINARY"]
+    subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT], check=True, stdout=subprocess.DEVNULL)
+    path = subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT, "--show-bin-path"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    return os.path.join(path, "oss-live-emulator")
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main():
+    exe = binary()
+    with tempfile.TemporaryDirectory() as data:
+        ready = os.path.join(data, "ready.json")
+        server = subprocess.Popen([exe, "--data-dir", os.path.join(data, "d"), "--port", "0", "--rtmp-port", "0",
+                                   "--ready-file", ready, "--log-level", "warning",
+                                   "--access-key-id", "K", "--access-key-secret", "S"],
+                                  stdout=subprocess.DEVNULL)
+        try:
+            while not os.path.exists(ready):
+                time.sleep(0.05)
+            endpoints = json.load(open(ready))
+            bucket = oss2.Bucket(oss2.Auth("K", "S"), endpoints["http"], "memory")
+            bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+            for n in range(1, 21):
+                bucket.create_live_channel(f"c{n}", LiveChannelInfo(target=LiveChannelInfoTarget(frag_duration=1)))
+            time.sleep(3)
+            baseline = rss_mb(server.pid)
+            print(f"load average {os.getloadavg()[0]:.2f}; RSS after start: {baseline:.1f} MB")
+            body = os.urandom(256 * 1024)
+            peak = baseline
+
+            def cycle(i):
+                key = f"obj-{i}"
+                bucket.put_object(key, body)
+                bucket.get_object(key).read()
+                bucket.delete_object(key)
+
+            with ThreadPoolExecutor(16) as pool:
+                for round_number in range(ROUNDS):
+                    pusher = subprocess.Popen([exe, "push", "--quiet", "--streams", "20", FIXTURE,
+                                               endpoints["rtmp"] + "/memory/live/c{n}"], stdout=subprocess.DEVNULL)
+                    list(pool.map(cycle, range(round_number * 200, round_number * 200 + 200)))
+                    pusher.wait(timeout=120)
+                    peak = max(peak, rss_mb(server.pid))
+            print(f"peak RSS during {ROUNDS} rounds: {peak:.1f} MB")
+            for second in range(1, 11):
+                time.sleep(1)
+                now = rss_mb(server.pid)
+                print(f"  {second:2d} s after: {now:.1f} MB ({(now / baseline - 1) * 100:+.0f} % of the start level)")
+            # What stays is the data the load left (segment objects in the
+            # index, channel histories, kept events); a reset drops it.
+            objects = sum(1 for _ in oss2.ObjectIterator(bucket))
+            import urllib.request
+            urllib.request.urlopen(urllib.request.Request(endpoints["http"] + "/_emulator/reset", method="POST",
+                                                          headers={"X-Emulator-Admin": "1"}), timeout=30).read()
+            time.sleep(5)
+            now = rss_mb(server.pid)
+            print(f"  after a reset (dropping the {objects} objects the pushes left) and 5 s: {now:.1f} MB "
+                  f"({(now / baseline - 1) * 100:+.0f} %)")
+            print(f"load average {os.getloadavg()[0]:.2f}")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
