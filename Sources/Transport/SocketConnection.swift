@@ -50,6 +50,11 @@ public final class SocketConnection: @unchecked Sendable {
     private var inputEnded = false
     private var readSuspended = true
     private var readActivated = false
+    /// Reading stopped before the kernel answered EAGAIN, EOF or an error.
+    /// Libdispatch on Linux reports a hang-up (a reset, or both directions
+    /// shut) once and then stops watching the descriptor, so input left in
+    /// the socket then is never announced again: it must be read unasked.
+    private var unreadInputMayRemain = false
     private var writeActivated = false
     private var writeSuspended = true
     private var pendingCancels = 2
@@ -203,6 +208,7 @@ public final class SocketConnection: @unchecked Sendable {
         }
         if wanted && readSuspended {
             resumeReadSource()
+            if unreadInputMayRemain { scheduleRead() }
         } else if !wanted && !readSuspended {
             readSuspended = true
             readSource.suspend()
@@ -212,9 +218,28 @@ public final class SocketConnection: @unchecked Sendable {
     private func readAvailable() {
         let buffer = loop.readBuffer
         guard let base = buffer.baseAddress else { return }
+        if let code = pendingError() {
+            // A reset peer can take no answer: request bytes still queued in
+            // front of the error are not worth reading (or spooling).
+            closeNow(.failed(operation: "read", errno: code))
+            return
+        }
         var reads = 0
-        while reads < Self.maxReadsPerEvent && !readSuspended {
+        while true {
             if case .closed = state { return }
+            if readSuspended {
+                unreadInputMayRemain = true
+                return
+            }
+            if reads == Self.maxReadsPerEvent {
+                // Yield the queue to other connections, then carry on without
+                // waiting for an event that may never come.
+                unreadInputMayRemain = true
+                scheduleRead()
+                return
+            }
+            // A short read does not mean the socket is drained: an error or
+            // EOF may sit right behind the bytes, announced by no later event.
             let count = read(descriptor, base, buffer.count)
             if count > 0 {
                 reads += 1
@@ -227,19 +252,38 @@ public final class SocketConnection: @unchecked Sendable {
                 case .closed:
                     return
                 }
-                if count < buffer.count { return }
             } else if count == 0 {
+                unreadInputMayRemain = false
                 endOfInput()
                 return
             } else {
                 switch errno {
                 case EINTR: continue
-                case EAGAIN, EWOULDBLOCK: return
+                case EAGAIN, EWOULDBLOCK:
+                    unreadInputMayRemain = false
+                    return
                 default:
                     closeNow(.failed(operation: "read", errno: errno))
                     return
                 }
             }
+        }
+    }
+
+    /// The socket's pending error (a reset), cleared by asking.
+    private func pendingError() -> Int32? {
+        var code: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &code, &length) == 0, code != 0 else { return nil }
+        return code
+    }
+
+    /// Reads on the next turn of the queue, if reading is still wanted then.
+    private func scheduleRead() {
+        loop.queue.async { [self] in
+            guard !readSuspended, unreadInputMayRemain else { return }
+            if case .closed = state { return }
+            readAvailable()
         }
     }
 

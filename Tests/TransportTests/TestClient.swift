@@ -62,6 +62,12 @@ final class TestClient {
 
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
+    /// Makes the coming close (on deinit) a reset (RST) instead of a FIN.
+    func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     /// Reads more bytes into the buffer; false on EOF.
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
