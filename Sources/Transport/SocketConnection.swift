@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import Synchronization
 
 /// Why a connection ended; passed to `onClose`.
 public enum CloseReason: Sendable, Equatable {
@@ -37,6 +38,8 @@ public final class SocketConnection: @unchecked Sendable {
     public var queue: DispatchQueue { loop.queue }
     public let remoteAddress: String
     public let localPort: UInt16
+    /// Uptime (ns) when accepted or connected.
+    let openedAt = monotonicNanoseconds()
 
     let loop: ConnectionQueue
     private let descriptor: Int32
@@ -79,12 +82,21 @@ public final class SocketConnection: @unchecked Sendable {
     private var aboveHighWater = false
     /// Uptime (ns) when the kernel last took bytes, or when writing began.
     private(set) var lastWriteProgress: UInt64 = monotonicNanoseconds()
+    /// Since when (uptime ns) the owner reports nothing in progress, as set by `setIdle`.
+    private var ownerIdleSince: UInt64 = 0
+    private let idleMark = Atomic<UInt64>(0)
 
-    init(descriptor: Int32, loop: ConnectionQueue, remoteAddress: String, localPort: UInt16) {
+    /// `idle`: nothing is in progress yet (a server's new HTTP connection),
+    /// so the connection may be shed before its owner first reports.
+    init(descriptor: Int32, loop: ConnectionQueue, remoteAddress: String, localPort: UInt16, idle: Bool = false) {
         self.descriptor = descriptor
         self.loop = loop
         self.remoteAddress = remoteAddress
         self.localPort = localPort
+        if idle {
+            ownerIdleSince = openedAt
+            idleMark.store(openedAt, ordering: .relaxed)
+        }
         readSource = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: loop.queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: loop.queue)
         readSource.setEventHandler { [unowned self] in self.readAvailable() }
@@ -92,6 +104,43 @@ public final class SocketConnection: @unchecked Sendable {
         // Strong captures keep the connection alive until both sources are gone.
         readSource.setCancelHandler { self.sourceCancelled() }
         writeSource.setCancelHandler { self.sourceCancelled() }
+    }
+
+    /// Since when (uptime ns) the connection has been idle (open, its owner
+    /// reports nothing in progress, nothing left to send); 0 while busy.
+    /// Readable from any thread: a listener at its limit sheds the oldest.
+    var idleSince: UInt64 { idleMark.load(ordering: .relaxed) }
+
+    /// The owner (on `queue`) reports that it has nothing in progress since
+    /// `since`, or (nil) that it is busy. Connections never marked idle are never shed.
+    func setIdle(since: UInt64?) {
+        ownerIdleSince = since.map { max($0, 1) } ?? 0
+        updateIdleMark()
+    }
+
+    private func updateIdleMark() {
+        var value: UInt64 = 0
+        if case .open = state, output.pendingBytes == 0 { value = ownerIdleSince }
+        if idleMark.load(ordering: .relaxed) != value { idleMark.store(value, ordering: .relaxed) }
+    }
+
+    /// Closes the connection if it is still idle, on its queue; otherwise
+    /// leaves it open and calls `declined`.
+    func shedIfIdle(declined: @escaping @Sendable () -> Void) {
+        loop.execute { [self] in
+            updateIdleMark()
+            guard idleSince != 0, !hasUnreadInput else {
+                declined()
+                return
+            }
+            closeNow(.closedLocally)
+        }
+    }
+
+    /// Bytes (a request) arrived and not yet read: not idle after all.
+    private var hasUnreadInput: Bool {
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
     }
 
     /// Unsent bytes, file bodies included. Read it on `queue`.
@@ -194,6 +243,7 @@ public final class SocketConnection: @unchecked Sendable {
     private func beginDraining(linger: Duration?) {
         guard case .open = state else { return }
         state = .draining(linger: linger)
+        updateIdleMark()
         updateReadSource()
         flush()
     }
@@ -317,6 +367,7 @@ public final class SocketConnection: @unchecked Sendable {
         let before = output.pendingBytes
         let result = output.flush(to: descriptor)
         if output.pendingBytes != before || before == 0 { lastWriteProgress = monotonicNanoseconds() }
+        defer { updateIdleMark() }
         switch result {
         case .drained:
             setWriteArmed(false)
@@ -383,6 +434,7 @@ public final class SocketConnection: @unchecked Sendable {
         if case .closed = state { return }
         state = .closed
         closeReason = reason
+        idleMark.store(0, ordering: .relaxed)
         output.discard()
         lingerTimer?.cancel()
         lingerTimer = nil
