@@ -42,31 +42,31 @@ public final class SocketConnection: @unchecked Sendable {
     let openedAt = monotonicNanoseconds()
 
     let loop: ConnectionQueue
-    private let descriptor: Int32
+    let descriptor: Int32
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
 
-    private enum State { case open, draining(linger: Duration?), lingering, closed }
-    private var state = State.open
+    enum State { case open, draining(linger: Duration?), lingering, closed }
+    var state = State.open
     private var started = false
     private var userPaused = false
     private var inputEnded = false
-    private var readSuspended = true
+    var readSuspended = true
     private var readActivated = false
     /// Reading stopped before the kernel answered EAGAIN, EOF or an error.
     /// Libdispatch on Linux reports a hang-up (a reset, or both directions
     /// shut) once and then stops watching the descriptor, so input left in
     /// the socket then is never announced again: it must be read unasked.
-    private var unreadInputMayRemain = false
+    var unreadInputMayRemain = false
     private var writeActivated = false
     private var writeSuspended = true
     private var pendingCancels = 2
     private var closeReason = CloseReason.closedLocally
-    private var lingeredBytes = 0
+    var lingeredBytes = 0
     private var lingerTimer: DispatchSourceTimer?
 
     private var output = OutboundBuffer()
-    private var onReadHandler: ((UnsafeRawBufferPointer) -> Void)?
+    var onReadHandler: ((UnsafeRawBufferPointer) -> Void)?
     private var onEndOfInputHandler: (() -> Void)?
     private var onCloseHandler: ((CloseReason) -> Void)?
     /// Set by the listener: runs after the descriptor is closed.
@@ -82,9 +82,11 @@ public final class SocketConnection: @unchecked Sendable {
     private var aboveHighWater = false
     /// Uptime (ns) when the kernel last took bytes, or when writing began.
     private(set) var lastWriteProgress: UInt64 = monotonicNanoseconds()
-    /// Since when (uptime ns) the owner reports nothing in progress, as set by `setIdle`.
-    private var ownerIdleSince: UInt64 = 0
-    private let idleMark = Atomic<UInt64>(0)
+    /// Since when (uptime ns) the owner reports nothing in progress, as set
+    /// by `setIdle` (SocketConnection+Idle); queue-confined.
+    var ownerIdleSince: UInt64 = 0
+    /// `idleSince`, readable from any thread.
+    let idleMark = Atomic<UInt64>(0)
 
     /// `idle`: nothing is in progress yet (a server's new HTTP connection),
     /// so the connection may be shed before its owner first reports.
@@ -106,45 +108,14 @@ public final class SocketConnection: @unchecked Sendable {
         writeSource.setCancelHandler { self.sourceCancelled() }
     }
 
-    /// Since when (uptime ns) the connection has been idle (open, its owner
-    /// reports nothing in progress, nothing left to send); 0 while busy.
-    /// Readable from any thread: a listener at its limit sheds the oldest.
-    var idleSince: UInt64 { idleMark.load(ordering: .relaxed) }
-
-    /// The owner (on `queue`) reports that it has nothing in progress since
-    /// `since`, or (nil) that it is busy. Connections never marked idle are never shed.
-    func setIdle(since: UInt64?) {
-        ownerIdleSince = since.map { max($0, 1) } ?? 0
-        updateIdleMark()
-    }
-
-    private func updateIdleMark() {
-        var value: UInt64 = 0
-        if case .open = state, output.pendingBytes == 0 { value = ownerIdleSince }
-        if idleMark.load(ordering: .relaxed) != value { idleMark.store(value, ordering: .relaxed) }
-    }
-
-    /// Closes the connection if it is still idle, on its queue; otherwise
-    /// leaves it open and calls `declined`.
-    func shedIfIdle(declined: @escaping @Sendable () -> Void) {
-        loop.execute { [self] in
-            updateIdleMark()
-            guard idleSince != 0, !hasUnreadInput else {
-                declined()
-                return
-            }
-            closeNow(.closedLocally)
-        }
-    }
-
-    /// Bytes (a request) arrived and not yet read: not idle after all.
-    private var hasUnreadInput: Bool {
-        var byte: UInt8 = 0
-        return recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
-    }
-
     /// Unsent bytes, file bodies included. Read it on `queue`.
     public var pendingWriteBytes: Int64 { output.pendingBytes }
+
+    /// Neither closed nor closing. Read it on `queue`.
+    var isOpen: Bool {
+        if case .open = state { return true }
+        return false
+    }
 
     /// Whether the backlog is under `writeHighWaterMark`. Read it on `queue`.
     public var isWritable: Bool { output.pendingBytes < Int64(writeHighWaterMark) }
@@ -265,79 +236,7 @@ public final class SocketConnection: @unchecked Sendable {
         }
     }
 
-    private func readAvailable() {
-        let buffer = loop.readBuffer
-        guard let base = buffer.baseAddress else { return }
-        if let code = pendingError() {
-            // A reset peer can take no answer: request bytes still queued in
-            // front of the error are not worth reading (or spooling).
-            closeNow(.failed(operation: "read", errno: code))
-            return
-        }
-        var reads = 0
-        while true {
-            if case .closed = state { return }
-            if readSuspended {
-                unreadInputMayRemain = true
-                return
-            }
-            if reads == Self.maxReadsPerEvent {
-                // Yield the queue to other connections, then carry on without
-                // waiting for an event that may never come.
-                unreadInputMayRemain = true
-                scheduleRead()
-                return
-            }
-            // A short read does not mean the socket is drained: an error or
-            // EOF may sit right behind the bytes, announced by no later event.
-            let count = read(descriptor, base, buffer.count)
-            if count > 0 {
-                reads += 1
-                switch state {
-                case .open:
-                    onReadHandler?(UnsafeRawBufferPointer(start: base, count: count))
-                case .draining, .lingering:
-                    lingeredBytes += count
-                    if lingeredBytes > Self.maxLingerBytes { closeNow(.closedLocally) }
-                case .closed:
-                    return
-                }
-            } else if count == 0 {
-                unreadInputMayRemain = false
-                endOfInput()
-                return
-            } else {
-                switch errno {
-                case EINTR: continue
-                case EAGAIN, EWOULDBLOCK:
-                    unreadInputMayRemain = false
-                    return
-                default:
-                    closeNow(.failed(operation: "read", errno: errno))
-                    return
-                }
-            }
-        }
-    }
-
-    /// The socket's pending error (a reset), cleared by asking.
-    private func pendingError() -> Int32? {
-        var code: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &code, &length) == 0, code != 0 else { return nil }
-        return code
-    }
-
-    /// Reads on the next turn of the queue, if reading is still wanted then.
-    private func scheduleRead() {
-        loop.queue.async { [self] in
-            guard !readSuspended, unreadInputMayRemain else { return }
-            if case .closed = state { return }
-            readAvailable()
-        }
-    }
-
-    private func endOfInput() {
+    func endOfInput() {
         inputEnded = true
         updateReadSource()
         switch state {
@@ -430,7 +329,7 @@ public final class SocketConnection: @unchecked Sendable {
         lingerTimer = timer
     }
 
-    private func closeNow(_ reason: CloseReason) {
+    func closeNow(_ reason: CloseReason) {
         if case .closed = state { return }
         state = .closed
         closeReason = reason
