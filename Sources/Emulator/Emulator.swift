@@ -104,7 +104,7 @@ public final class Emulator: Sendable {
                     reset: { [weak self] in try self?.reset() }),
                 dataDirectory: directory)
             let serverConfiguration = HTTPServerConfiguration(
-                host: configuration.host, port: configuration.port, limits: configuration.limits,
+                host: configuration.host, port: configuration.port, limits: Self.fittingLimits(configuration.limits, logger: logger),
                 spoolDirectory: Self.directory(of: store.makeTempFilePath()),
                 log: { [logger] in logger.info("\($0)") })
             // SDK-built RTMP URLs carry the HTTP endpoint's port: RTMP is served there too.
@@ -236,6 +236,19 @@ public final class Emulator: Sendable {
             unlink(temporary)
             throw EmulatorError.dataDirectory("cannot write ready file \(path): \(reason)")
         }
+    }
+
+    /// The connection limit lowered to what the open-file limit (raised as
+    /// far as allowed) has room for, so that at the limit idle connections
+    /// are shed instead of accept failing for want of descriptors.
+    static func fittingLimits(_ limits: HTTPLimits, logger: Logger) -> HTTPLimits {
+        var limits = limits
+        let fitting = DescriptorLimit.provide(forConnections: limits.maxConnections)
+        if fitting < limits.maxConnections {
+            logger.info("open-file limit \(DescriptorLimit.current) leaves room for \(fitting) HTTP connections (of \(limits.maxConnections) configured); raise it with ulimit -n")
+            limits.maxConnections = fitting
+        }
+        return limits
     }
 
     static func directory(of path: String) -> String {

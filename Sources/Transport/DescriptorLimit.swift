@@ -38,6 +38,27 @@ public enum DescriptorLimit {
     }
 }
 
+extension DescriptorLimit {
+    /// Descriptors one connection may hold: its socket and one file (a body
+    /// being spooled, or a file being sent).
+    public static let perConnection = 2
+    /// Descriptors kept for everything but connections (listeners, data files, logs).
+    public static let reserved = 256
+
+    /// Raises the soft limit toward what `connections` connections need and
+    /// returns how many of them the resulting limit has room for. A server
+    /// given a larger connection limit than that would run out of descriptors
+    /// (and stop accepting) before its limit, and so before shedding idle
+    /// connections could make room.
+    @discardableResult
+    public static func provide(forConnections connections: Int) -> Int {
+        let wanted = max(1, connections)
+        let (needed, overflow) = wanted.multipliedReportingOverflow(by: perConnection)
+        let limit = raise(to: overflow ? Int.max : needed &+ reserved)
+        return max(1, min(wanted, (limit - reserved) / perConnection))
+    }
+}
+
 #if canImport(Darwin)
 private let resourceNOFILE = RLIMIT_NOFILE
 #else

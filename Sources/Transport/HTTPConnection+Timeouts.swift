@@ -30,7 +30,17 @@ extension HTTPConnection {
         return best
     }
 
+    /// Nothing in progress: no request begun, none unanswered, nothing streaming.
+    /// Such a connection may be shed to make room at the connection limits.
+    var isIdle: Bool {
+        !closed && !closing && !detached && !inputHalted && acceptedTunnel == nil
+            && slots.isEmpty && pendingInput.isEmpty && streaming == nil && receiving == nil
+            && !decoder.isReceivingHead
+    }
+
+    /// Called after every change of state (with the timer, which follows the same changes).
     func armTimer() {
+        socket.setIdle(since: isIdle ? idleSince : nil)
         guard let next = nextExpiry(), next.deadline < timerDeadline else { return }
         let timer: DispatchSourceTimer
         if let existing = self.timer {
@@ -67,7 +77,9 @@ extension HTTPConnection {
         }
     }
 
+    /// The connection is closing or handed over: never idle again.
     func cancelTimer() {
+        socket.setIdle(since: nil)
         timer?.cancel()
         timer = nil
         timerDeadline = .max

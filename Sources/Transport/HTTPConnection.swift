@@ -57,7 +57,9 @@ final class HTTPConnection: @unchecked Sendable {
     var detached = false
     var decoding = false
     var servedAny = false
-    var idleSince = monotonicNanoseconds()
+    /// Since the last response went out, or since the connection was
+    /// accepted (in accept order: connections never used are shed in that order).
+    var idleSince: UInt64
     var headStartedAt: UInt64 = 0
     var lastBodyProgress: UInt64 = 0
     /// The streamed response being sent; later responses wait for it.
@@ -72,6 +74,7 @@ final class HTTPConnection: @unchecked Sendable {
         self.socket = socket
         self.context = context
         self.decoder = HTTPRequestDecoder(limits: context.limits)
+        self.idleSince = socket.openedAt
     }
 
     deinit { timer?.cancel() }

@@ -29,8 +29,15 @@ public struct HTTPLimits: Sendable, Equatable {
     /// request bytes are drained so the client sees the response, not a reset.
     /// Default 2 s.
     public var lingerTimeout: Duration
-    /// Connections beyond this are accepted and closed at once. Default 10,000.
+    /// Open connections. At the limit an idle connection (no request in
+    /// progress) is closed to make room for a new one, oldest idle first;
+    /// when none is idle the new one is accepted and closed at once.
+    /// Default 10,000.
     public var maxConnections: Int
+    /// Connections one remote address (IP) may hold, so one client cannot fill
+    /// `maxConnections`; handled as that limit is, shedding the address's own
+    /// idle connections. Nil (the default): `maxConnections / addressShareDivisor`.
+    public var maxConnectionsPerAddress: Int?
     /// Requests read ahead on one connection while earlier ones are unanswered;
     /// beyond this the connection stops reading until responses go out.
     /// Values below 1 count as 1 (no read-ahead). Default 16.
@@ -47,6 +54,7 @@ public struct HTTPLimits: Sendable, Equatable {
         writeIdleTimeout: Duration = .seconds(60),
         lingerTimeout: Duration = .seconds(2),
         maxConnections: Int = 10_000,
+        maxConnectionsPerAddress: Int? = nil,
         maxPipelinedRequests: Int = 16
     ) {
         self.maxHeaderBytes = maxHeaderBytes
@@ -59,10 +67,24 @@ public struct HTTPLimits: Sendable, Equatable {
         self.writeIdleTimeout = writeIdleTimeout
         self.lingerTimeout = lingerTimeout
         self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
         self.maxPipelinedRequests = maxPipelinedRequests
     }
 
     public static let `default` = HTTPLimits()
+
+    /// One remote address may hold at most 1/2 of the connection limit.
+    public static let addressShareDivisor = 2
+
+    /// The per-address limit that goes with `maxConnections` when none is set.
+    public static func addressShare(of maxConnections: Int) -> Int {
+        max(1, maxConnections / addressShareDivisor)
+    }
+
+    /// `maxConnectionsPerAddress`, or the default share of `maxConnections`.
+    public var connectionsPerAddress: Int {
+        maxConnectionsPerAddress ?? Self.addressShare(of: maxConnections)
+    }
 }
 
 public struct HTTPServerConfiguration: Sendable {

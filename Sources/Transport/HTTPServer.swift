@@ -39,6 +39,9 @@ public final class HTTPServer: Sendable {
             port: configuration.port,
             queueCount: configuration.queueCount,
             maxConnections: configuration.limits.maxConnections,
+            maxConnectionsPerAddress: configuration.limits.connectionsPerAddress,
+            // Until its first byte a connection has nothing in progress.
+            connectionsStartIdle: true,
             log: configuration.log
         )
         let previous = self.listener.withLock { current -> TCPListener? in

@@ -103,6 +103,13 @@ struct SocketAddress {
         }
     }
 
+    /// The address without its port: `ip` or `[v6]`.
+    var host: String {
+        let text = description
+        guard let colon = text.lastIndex(of: ":") else { return text }
+        return String(text[..<colon])
+    }
+
     private static func string(_ chars: [CChar]) -> String {
         String(decoding: chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

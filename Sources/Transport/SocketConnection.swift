@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import Synchronization
 
 /// Why a connection ended; passed to `onClose`.
 public enum CloseReason: Sendable, Equatable {
@@ -37,28 +38,35 @@ public final class SocketConnection: @unchecked Sendable {
     public var queue: DispatchQueue { loop.queue }
     public let remoteAddress: String
     public let localPort: UInt16
+    /// Uptime (ns) when accepted or connected.
+    let openedAt = monotonicNanoseconds()
 
     let loop: ConnectionQueue
-    private let descriptor: Int32
+    let descriptor: Int32
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
 
-    private enum State { case open, draining(linger: Duration?), lingering, closed }
-    private var state = State.open
+    enum State { case open, draining(linger: Duration?), lingering, closed }
+    var state = State.open
     private var started = false
     private var userPaused = false
     private var inputEnded = false
-    private var readSuspended = true
+    var readSuspended = true
     private var readActivated = false
+    /// Reading stopped before the kernel answered EAGAIN, EOF or an error.
+    /// Libdispatch on Linux reports a hang-up (a reset, or both directions
+    /// shut) once and then stops watching the descriptor, so input left in
+    /// the socket then is never announced again: it must be read unasked.
+    var unreadInputMayRemain = false
     private var writeActivated = false
     private var writeSuspended = true
     private var pendingCancels = 2
     private var closeReason = CloseReason.closedLocally
-    private var lingeredBytes = 0
+    var lingeredBytes = 0
     private var lingerTimer: DispatchSourceTimer?
 
     private var output = OutboundBuffer()
-    private var onReadHandler: ((UnsafeRawBufferPointer) -> Void)?
+    var onReadHandler: ((UnsafeRawBufferPointer) -> Void)?
     private var onEndOfInputHandler: (() -> Void)?
     private var onCloseHandler: ((CloseReason) -> Void)?
     /// Set by the listener: runs after the descriptor is closed.
@@ -74,12 +82,23 @@ public final class SocketConnection: @unchecked Sendable {
     private var aboveHighWater = false
     /// Uptime (ns) when the kernel last took bytes, or when writing began.
     private(set) var lastWriteProgress: UInt64 = monotonicNanoseconds()
+    /// Since when (uptime ns) the owner reports nothing in progress, as set
+    /// by `setIdle` (SocketConnection+Idle); queue-confined.
+    var ownerIdleSince: UInt64 = 0
+    /// `idleSince`, readable from any thread.
+    let idleMark = Atomic<UInt64>(0)
 
-    init(descriptor: Int32, loop: ConnectionQueue, remoteAddress: String, localPort: UInt16) {
+    /// `idle`: nothing is in progress yet (a server's new HTTP connection),
+    /// so the connection may be shed before its owner first reports.
+    init(descriptor: Int32, loop: ConnectionQueue, remoteAddress: String, localPort: UInt16, idle: Bool = false) {
         self.descriptor = descriptor
         self.loop = loop
         self.remoteAddress = remoteAddress
         self.localPort = localPort
+        if idle {
+            ownerIdleSince = openedAt
+            idleMark.store(openedAt, ordering: .relaxed)
+        }
         readSource = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: loop.queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: loop.queue)
         readSource.setEventHandler { [unowned self] in self.readAvailable() }
@@ -91,6 +110,12 @@ public final class SocketConnection: @unchecked Sendable {
 
     /// Unsent bytes, file bodies included. Read it on `queue`.
     public var pendingWriteBytes: Int64 { output.pendingBytes }
+
+    /// Neither closed nor closing. Read it on `queue`.
+    var isOpen: Bool {
+        if case .open = state { return true }
+        return false
+    }
 
     /// Whether the backlog is under `writeHighWaterMark`. Read it on `queue`.
     public var isWritable: Bool { output.pendingBytes < Int64(writeHighWaterMark) }
@@ -189,6 +214,7 @@ public final class SocketConnection: @unchecked Sendable {
     private func beginDraining(linger: Duration?) {
         guard case .open = state else { return }
         state = .draining(linger: linger)
+        updateIdleMark()
         updateReadSource()
         flush()
     }
@@ -203,47 +229,14 @@ public final class SocketConnection: @unchecked Sendable {
         }
         if wanted && readSuspended {
             resumeReadSource()
+            if unreadInputMayRemain { scheduleRead() }
         } else if !wanted && !readSuspended {
             readSuspended = true
             readSource.suspend()
         }
     }
 
-    private func readAvailable() {
-        let buffer = loop.readBuffer
-        guard let base = buffer.baseAddress else { return }
-        var reads = 0
-        while reads < Self.maxReadsPerEvent && !readSuspended {
-            if case .closed = state { return }
-            let count = read(descriptor, base, buffer.count)
-            if count > 0 {
-                reads += 1
-                switch state {
-                case .open:
-                    onReadHandler?(UnsafeRawBufferPointer(start: base, count: count))
-                case .draining, .lingering:
-                    lingeredBytes += count
-                    if lingeredBytes > Self.maxLingerBytes { closeNow(.closedLocally) }
-                case .closed:
-                    return
-                }
-                if count < buffer.count { return }
-            } else if count == 0 {
-                endOfInput()
-                return
-            } else {
-                switch errno {
-                case EINTR: continue
-                case EAGAIN, EWOULDBLOCK: return
-                default:
-                    closeNow(.failed(operation: "read", errno: errno))
-                    return
-                }
-            }
-        }
-    }
-
-    private func endOfInput() {
+    func endOfInput() {
         inputEnded = true
         updateReadSource()
         switch state {
@@ -273,6 +266,7 @@ public final class SocketConnection: @unchecked Sendable {
         let before = output.pendingBytes
         let result = output.flush(to: descriptor)
         if output.pendingBytes != before || before == 0 { lastWriteProgress = monotonicNanoseconds() }
+        defer { updateIdleMark() }
         switch result {
         case .drained:
             setWriteArmed(false)
@@ -335,10 +329,11 @@ public final class SocketConnection: @unchecked Sendable {
         lingerTimer = timer
     }
 
-    private func closeNow(_ reason: CloseReason) {
+    func closeNow(_ reason: CloseReason) {
         if case .closed = state { return }
         state = .closed
         closeReason = reason
+        idleMark.store(0, ordering: .relaxed)
         output.discard()
         lingerTimer?.cancel()
         lingerTimer = nil

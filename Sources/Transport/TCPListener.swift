@@ -9,7 +9,9 @@ import Dispatch
 import Synchronization
 
 /// A listening TCP socket that hands each accepted connection, non-blocking
-/// and with TCP_NODELAY, to one of a few serial queues in turn.
+/// and with TCP_NODELAY, to one of a few serial queues in turn, within the
+/// connection limits (`ConnectionTable`: overall, per remote address, idle
+/// connections shed to make room).
 ///
 /// `stop()` stops accepting and closes every connection it accepted that is
 /// still open, including connections handed on to other code.
@@ -27,12 +29,16 @@ public final class TCPListener: Sendable {
     /// The bound port (the kernel's choice when 0 was asked for).
     public let port: UInt16
     public let maxConnections: Int
+    /// Connections one remote address (IP) may hold.
+    public let maxConnectionsPerAddress: Int
+    /// New connections count as idle (sheddable) until their owner reports.
+    let connectionsStartIdle: Bool
     let queues: [ConnectionQueue]
     private let acceptQueue: DispatchQueue
     private let listenDescriptor: Int32
     private let log: (@Sendable (String) -> Void)?
     private let group = DispatchGroup()
-    private let state = Mutex(ListenerState())
+    private let state: Mutex<ListenerState>
 
     private struct ListenerState: ~Copyable {
         var source: UncheckedBox<DispatchSourceRead>?
@@ -40,7 +46,7 @@ public final class TCPListener: Sendable {
         var started = false
         var stopped = false
         var nextQueue = 0
-        var connections: [ObjectIdentifier: SocketConnection] = [:]
+        var connections: ConnectionTable
     }
 
     /// Binds and listens at once, so a busy port fails here with a clear message.
@@ -48,6 +54,8 @@ public final class TCPListener: Sendable {
         host: String, port: UInt16,
         queueCount: Int = HTTPServerConfiguration.defaultQueueCount,
         maxConnections: Int = HTTPLimits.default.maxConnections,
+        maxConnectionsPerAddress: Int? = nil,
+        connectionsStartIdle: Bool = false,
         backlog: Int32 = TCPListener.defaultBacklog,
         log: (@Sendable (String) -> Void)? = nil
     ) throws(TransportError) {
@@ -57,7 +65,13 @@ public final class TCPListener: Sendable {
         self.host = host
         self.listenDescriptor = descriptor
         self.port = SocketAddress.local(of: descriptor)?.port ?? port
-        self.maxConnections = maxConnections
+        let table = ConnectionTable(
+            maxConnections: maxConnections,
+            maxPerAddress: maxConnectionsPerAddress ?? HTTPLimits.addressShare(of: maxConnections))
+        self.maxConnections = table.maxConnections
+        self.maxConnectionsPerAddress = table.maxPerAddress
+        self.connectionsStartIdle = connectionsStartIdle
+        self.state = Mutex(ListenerState(connections: table))
         self.log = log
         self.queues = (0..<max(1, queueCount)).map { ConnectionQueue(label: "transport.connections.\($0)") }
         self.acceptQueue = DispatchQueue(label: "transport.accept.\(self.port)")
@@ -68,7 +82,7 @@ public final class TCPListener: Sendable {
     deinit {
         let (source, paused, started, connections) = state.withLock { state in
             let source = state.stopped ? nil : state.source
-            let open = state.stopped ? [] : Array(state.connections.values)
+            let open = state.stopped ? [] : state.connections.entries.values.map(\.connection)
             let result = (source, state.acceptPaused, state.started, open)
             state.stopped = true
             return result
@@ -86,7 +100,8 @@ public final class TCPListener: Sendable {
     public var connectionQueues: [DispatchQueue] { queues.map(\.queue) }
 
     /// Connections accepted and not yet closed.
-    public var connectionCount: Int { state.withLock { $0.connections.count } }
+    /// Connections accepted and not yet closed (those being shed included).
+    public var connectionCount: Int { state.withLock { $0.connections.entries.count } }
 
     /// Starts accepting; `onConnection` runs on the new connection's queue,
     /// which should call `start` on it.
@@ -120,7 +135,7 @@ public final class TCPListener: Sendable {
             let paused = state.acceptPaused
             state.acceptPaused = false
             return (source.map(UncheckedBox.init), state.started, first && paused,
-                    first ? Array(state.connections.values) : [])
+                    first ? state.connections.entries.values.map(\.connection) : [])
         }
         if let source = box?.value {
             source.cancel()
@@ -163,31 +178,50 @@ public final class TCPListener: Sendable {
             var address = SocketAddress()
             address.storage = storage
             address.length = length
-            admit(descriptor, remote: address.description, onConnection)
+            admit(descriptor, remote: address.description, host: address.host, onConnection)
         }
     }
 
-    private func admit(_ descriptor: Int32, remote: String,
+    private func admit(_ descriptor: Int32, remote: String, host: String,
                        _ onConnection: @escaping @Sendable (SocketConnection) -> Void) {
-        let connection = state.withLock { state -> SocketConnection? in
-            guard !state.stopped, state.connections.count < maxConnections else { return nil }
+        let (connection, decision) = state.withLock { state -> (SocketConnection?, ConnectionTable.Admission) in
+            guard !state.stopped else { return (nil, .refuseLimit) }
+            let decision = state.connections.admission(from: host)
+            switch decision {
+            case .refuseAddressShare, .refuseLimit: return (nil, decision)
+            case .admit, .admitShedding: break
+            }
             let loop = queues[state.nextQueue % queues.count]
             state.nextQueue &+= 1
-            let connection = SocketConnection(descriptor: descriptor, loop: loop, remoteAddress: remote, localPort: port)
+            let connection = SocketConnection(descriptor: descriptor, loop: loop, remoteAddress: remote, localPort: port,
+                                              idle: connectionsStartIdle)
             let id = ObjectIdentifier(connection)
             // Set up before stop() can see the connection (it snapshots under this lock).
             group.enter()
             connection.onFinalize = { [weak self, group] in
-                _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
+                self?.state.withLock { $0.connections.remove(id) }
                 group.leave()
             }
-            state.connections[id] = connection
-            return connection
+            state.connections.insert(connection, from: host)
+            return (connection, decision)
         }
         guard let connection else {
-            log?("transport: refused \(remote) on port \(port): \(maxConnections) connections already open")
+            switch decision {
+            case .refuseAddressShare:
+                log?("transport: refused \(remote) on port \(port): its address holds \(maxConnectionsPerAddress) connections, its share of \(maxConnections), none idle")
+            default:
+                if !state.withLock({ $0.stopped }) {
+                    log?("transport: refused \(remote) on port \(port): \(maxConnections) connections already open, none idle")
+                }
+            }
             closeDescriptor(descriptor)
             return
+        }
+        if case .admitShedding(let idle) = decision {
+            let id = ObjectIdentifier(idle)
+            idle.shedIfIdle { [weak self] in
+                self?.state.withLock { $0.connections.shedDeclined(id) }
+            }
         }
         connection.queue.async { onConnection(connection) }
     }

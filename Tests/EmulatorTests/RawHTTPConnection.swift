@@ -45,6 +45,12 @@ final class RawHTTPConnection {
 
     deinit { close(fd) }
 
+    /// Makes the coming close (on deinit) a reset (RST) instead of a FIN.
+    func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     /// False when the server has already closed (EPIPE / ECONNRESET).
     @discardableResult
     func send(_ bytes: [UInt8]) -> Bool {

@@ -29,20 +29,24 @@ extension ServerTests {
             #expect(try idle[999].readResponse().text == "GET /late 0")
         }
 
-        @Test func connectionsBeyondTheLimitAreClosed() async throws {
+        @Test func connectionsBeyondTheLimitAreClosedWhenNoneIsIdle() async throws {
             var limits = HTTPLimits.default
             limits.maxConnections = 2
+            limits.maxConnectionsPerAddress = 2
             let logged = Mutex<[String]>([])
             let server = try startServer(limits: limits, log: { line in logged.withLock { $0.append(line) } })
             defer { server.stop() }
+            // Both are busy: each has begun a request.
             let first = try TestClient(port: server.port)
+            try first.send("GET / HTTP/1.1\r\n")
             let second = try TestClient(port: server.port)
+            try second.send("GET / HTTP/1.1\r\n")
             #expect(await eventually { server.connectionCount == 2 })
             let third = try TestClient(port: server.port)
             #expect(try third.readToEnd().isEmpty)
             #expect(await eventually { logged.withLock { $0.contains { $0.contains("2 connections") } } })
             for client in [first, second] {
-                try client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+                try client.send("Host: h\r\n\r\n")
                 #expect(try client.readResponse().status == 200)
             }
         }

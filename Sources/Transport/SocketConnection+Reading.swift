@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The read path: runs on `queue` when the read source fires, or unasked when
+/// input may be left that no event will announce.
+extension SocketConnection {
+    func readAvailable() {
+        let buffer = loop.readBuffer
+        guard let base = buffer.baseAddress else { return }
+        if let code = pendingError() {
+            // A reset peer can take no answer: request bytes still queued in
+            // front of the error are not worth reading (or spooling).
+            closeNow(.failed(operation: "read", errno: code))
+            return
+        }
+        var reads = 0
+        while true {
+            if case .closed = state { return }
+            if readSuspended {
+                unreadInputMayRemain = true
+                return
+            }
+            if reads == Self.maxReadsPerEvent {
+                // Yield the queue to other connections, then carry on without
+                // waiting for an event that may never come.
+                unreadInputMayRemain = true
+                scheduleRead()
+                return
+            }
+            // A short read does not mean the socket is drained: an error or
+            // EOF may sit right behind the bytes, announced by no later event.
+            let count = read(descriptor, base, buffer.count)
+            if count > 0 {
+                reads += 1
+                switch state {
+                case .open:
+                    onReadHandler?(UnsafeRawBufferPointer(start: base, count: count))
+                case .draining, .lingering:
+                    lingeredBytes += count
+                    if lingeredBytes > Self.maxLingerBytes { closeNow(.closedLocally) }
+                case .closed:
+                    return
+                }
+            } else if count == 0 {
+                unreadInputMayRemain = false
+                endOfInput()
+                return
+            } else {
+                switch errno {
+                case EINTR: continue
+                case EAGAIN, EWOULDBLOCK:
+                    unreadInputMayRemain = false
+                    return
+                default:
+                    closeNow(.failed(operation: "read", errno: errno))
+                    return
+                }
+            }
+        }
+    }
+
+    /// The socket's pending error (a reset), cleared by asking.
+    private func pendingError() -> Int32? {
+        var code: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &code, &length) == 0, code != 0 else { return nil }
+        return code
+    }
+
+    /// Reads on the next turn of the queue, if reading is still wanted then.
+    func scheduleRead() {
+        loop.queue.async { [self] in
+            guard !readSuspended, unreadInputMayRemain else { return }
+            if case .closed = state { return }
+            readAvailable()
+        }
+    }
+}
