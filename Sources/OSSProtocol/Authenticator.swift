@@ -256,7 +256,7 @@ public struct Authenticator: Sendable {
     /// AccessKey with none: a token issued with another AccessKeyId is 403
     /// AccessKeyIdAndSecurityTokenNotMatch, any other token 403
     /// InvalidSecurityToken. An empty token counts as none.
-    private func checkToken(_ credential: Credential, provided: String?) throws(OSSError) {
+    func checkToken(_ credential: Credential, provided: String?) throws(OSSError) {
         let provided = provided.flatMap { $0.isEmpty ? nil : $0 }
         if let expected = credential.securityToken {
             guard let provided else { throw .accessDenied("The security token you provided is invalid.") }

@@ -96,6 +96,9 @@ def test_security_token_with_a_long_term_key(emulator, bucket):
     response = requests.get(url, timeout=10)
     assert response.status_code == 403 and b"<Code>InvalidSecurityToken</Code>" in response.content
     assert bucket.get_bucket_info().name == "hardening"
+    fields = {"key": "form", "x-oss-security-token": "CAIS+not-issued-here", **v1_fields(policy([]))}
+    response = post(emulator, "hardening", fields)
+    assert response.status_code == 403 and b"<Code>InvalidSecurityToken</Code>" in response.content, response.text
 
 
 def test_live_channel_names_over_63_bytes(bucket):
