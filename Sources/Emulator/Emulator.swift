@@ -27,6 +27,8 @@ public struct EmulatorEndpoints: Sendable, Equatable {
 
 public enum EmulatorError: Error, CustomStringConvertible, Equatable {
     case dataDirectory(String)
+    /// Another emulator (this process or another) runs on the data directory.
+    case dataDirectoryInUse(String)
     case listen(String)
     case alreadyStarted
     case notRunning
@@ -35,6 +37,7 @@ public enum EmulatorError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notRunning: return "the emulator is not running"
         case .dataDirectory(let message): return "data directory: \(message)"
+        case .dataDirectoryInUse(let message): return message
         case .listen(let message): return message
         case .alreadyStarted: return "the emulator is already running"
         }
@@ -63,6 +66,7 @@ public final class Emulator: Sendable {
         let endpoints: EmulatorEndpoints
         let removeOnStop: String?
         let reclaimer: MemoryReclaimer
+        let lock: DataDirectoryLock
     }
 
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration(), logger: Logger? = nil) {
@@ -85,6 +89,16 @@ public final class Emulator: Sendable {
     public func start() throws -> EmulatorEndpoints {
         if running.withLock({ $0 != nil }) { throw EmulatorError.alreadyStarted }
         let (directory, removeOnStop) = try prepareDataDirectory()
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(root: directory)
+        } catch {
+            if let removeOnStop { try? FileManager.default.removeItem(atPath: removeOnStop) }
+            switch error {
+            case .inUse: throw EmulatorError.dataDirectoryInUse(error.description)
+            case .io(let message): throw EmulatorError.dataDirectory(message)
+            }
+        }
         do {
             let store: ObjectStore
             do {
@@ -133,10 +147,11 @@ public final class Emulator: Sendable {
             running.withLock {
                 $0 = Running(
                     server: server, rtmpListener: rtmpListener, ingest: ingest, store: store, channels: channels,
-                    endpoints: endpoints, removeOnStop: removeOnStop, reclaimer: reclaimer)
+                    endpoints: endpoints, removeOnStop: removeOnStop, reclaimer: reclaimer, lock: lock)
             }
             return endpoints
         } catch {
+            lock.release()
             if let removeOnStop { try? FileManager.default.removeItem(atPath: removeOnStop) }
             throw error
         }
@@ -158,6 +173,7 @@ public final class Emulator: Sendable {
         current.server.stop()
         current.reclaimer.stop()
         eventLog.finishAll()
+        current.lock.release()
         if let directory = current.removeOnStop {
             try? FileManager.default.removeItem(atPath: directory)
         }

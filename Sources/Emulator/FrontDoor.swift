@@ -146,7 +146,17 @@ final class FrontDoor: HTTPRequestHandler {
         return responder.response(status: ossError.status, headers: headers, body: responder.isHead ? .empty : .bytes(body))
     }
 
+    /// The methods OSS serves; any other is 405 before anything else is looked at.
+    static let ossMethods = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+
     private func route(_ request: HTTPRequest, target: RequestTarget, responder: Responder, now: Int64) throws -> HandlerOutcome {
+        guard Self.ossMethods.contains(request.head.method) else {
+            let resourceType = target.key?.isEmpty == false ? "Object" : (target.bucket == nil ? "Service" : "Bucket")
+            var answer = responder.error(.methodNotAllowed(method: request.head.method, resourceType: resourceType))
+            // RFC 9110 §15.5.6: a 405 lists what the resource does allow.
+            answer.headers.add("Allow", Self.ossMethods.joined(separator: ", "))
+            return .response(answer)
+        }
         if request.head.method == "OPTIONS" {
             if let path = target.emulatorPath, path != AdminHandlers.openPath {
                 throw OSSError(status: 403, code: "AccessForbidden", message: "CORSResponse: the emulator's own endpoints are not shared with other origins.")

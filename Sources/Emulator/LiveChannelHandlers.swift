@@ -37,9 +37,10 @@ struct LiveChannelHandlers: Sendable {
         guard store.bucket(bucket) != nil else { throw OSSError.noSuchBucket(bucket) }
         if context.query.has("vod") { return try vod(context, bucket: bucket, key: key) }
         let name = key
+        // Every operation on a channel checks its name first, as OSS does (one code, InvalidArgument).
+        try NameRules.validateChannelName(name)
         switch context.method {
         case "PUT":
-            try NameRules.validateChannelName(name)
             if context.query.has("status") {
                 let status = try LiveChannelStatus.parse(queryValue: context.query.value("status"))
                 try channels.setStatus(bucket: bucket, name: name, status: status, now: context.nowSeconds)

@@ -81,13 +81,32 @@ extension HLSRemuxer {
     /// its longest track.
     mutating func finishSegment(nextStart: Int64?) -> FinishedSegment? {
         guard let open = segment else { return nil }
-        let ticks = nextStart.map { $0 - open.firstTime } ?? open.longestTrack
-        let duration = Double(max(ticks, 0)) / Double(TSLayout.clockRate)
+        var ticks = nextStart.map { $0 - open.firstTime } ?? open.longestTrack
+        // Frames that all carry one timestamp (or run backwards) measure
+        // nothing; the segment still holds media, so it lasts one frame,
+        // never EXTINF 0.000.
+        if ticks < Self.shortestSegmentTicks { ticks = oneFrameTicks }
+        let duration = Double(ticks) / Double(TSLayout.clockRate)
         let bytes = output
         output = []
         segment = nil
         let size = open.takenBytes + bytes.count
         lastBufferedSize = bytes.count
         return FinishedSegment(start: open.start, duration: duration, bytes: bytes, size: size, continuityAfter: continuity)
+    }
+
+    /// Below this (1 ms, the precision of EXTINF) a segment has no measured duration.
+    static let shortestSegmentTicks = TSLayout.clockRate / 1000
+
+    /// Used when nothing better is known: 1/30 s, a common video frame.
+    static let fallbackFrameTicks = TSLayout.clockRate / 30
+
+    /// One frame of the track that times segments: its last step, else one
+    /// AAC frame, else `fallbackFrameTicks`.
+    var oneFrameTicks: Int64 {
+        for candidate in [lastClockStep, audioFrameTicks] where candidate >= Self.shortestSegmentTicks {
+            return candidate
+        }
+        return Self.fallbackFrameTicks
     }
 }

@@ -14,13 +14,18 @@ public struct Authenticator: Sendable {
 
     public let maxSkewSeconds: Int64
     private let credentials: [String: Credential]
+    /// Security token → the STS AccessKeyId it was issued with.
+    private let tokenOwners: [String: String]
 
     public init(credentials: [Credential], maxSkewSeconds: Int64 = Authenticator.defaultMaxSkewSeconds) {
         var byKey: [String: Credential] = [:]
+        var owners: [String: String] = [:]
         for credential in credentials where byKey[credential.accessKeyId] == nil {
             byKey[credential.accessKeyId] = credential
+            if let token = credential.securityToken, owners[token] == nil { owners[token] = credential.accessKeyId }
         }
         self.credentials = byKey
+        self.tokenOwners = owners
         self.maxSkewSeconds = maxSkewSeconds
     }
 
@@ -247,12 +252,18 @@ public struct Authenticator: Sendable {
         return credential
     }
 
-    /// An STS credential is only valid with its token.
-    private func checkToken(_ credential: Credential, provided: String?) throws(OSSError) {
-        guard let expected = credential.securityToken else { return }
-        guard let provided, constantTimeEquals(expected, provided) else {
-            throw .accessDenied("The security token you provided is invalid.")
+    /// An STS credential is only valid with its own token, and a long-term
+    /// AccessKey with none: a token issued with another AccessKeyId is 403
+    /// AccessKeyIdAndSecurityTokenNotMatch, any other token 403
+    /// InvalidSecurityToken. An empty token counts as none.
+    func checkToken(_ credential: Credential, provided: String?) throws(OSSError) {
+        let provided = provided.flatMap { $0.isEmpty ? nil : $0 }
+        if let expected = credential.securityToken {
+            guard let provided else { throw .accessDenied("The security token you provided is invalid.") }
+            if constantTimeEquals(expected, provided) { return }
         }
+        guard let provided else { return }
+        throw tokenOwners[provided] != nil ? .accessKeyIdAndSecurityTokenNotMatch : .invalidSecurityToken
     }
 
     private func malformedAuthorization(_ value: String) -> OSSError {

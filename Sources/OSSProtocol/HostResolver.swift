@@ -31,6 +31,7 @@ public struct HostResolver: Sendable {
             target = rest.first == "?" ? "/" + rest : (rest.isEmpty ? "/" : rest)
         }
         guard target.first == "/" else { throw .invalidURI(requestTarget) }
+        guard HostResolver.hasValidPort(hostPart) else { throw .invalidHostHeader(hostPart) }
 
         let queryStart = target.firstIndex(of: "?")
         let rawPath = queryStart.map { target[..<$0] } ?? target
@@ -124,6 +125,28 @@ public struct HostResolver: Sendable {
         if let colon = trimmed.lastIndex(of: ":") { return String(trimmed[..<colon]) }
         return String(trimmed)
     }
+
+    /// Whether what follows the host in `host[:port]` is nothing, or `:` and
+    /// a decimal port of 0–65535 (RFC 3986 §3.2.3 allows an empty one).
+    public static func hasValidPort(_ hostPort: String) -> Bool {
+        var rest = Substring(hostPort)
+        if rest.first == "[" {
+            guard let close = rest.firstIndex(of: "]") else { return true }
+            rest = rest[rest.index(after: close)...]
+            guard let colon = rest.first else { return true }
+            guard colon == ":" else { return false }
+            rest = rest.dropFirst()
+        } else if let colon = rest.lastIndex(of: ":") {
+            rest = rest[rest.index(after: colon)...]
+        } else {
+            return true
+        }
+        guard rest.count <= maxPortDigits, rest.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return rest.isEmpty || (Int(rest) ?? Int.max) <= Int(UInt16.max)
+    }
+
+    /// Digits a port may have (`65535`).
+    static let maxPortDigits = 5
 
     /// Dotted-quad IPv4 or a bracketed IPv6 literal.
     public static func isIPLiteral(_ host: String) -> Bool {

@@ -29,10 +29,23 @@ public enum NameRules {
         return first != UInt8(ascii: "/") && first != UInt8(ascii: "\\")
     }
 
-    /// Object-name rules minus `/` and control characters (a channel name is
-    /// written raw into listings, where XML cannot carry them) → else 400 InvalidArgument.
+    /// Longest LiveChannel name: OSS requires fewer than 64 bytes (EC 0017-00000258).
+    public static let maxChannelNameBytes = 63
+
+    /// 1–63 bytes, no `/`, no control characters (a channel name is written
+    /// raw into listings, where XML cannot carry them). Every broken rule is
+    /// 400 InvalidArgument naming `LiveChannelName`; the `EC` tells which.
     public static func validateChannelName(_ name: String) throws(OSSError) {
-        guard isValidObjectKey(name), !name.contains("/"), !name.utf8.contains(where: isControlByte) else {
+        let count = name.utf8.count
+        guard count >= 1, count <= maxChannelNameBytes else {
+            throw .invalidArgument("The live channel name must be 1 to \(maxChannelNameBytes) bytes long.",
+                                   name: "LiveChannelName", value: name, ec: "0017-00000258")
+        }
+        guard !name.contains("/") else {
+            throw .invalidArgument("The live channel name must not contain '/'.",
+                                   name: "LiveChannelName", value: name, ec: "0017-00000260")
+        }
+        guard name.utf8.first != UInt8(ascii: "\\"), !name.utf8.contains(where: isControlByte) else {
             throw .invalidArgument("The live channel name is invalid.", name: "LiveChannelName", value: name)
         }
     }

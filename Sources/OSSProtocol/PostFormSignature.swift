@@ -42,6 +42,8 @@ public enum PostFormSignature {
         if let expected = credential.securityToken, expected != token {
             throw .invalidAccessKeyId(accessKeyId)
         }
+        // A long-term key takes no token, as with header and URL signatures.
+        if credential.securityToken == nil { try authenticator.checkToken(credential, provided: token) }
         return credential
     }
 }

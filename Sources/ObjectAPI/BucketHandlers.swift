@@ -149,6 +149,10 @@ public struct BucketHandlers: Sendable {
 
     private func deleteMultiple(_ context: RequestContext, bucket: String) throws -> HTTPResponse {
         _ = try existing(bucket)
+        // OSS requires it here (every SDK sends it); its value is checked with every POST's.
+        guard context.headers["Content-MD5"] != nil else {
+            throw OSSError.missingArgument(header: "Content-MD5", ec: "0016-00000606")
+        }
         let body = try requestBody(context)
         let request = try DeleteObjectsRequest.parse(body)
         for key in request.keys {

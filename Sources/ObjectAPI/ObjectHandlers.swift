@@ -66,6 +66,10 @@ public struct ObjectHandlers: Sendable {
     func storePut(_ context: RequestContext, bucket: String, key: String) throws -> (ObjectInfo, HTTPHeaders) {
         try NameRules.validateObjectKey(key)
         guard let bucketInfo = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
+        // OSS refuses conditional PutObject (use x-oss-forbid-overwrite) rather than ignore the header.
+        if let header = WriteHeaders.conditionalHeaders.first(where: { context.headers[$0] != nil }) {
+            throw OSSError.conditionalPutNotImplemented(header: header)
+        }
         let request = context.request
         if let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: request.bodyMD5)
@@ -237,11 +241,16 @@ public struct ObjectHandlers: Sendable {
     /// names none (its bucket's, as OSS does).
     static func metadata(from headers: HTTPHeaders, key: String, bucketStorageClass: String? = nil) throws -> ObjectMetadata {
         var metadata = ObjectMetadata(contentType: headers["Content-Type"] ?? ContentTypes.forKey(key))
+        var userMetadataBytes = 0
         for (name, value) in headers.pairs {
             let lowered = name.lowercased()
             if lowered.hasPrefix("x-oss-meta-") {
                 metadata.userMetadata[String(lowered.dropFirst("x-oss-meta-".count))] = value
+                userMetadataBytes += lowered.utf8.count + value.utf8.count
             }
+        }
+        if userMetadataBytes > WriteHeaders.maxUserMetadataBytes {
+            throw OSSError.userMetadataTooLarge(size: userMetadataBytes, limit: WriteHeaders.maxUserMetadataBytes)
         }
         metadata.cacheControl = headers["Cache-Control"]
         metadata.contentDisposition = headers["Content-Disposition"]

@@ -6,6 +6,13 @@ import Transport
 /// InitiateMultipartUpload share: `x-oss-tagging`, `x-oss-storage-class` and
 /// `x-oss-object-acl`, validated as OSS does and stored with the object.
 enum WriteHeaders {
+    /// OSS's limit on an object's user metadata: the `x-oss-meta-*` header
+    /// names (prefix included) and values of one request, in bytes.
+    static let maxUserMetadataBytes = 8 * 1024
+
+    /// Conditional request headers, which PutObject refuses (400 NotImplemented).
+    static let conditionalHeaders = ["If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"]
+
     /// `x-oss-forbid-overwrite: true`.
     static func forbidsOverwrite(_ headers: HTTPHeaders) -> Bool {
         headers["x-oss-forbid-overwrite"]?.lowercased() == "true"

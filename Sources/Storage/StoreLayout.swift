@@ -4,6 +4,7 @@
 ///
 ///     <root>/<bucket>/<key as a path>     objects (escaping: `KeyPath`)
 ///     <root>/.oss/tmp/                    spooled bodies and temp files, emptied at start
+///     <root>/.oss/lock                    held (flock) by the one process using the directory
 ///     <root>/.oss/buckets/<bucket>        ACL, creation time, storage class
 ///     <root>/.oss/journal/<bucket>        object metadata and digests (`JournalFormat`)
 ///     <root>/.oss/<namespace>/<bucket>/   state records (`saveRecord`)
@@ -17,7 +18,7 @@ struct StoreLayout: Sendable {
     var journals: String { meta + "/journal" }
 
     /// `.oss/` children that are not record namespaces.
-    static let reservedNames: Set<String> = ["tmp", "buckets", "journal"]
+    static let reservedNames: Set<String> = ["tmp", "buckets", "journal", DataDirectoryLock.fileName]
 
     func bucketDirectory(_ name: String) -> String { root + "/" + name }
     func bucketRecord(_ name: String) -> String { bucketRecords + "/" + name }

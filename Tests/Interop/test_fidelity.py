@@ -124,10 +124,11 @@ def test_sts_credentials(sts_emulator, version):
 
     wrong_token = oss2.Bucket(oss2.StsAuth(STS_KEY_ID, STS_SECRET, "CAIS+another-token", auth_version=version),
                               sts_emulator.endpoint, bucket.bucket_name, **region)
-    with pytest.raises(oss2.exceptions.AccessDenied):
+    with pytest.raises(oss2.exceptions.ServerError) as err:
         wrong_token.get_object("a.txt")
+    assert err.value.status == 403 and err.value.code == "InvalidSecurityToken"
     r = requests.get(wrong_token.sign_url("GET", "a.txt", 60), timeout=5)
-    assert r.status_code == 403
+    assert r.status_code == 403 and b"<Code>InvalidSecurityToken</Code>" in r.content
 
     no_token = oss2.Bucket(oss2.Auth(STS_KEY_ID, STS_SECRET), sts_emulator.endpoint, bucket.bucket_name)
     with pytest.raises(oss2.exceptions.AccessDenied):

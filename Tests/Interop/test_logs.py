@@ -14,6 +14,8 @@ from oss2.models import LiveChannelInfo, LiveChannelInfoTarget
 from conftest import KEY_ID, KEY_SECRET, RunningEmulator, binary
 from test_ingest import AV, wait_for
 
+STS_KEY_ID = "STS.logs-temporary-id"
+STS_SECRET = "logs-temporary-secret-that-must-stay-private"
 SECURITY_TOKEN = "sts-token-value-that-must-stay-private"
 # Characters JSON must escape, and some it must not mangle.
 ODD_KEY = 'odd/"quoted" back\\slash\ttab ключ ✓'
@@ -52,7 +54,7 @@ def query_value(url, name):
 
 def signed_session(emulator, captured_headers):
     """Does signed work of every kind; returns the secret values it used."""
-    secrets = [KEY_SECRET, SECURITY_TOKEN]
+    secrets = [KEY_SECRET, STS_SECRET, SECURITY_TOKEN]
     v1 = emulator.bucket("logs-bucket")
     v1.create_bucket()
     v1.put_object("hello.txt", b"hi")
@@ -64,7 +66,7 @@ def signed_session(emulator, captured_headers):
     v4.put_object("v4.txt", b"v4")
     assert v4.get_object("v4.txt").read() == b"v4"
 
-    sts = emulator.bucket("logs-bucket", auth=oss2.StsAuth(KEY_ID, KEY_SECRET, SECURITY_TOKEN))
+    sts = emulator.bucket("logs-bucket", auth=oss2.StsAuth(STS_KEY_ID, STS_SECRET, SECURITY_TOKEN))
     sts.put_object("sts.txt", b"sts")
 
     for signer, name in [(v1, "hello.txt"), (v4, "v4.txt")]:
@@ -103,7 +105,7 @@ def signed_session(emulator, captured_headers):
 
 def run_session(captured_headers, log_format, via_environment):
     with tempfile.TemporaryDirectory(prefix="oss-emulator-logs-") as data:
-        args, env = ["--log-level", "trace"], {}
+        args, env = ["--log-level", "trace", "--credential", f"{STS_KEY_ID}:{STS_SECRET}:{SECURITY_TOKEN}"], {}
         if via_environment:
             env["OSS_EMULATOR_LOG_FORMAT"] = log_format
         else:

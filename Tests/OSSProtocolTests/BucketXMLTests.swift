@@ -194,9 +194,16 @@ import Testing
     @Test func channelNames() throws {
         try NameRules.validateChannelName("cam1")
         try NameRules.validateChannelName("test channel")
-        for bad in ["", "a/b", "/a", "\\a", String(repeating: "c", count: 1024)] {
+        try NameRules.validateChannelName(String(repeating: "c", count: NameRules.maxChannelNameBytes))
+        let cases: [(String, String?)] = [
+            ("", "0017-00000258"), (String(repeating: "c", count: 64), "0017-00000258"),
+            (String(repeating: "中", count: 22), "0017-00000258"), (String(repeating: "c", count: 1024), "0017-00000258"),
+            ("a/b", "0017-00000260"), ("/a", "0017-00000260"), ("\\a", nil), ("a\u{1}b", nil),
+        ]
+        for (bad, ec) in cases {
             let error = expectOSSError { () throws(OSSError) in try NameRules.validateChannelName(bad) }
             #expect(error?.status == 400 && error?.code == "InvalidArgument", "\(bad)")
+            #expect(error?.ec == ec, "\(bad)")
         }
     }
 

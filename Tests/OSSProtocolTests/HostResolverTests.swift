@@ -146,4 +146,21 @@ import Testing
         #expect(PercentEncoding.encodeRFC3986("中", keepSlash: true) == "%E4%B8%AD")
         #expect(PercentEncoding.decode("%e4%b8%ad") == "中")
     }
+
+    @Test func hostPortMustBeADecimalUpTo65535() throws {
+        for good in ["localhost", "localhost:", "localhost:0", "localhost:65535", "127.0.0.1:8080", "[::1]", "[::1]:9000", ""] {
+            #expect(HostResolver.hasValidPort(good), "\(good)")
+            #expect(try HostResolver(baseHosts: ["localhost"]).resolve(hostHeader: good, requestTarget: "/bkt/k").bucket == "bkt", "\(good)")
+        }
+        for bad in ["localhost:65536", "localhost:99999", "localhost:abc", "localhost:-1", "localhost:+80", "localhost:000080",
+                    "[::1]x", "[::1]:port", "bkt.localhost:1a"] {
+            #expect(!HostResolver.hasValidPort(bad), "\(bad)")
+            let error = expectOSSError { () throws(OSSError) in _ = try HostResolver(baseHosts: ["localhost"]).resolve(hostHeader: bad, requestTarget: "/bkt/k") }
+            #expect(error?.status == 400 && error?.code == "InvalidArgument" && error?.detail("ArgumentName") == "Host", "\(bad)")
+        }
+        // An absolute-form target's authority is checked the same way.
+        let error = expectOSSError { () throws(OSSError) in _ = try HostResolver(baseHosts: ["localhost"]).resolve(hostHeader: "localhost", requestTarget: "http://bkt.oss-cn-hangzhou.aliyuncs.com:99999/k") }
+        #expect(error?.code == "InvalidArgument")
+    }
 }
+

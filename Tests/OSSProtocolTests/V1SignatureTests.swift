@@ -90,7 +90,30 @@ import Testing
         request.headers.append(("Authorization", "OSS STS.ak:" + V1Signature.sign(secret: "s", stringToSign: stringToSign)))
         #expect(try sts.authenticate(request, now: V1SignatureTests.now) == .signed(accessKeyId: "STS.ak"))
         request.headers[1].value = "OTHER"
+        #expect(expectOSSError { () throws(OSSError) in try sts.authenticate(request, now: V1SignatureTests.now) }?.code == "InvalidSecurityToken")
+        request.headers.remove(at: 1)
         #expect(expectOSSError { () throws(OSSError) in try sts.authenticate(request, now: V1SignatureTests.now) }?.code == "AccessDenied")
+    }
+
+    @Test func longTermKeyRefusesAnyToken() throws {
+        let authenticator = Authenticator(credentials: [
+            Credential(accessKeyId: "ak", accessKeySecret: "secretExample"),
+            Credential(accessKeyId: "STS.other", accessKeySecret: "s", securityToken: "OTHERS"),
+        ])
+        for (token, code) in [("MADE-UP", "InvalidSecurityToken"), ("OTHERS", "AccessKeyIdAndSecurityTokenNotMatch")] {
+            var request = SignableRequest(method: "GET", bucket: "b", key: "k", query: [],
+                                          headers: [("Date", V1SignatureTests.date), ("x-oss-security-token", token)])
+            let stringToSign = V1Signature.stringToSign(request, date: V1SignatureTests.date)
+            request.headers.append(("Authorization", "OSS ak:" + V1Signature.sign(secret: "secretExample", stringToSign: stringToSign)))
+            let error = expectOSSError { () throws(OSSError) in try authenticator.authenticate(request, now: V1SignatureTests.now) }
+            #expect(error?.status == 403 && error?.code == code, "\(token)")
+        }
+        // An empty token is no token.
+        var request = SignableRequest(method: "GET", bucket: "b", key: "k", query: [],
+                                      headers: [("Date", V1SignatureTests.date), ("x-oss-security-token", "")])
+        let stringToSign = V1Signature.stringToSign(request, date: V1SignatureTests.date)
+        request.headers.append(("Authorization", "OSS ak:" + V1Signature.sign(secret: "secretExample", stringToSign: stringToSign)))
+        #expect(try authenticator.authenticate(request, now: V1SignatureTests.now) == .signed(accessKeyId: "ak"))
     }
 
     @Test func ossDateInDateSlotAsOss2Does() throws {
