@@ -170,7 +170,10 @@ def table(path):
         if not values:
             return "-"
         med = statistics.median(values)
-        fmt = (lambda v: f"{v:.0f}") if med >= 100 else (lambda v: f"{v:.2f}") if med < 10 else (lambda v: f"{v:.1f}")
+        if all(v == int(v) for v in values) and med == int(med):
+            fmt = lambda v: f"{v:.0f}"  # noqa: E731 - counts
+        else:
+                fmt = (lambda v: f"{v:.0f}") if med >= 100 else (lambda v: f"{v:.2f}") if med < 10 else (lambda v: f"{v:.1f}")
         spread = f" ({fmt(min(values))}–{fmt(max(values))})" if len(values) > 1 else ""
         return f"{fmt(med)}{spread} n={len(values)}"
 

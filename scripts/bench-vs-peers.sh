@@ -36,7 +36,9 @@
 # Installs what it needs when missing (nginx, libnginx-mod-rtmp, wrk, ffmpeg,
 # curl, python3; apt-get, with sudo when not root) and builds the emulator's
 # release binary. Everything runs on this machine: publishers and wrk compete
-# with the server for the cores, the same way for both servers.
+# with the server for the cores, the same way for both servers. (Where
+# apt-get starts services, installing nginx also starts the system's nginx on
+# port 80; the benchmark runs its own instances on free ports.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -89,7 +91,10 @@ fi
 scripts/setup.sh >/dev/null   # the build's own packages
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-swift build -c release --product oss-live-emulator >/dev/null
+if ! build_log=$(swift build -c release --product oss-live-emulator 2>&1); then
+  echo "$build_log" >&2
+  exit 1
+fi
 bin="$(swift build -c release --show-bin-path)/oss-live-emulator"
 helper=(python3 "$root/scripts/bench-vs-peers.py")
 nginx_bin=$(command -v nginx)
