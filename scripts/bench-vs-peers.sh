@@ -112,6 +112,7 @@ results="$root/bench-out/vs-peers-$(date +%Y%m%d-%H%M%S).tsv"
 printf 'row\tmetric\tserver\tround\tvalue\n' > "$results"
 
 server_pid=""
+server_type=""
 server_pids=()
 publishers=()
 cleanup() {
@@ -131,6 +132,7 @@ say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 # CPU and memory count), http_url, rtmp_app (URL of the RTMP application),
 # server_dir; buckets/channels/files are set up by the rows.
 start_server() {
+  server_type=$1
   server_dir=$(mktemp -d -p "$work" "$1.XXXXXX")
   chmod 755 "$server_dir"
   if [ "$1" = emulator ]; then
@@ -168,6 +170,7 @@ rtmp {
       hls on;
       hls_path $server_dir/hls;
       hls_fragment 2s;
+      hls_cleanup off;  # keep every fragment, as the emulator keeps its segments
     }
   }
 }
@@ -213,6 +216,12 @@ stop_server() {
   rm -rf "$server_dir"
 }
 
+ts_bytes() {  # bytes of the .ts segments the current server has written
+  local dir=$server_dir/hls
+  [ "$server_type" = emulator ] && dir=$server_dir/data/bench
+  find "$dir" -name '*.ts' -printf '%s\n' 2>/dev/null | awk '{n += $1} END {printf "%d\n", n}'
+}
+
 create_channels() {  # PREFIX FIRST LAST (emulator only)
   "${helper[@]}" channels "$http_url" bench "$1" "$2" "$3" "$key" "$secret" 2
 }
@@ -230,8 +239,10 @@ live() {  # SERVER K ROUND: rows 1 and 5
     sleep 0.04
   done
   sleep "$settle"
-  local cpu peak up=0
+  local cpu peak up=0 ts0 ts1
+  ts0=$(ts_bytes)
   read -r cpu peak < <("${helper[@]}" watch "$window" "${server_pids[@]}")
+  ts1=$(ts_bytes)
   for p in "${publishers[@]}"; do kill -0 "$p" 2>/dev/null && up=$((up + 1)); done
   local playlists
   if [ "$server" = emulator ]; then
@@ -247,11 +258,15 @@ live() {  # SERVER K ROUND: rows 1 and 5
   sleep "$after"
   local rss_after hwm_after
   read -r rss_after hwm_after < <("${helper[@]}" rss "${server_pids[@]}")
-  local pct
+  local pct ts_mb cpu_per_mb
   pct=$(python3 -c "print(f'{$cpu / $window * 100:.1f}')")
-  say "  $server K=$k: CPU $pct% of a core, $up/$k publishers running, $playlists playlists, VmHWM $hwm MB, RSS $rss_after MB ${after}s after"
+  ts_mb=$(python3 -c "print(f'{($ts1 - $ts0) / 1e6:.1f}')")
+  cpu_per_mb=$(python3 -c "print(f'{$cpu * 1000 / max(($ts1 - $ts0) / 1e6, 1e-3):.1f}')")
+  say "  $server K=$k: CPU $pct% of a core, $ts_mb MB of TS written in the window ($cpu_per_mb CPU-ms per MB), $up/$k publishers running, $playlists playlists, VmHWM $hwm MB, RSS $rss_after MB ${after}s after"
   if want 1; then
     emit "1 live ingest K=$k" "server CPU % of a core" "$server" "$round" "$pct"
+    emit "1 live ingest K=$k" "MB of TS written in the window" "$server" "$round" "$ts_mb"
+    emit "1 live ingest K=$k" "server CPU-ms per MB of TS written" "$server" "$round" "$cpu_per_mb"
     emit "1 live ingest K=$k" "publishers still running" "$server" "$round" "$up"
     emit "1 live ingest K=$k" "streams with a live playlist" "$server" "$round" "$playlists"
   fi
@@ -339,6 +354,9 @@ many_streams() {  # ROUND: row 6, emulator only
   published=$(sed -n 's/.* \([0-9]*\) published.*/\1/p' <<<"$summary")
   behind=$(sed -n 's/.* \([0-9]*\) fell behind.*/\1/p' <<<"$summary")
   say "  emulator $streams streams: VmHWM $hwm2 MB, sampled peak $peak MB, RSS $rss_after MB ${after}s after; $summary"
+  # the publisher's reasons for failed streams, most frequent first
+  grep '^push: ' "$server_dir/push.log" | grep -v -e 'stream(s):' -e ' publishing' -e 'more failures' |
+    sed -e 's/^push: //' -e 's/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn | head -3 >&2 || true
   local row="6 RSS, $streams streams (own publisher)"
   emit "$row" "peak MB (VmHWM)" emulator "$round" "$hwm2"
   emit "$row" "MB ${after} s after the load" emulator "$round" "$rss_after"
