@@ -354,7 +354,9 @@ many_streams() {  # ROUND: row 6, emulator only
   published=$(sed -n 's/.* \([0-9]*\) published.*/\1/p' <<<"$summary")
   behind=$(sed -n 's/.* \([0-9]*\) fell behind.*/\1/p' <<<"$summary")
   say "  emulator $streams streams: VmHWM $hwm2 MB, sampled peak $peak MB, RSS $rss_after MB ${after}s after; $summary"
-  # the publisher's reasons for failed streams, most frequent first
+  # the publisher's reasons for failed streams (it prints the first few), most frequent first
+  grep -q ' failed;' <<<"$summary" && ! grep -q ' 0 failed;' <<<"$summary" &&
+    say "  failure messages printed by the publisher (it prints the first ones only), by count:"
   grep '^push: ' "$server_dir/push.log" | grep -v -e 'stream(s):' -e ' publishing' -e 'more failures' |
     sed -e 's/^push: //' -e 's/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn | head -3 >&2 || true
   local row="6 RSS, $streams streams (own publisher)"
