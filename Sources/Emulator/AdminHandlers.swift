@@ -56,12 +56,13 @@ struct AdminHandlers: Sendable {
         case ("POST", "/reset"):
             // Reset waits for publishers to write their last files: off the connection's queue.
             let reset = self.reset
+            let store = self.store
             DispatchQueue.global().async {
                 do {
                     try reset()
                     respond(json(.object([("status", .string("reset"))]), responder: responder))
                 } catch {
-                    respond(json(.object([("error", .string("InternalError")), ("message", .string("\(error)"))]),
+                    respond(json(.object([("error", .string("InternalError")), ("message", .string(store.describe(error)))]),
                                  status: 500, responder: responder))
                 }
             }

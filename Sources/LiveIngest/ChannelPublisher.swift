@@ -268,7 +268,7 @@ public final class ChannelPublisher: @unchecked Sendable {
             segmentFiles.removeValue(forKey: sequence)?.discard()
             failedSegments.insert(sequence)
             let key = "\(configuration.channel)/(segment \(sequence))"
-            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: "\(error)"))
+            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: store.describe(error)))
         }
     }
 
@@ -334,7 +334,7 @@ public final class ChannelPublisher: @unchecked Sendable {
             }
         } catch {
             file?.discard()
-            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: "\(error)"))
+            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: store.describe(error)))
             return
         }
         onEvent(.segmentWritten(bucket: configuration.bucket, key: key, durationMilliseconds: durationMs, size: segment.size))
@@ -352,7 +352,7 @@ public final class ChannelPublisher: @unchecked Sendable {
             _ = try store.putObject(bucket: configuration.bucket, key: key, bytes: Array(playlist.render().utf8), metadata: metadata)
             onEvent(.playlistWritten(bucket: configuration.bucket, key: key, ended: playlist.isEnded))
         } catch {
-            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: "\(error)"))
+            onEvent(.writeFailed(bucket: configuration.bucket, key: key, reason: store.describe(error)))
         }
     }
 

@@ -41,6 +41,13 @@ public final class ObjectStore: Sendable {
     /// nothing elsewhere).
     public static func releaseFreedMemory() { FileSystem.releaseFreedMemory() }
 
+    /// An error's description for answers and events: the data directory's
+    /// absolute path is replaced by `<data>`, so no answer reveals where the
+    /// emulator keeps its files.
+    public func describe(_ error: any Error) -> String {
+        "\(error)".replacing(layout.root, with: "<data>")
+    }
+
     /// Absolute path of the data directory.
     public var root: String { layout.root }
 

@@ -79,3 +79,24 @@ import Testing
         #expect(try Self.segmentBytes(temp).count == 3)
     }
 }
+
+@Suite struct WriteFailureTests {
+    @Test func aFailedSegmentWriteIsReportedWithoutTheServerPath() throws {
+        let temp = try TemporaryStore()
+        // The temp directory turned into a file: every segment write fails.
+        let spool = temp.directory + "/.oss/tmp"
+        try FileManager.default.removeItem(atPath: spool)
+        FileManager.default.createFile(atPath: spool, contents: Data([1]))
+        let log = EventLog()
+        let publisher = SegmentStreamingTests.publisher(temp, writer: DispatchQueue(label: "test.writer"),
+                                                         limits: ChannelPublisher.WriteLimits(), log: log)
+        for tag in try fixtureTags("av-640x360-30fps.flv") where tag.type == 8 || tag.type == 9 {
+            try publisher.push(tagType: tag.type, timestamp: tag.timestamp, payload: Array(tag.payload))
+        }
+        SegmentStreamingTests.finish(publisher)
+        let reasons = log.all.compactMap { if case .writeFailed(_, _, let reason) = $0 { reason } else { nil } }
+        #expect(!reasons.isEmpty)
+        #expect(reasons.allSatisfy { !$0.contains(temp.directory) && !$0.contains(spool) }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("<data>") }, "\(reasons)")
+    }
+}
