@@ -89,6 +89,29 @@ import Publisher
         #expect(emulator.store!.listBuckets().isEmpty)
     }
 
+    /// A page whose own DNS name points at 127.0.0.1 (DNS rebinding) is
+    /// "same origin" for the browser, custom headers included. Its requests
+    /// carry that dotted name as Host, which the emulator reads as a bucket
+    /// host: the admin endpoints are not there at all.
+    @Test func aReboundDNSNameDoesNotReachTheAdminEndpoints() async throws {
+        let test = try TestEmulator()
+        let emulator = test.emulator
+        #expect(try await test.send("PUT", bucket: "bkt").status == 200)
+        let port = emulator.endpoints!.httpPort
+        let base = emulator.endpoints!.http + "/_emulator"
+        let rebound = ["Host": "rebind.attacker.example:\(port)", "Origin": "http://rebind.attacker.example:\(port)",
+                       "X-Emulator-Admin": "1"]
+        let read = try await plainRequest("GET", base + "/channels", headers: rebound)
+        #expect(read.status != 200)
+        #expect(!read.text.contains("bkt"))
+        #expect(try await plainRequest("POST", base + "/reset", headers: rebound).status != 200)
+        #expect(emulator.store!.listBuckets().map(\.name) == ["bkt"])
+        // Addressed by IP address, localhost or a single-label name (a container's service name), they answer.
+        for host in ["127.0.0.1:\(port)", "localhost:\(port)", "emulator:\(port)"] {
+            #expect(try await plainRequest("GET", base + "/channels", headers: ["Host": host]).status == 200, "\(host)")
+        }
+    }
+
     @Test func nonLoopbackBindWithoutTokenIsClosed() async throws {
         let emulator = try startEmulator { $0.host = "0.0.0.0" }
         defer { emulator.stop() }
