@@ -73,7 +73,7 @@ public final class ChannelPublisher: @unchecked Sendable {
 
     /// The open segment's bytes go to its temp file in pieces of this size,
     /// so a push holds about this much of a segment in memory, not all of it.
-    public static let defaultSegmentChunkBytes = 256 * 1024
+    public static let defaultSegmentChunkBytes = 64 * 1024
     /// Bytes handed to the writer queue and not yet on disk above which the
     /// push reports `isBacklogged` (its connection stops reading, so a slow
     /// disk slows the publisher through TCP instead of growing memory).
