@@ -18,19 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 import oss2
 from oss2.models import LiveChannelInfo, LiveChannelInfoTarget
 
+from benchlib import binary
+
 WORKERS = 8
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def binary():
-    if os.environ.get("OSS_EMULATOR_BINARY"):
-        return os.environ["OSS_EMULATOR_BINARY"]
-    subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT], check=True, stdout=subprocess.DEVNULL)
-    path = subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT, "--show-bin-path"],
-                          check=True, capture_output=True, text=True).stdout.strip()
-    return os.path.join(path, "oss-live-emulator")
 
 
 def main():

@@ -19,26 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 import oss2
 from oss2.models import LiveChannelInfo, LiveChannelInfoTarget
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, binary, rss_mb
+
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 12
 FIXTURE = os.path.join(ROOT, "fixtures", "av-640x360-30fps.flv")
-
-
-def binary():
-    if os.environ.get("OSS_EMULATOR_BINARY"):
-        return os.environ["OSS_EMULATOR_BINARY"]
-    subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT], check=True, stdout=subprocess.DEVNULL)
-    path = subprocess.run(["swift", "build", "-c", "release", "--package-path", ROOT, "--show-bin-path"],
-                          check=True, capture_output=True, text=True).stdout.strip()
-    return os.path.join(path, "oss-live-emulator")
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main():
