@@ -12,6 +12,7 @@ struct AdminHandlers: Sendable {
     let store: ObjectStore
     let channels: ChannelRegistry
     let events: EventLog
+    let journal: RequestJournal
     let configuration: EmulatorConfiguration
     let reset: @Sendable () throws -> Void
 
@@ -51,6 +52,15 @@ struct AdminHandlers: Sendable {
                                        body: .bytes(Array(page.utf8))))
         case ("GET", "/channels"), ("HEAD", "/channels"):
             respond(json(ChannelOverview.json(ChannelOverview.collect(store: store, channels: channels)), responder: responder))
+        case ("GET", "/requests"), ("HEAD", "/requests"):
+            let query = target.query
+            let after = query.first { $0.name == "after" }?.value.flatMap { UInt64($0) } ?? 0
+            let limit = min(query.first { $0.name == "limit" }?.value.flatMap { Int($0) } ?? RequestJournal.maxPage, RequestJournal.maxPage)
+            let records = journal.records(after: after, operation: query.first { $0.name == "operation" }?.value,
+                                          bucket: query.first { $0.name == "bucket" }?.value, limit: max(limit, 0))
+            respond(json(.object([("requests", .array(records.map(RequestJournal.json)))]), responder: responder))
+        case ("GET", "/stats"), ("HEAD", "/stats"):
+            respond(json(RequestJournal.json(counts: journal.counts()), responder: responder))
         case ("GET", "/events"):
             respond(serverSentEvents(request, target: target, responder: responder))
         case ("POST", "/reset"):
@@ -67,7 +77,7 @@ struct AdminHandlers: Sendable {
                 }
             }
         default:
-            let known = ["/", "/health", "/channels", "/events", "/reset"].contains(path)
+            let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats"].contains(path)
             let message = known ? "\(method) is not allowed on /_emulator\(path)" : "no emulator endpoint \(method) /_emulator\(path)"
             respond(json(.object([("error", .string(known ? "MethodNotAllowed" : "NotFound")), ("message", .string(message))]),
                          status: known ? 405 : 404, responder: responder))

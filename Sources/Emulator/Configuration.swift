@@ -51,6 +51,8 @@ public struct EmulatorConfiguration: Sendable {
     public var adminToken: String?
     /// Events kept for late readers (SSE `Last-Event-ID` resume, waits).
     public var eventBufferCapacity: Int = EventLog.defaultCapacity
+    /// Answered requests kept for `/_emulator/requests` and `requests(…)`.
+    public var requestJournalCapacity: Int = RequestJournal.defaultCapacity
     /// Wall clock in epoch milliseconds (injected so tests can move time).
     public var wallClock: @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
 

@@ -46,6 +46,19 @@ extension Emulator {
     public var lastEventSequence: UInt64 { eventLog.lastSequence }
 
     /// The kept events after `sequence`, oldest first.
+    /// The request journal: answered requests with a sequence number above
+    /// `after`, oldest first, optionally of one operation (`PutObject`,
+    /// `UploadPart`, …) or bucket. Holds the newest
+    /// `EmulatorConfiguration.requestJournalCapacity` requests.
+    public func requests(after sequence: UInt64 = 0, operation: String? = nil, bucket: String? = nil) -> [RequestRecord] {
+        journal.records(after: sequence, operation: operation, bucket: bucket)
+    }
+
+    /// Requests per operation and HTTP status since start or the last reset.
+    public func requestCounts() -> [String: [Int: Int]] {
+        journal.counts()
+    }
+
     public func recentEvents(after sequence: UInt64 = 0) -> [EmulatorEventRecord] {
         eventLog.records(after: sequence)
     }

@@ -53,6 +53,7 @@ public final class Emulator: Sendable {
     private let running = Mutex<Running?>(nil)
     /// Outlives a stop, so sequence numbers keep increasing across restarts.
     let eventLog: EventLog
+    let journal: RequestJournal
     /// Held by `reset()` and `stop()`: a stop waits for a reset in progress,
     /// so nothing of the emulator runs after `stop()` returns.
     private let lifecycle = Mutex(())
@@ -73,6 +74,7 @@ public final class Emulator: Sendable {
         self.configuration = configuration
         self.logger = logger ?? Logger(label: "oss-live-emulator")
         self.eventLog = EventLog(capacity: configuration.eventBufferCapacity)
+        self.journal = RequestJournal(capacity: configuration.requestJournalCapacity)
     }
 
     public var isRunning: Bool { running.withLock { $0 != nil } }
@@ -114,9 +116,9 @@ public final class Emulator: Sendable {
             let frontDoor = FrontDoor(
                 store: store, channels: channels, configuration: configuration, logger: logger,
                 admin: AdminHandlers(
-                    store: store, channels: channels, events: eventLog, configuration: configuration,
+                    store: store, channels: channels, events: eventLog, journal: journal, configuration: configuration,
                     reset: { [weak self] in try self?.reset() }),
-                dataDirectory: directory)
+                dataDirectory: directory, journal: journal)
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: Self.fittingLimits(configuration.limits, logger: logger),
                 spoolDirectory: Self.directory(of: store.makeTempFilePath()),
@@ -205,6 +207,7 @@ public final class Emulator: Sendable {
         try provisionBuckets(current.store)
         try provisionChannels(current.channels)
         eventLog.clear()
+        journal.reset()
         eventLog.append(.reset, time: configuration.wallClock())
         logger.info("reset: every bucket, object and channel removed")
     }

@@ -24,10 +24,12 @@ final class FrontDoor: HTTPRequestHandler {
     /// Certificates for CONNECT tunnels to OSS and KMS hosts; nil when it cannot be set up.
     let certificateAuthority: TLSCertificateAuthority?
     let kms: KMSService
+    let journal: RequestJournal
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger,
-         admin: AdminHandlers, dataDirectory: String) {
+         admin: AdminHandlers, dataDirectory: String, journal: RequestJournal = RequestJournal()) {
         self.store = store
+        self.journal = journal
         do {
             self.certificateAuthority = try TLSCertificateAuthority(directory: dataDirectory + "/.oss/tls")
         } catch {
@@ -231,8 +233,9 @@ final class FrontDoor: HTTPRequestHandler {
     }
 
     func logRequest(_ request: HTTPRequest, target: RequestTarget?, response: HTTPResponse, requestId: String, startedAt: Int64) {
-        guard logger.logLevel <= .info else { return }
         let elapsed = configuration.wallClock() - startedAt
+        record(request, target: target, response: response, startedAt: startedAt, elapsed: elapsed)
+        guard logger.logLevel <= .info else { return }
         var resource = "/"
         // Names only: query values can be signatures or tokens.
         var subresources: [String] = []
@@ -256,6 +259,29 @@ final class FrontDoor: HTTPRequestHandler {
         }
         if !subresources.isEmpty { metadata["subresource"] = .string(subresources.joined(separator: "&")) }
         logger.info("\(request.head.method) \(resource) \(response.status) \(elapsed)ms", metadata: metadata)
+    }
+}
+
+extension FrontDoor {
+    /// Adds the request to the journal (`/_emulator/requests`).
+    func record(_ request: HTTPRequest, target: RequestTarget?, response: HTTPResponse, startedAt: Int64, elapsed: Int64) {
+        let headers = request.head.headers
+        let query = target?.query ?? []
+        let operation = target?.emulatorPath != nil ? "Admin"
+            : target.map { OperationName.of(method: request.head.method, bucket: $0.bucket, key: $0.key, query: $0.query) { headers[$0] } }
+            ?? "Unresolved"
+        var errorCode: String?
+        if response.status >= 300, case .bytes(let body) = response.body { errorCode = RequestJournal.errorCode(in: body) }
+        let token = headers["x-oss-security-token"] != nil || query.contains { $0.name.lowercased() == "security-token" }
+        let auth = RequestJournal.authKind(authorization: headers["Authorization"], query: query, securityToken: token)
+        let isAdmin = target?.emulatorPath != nil
+        journal.append { sequence in
+            RequestRecord(
+                sequence: sequence, time: startedAt, operation: operation, bucket: isAdmin ? nil : target?.bucket,
+                key: isAdmin ? nil : target?.key.flatMap { $0.isEmpty ? nil : $0 }, status: response.status, errorCode: errorCode,
+                bytesIn: request.body.length, bytesOut: request.head.method == "HEAD" ? 0 : response.body.length ?? 0,
+                durationMilliseconds: elapsed, remoteAddress: request.remoteAddress, auth: auth)
+        }
     }
 }
 

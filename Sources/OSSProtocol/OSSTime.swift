@@ -18,6 +18,13 @@ public enum OSSTime {
         return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).000Z"
     }
 
+    /// `2024-03-05T08:00:00.123Z`, with the milliseconds.
+    public static func iso8601Milliseconds(_ epochMilliseconds: Int64) -> String {
+        let seconds = epochMilliseconds >= 0 ? epochMilliseconds / 1000 : (epochMilliseconds - 999) / 1000
+        let millis = epochMilliseconds - seconds * 1000
+        return String(iso8601(seconds).dropLast(4)) + "\(pad(millis, 3))Z"
+    }
+
     /// `Tue, 05 Mar 2024 08:00:00 GMT` with a two-digit day (oss2 rejects one digit).
     public static func httpDate(_ epochSeconds: Int64) -> String {
         let c = civil(epochSeconds)

@@ -51,6 +51,12 @@ struct CommandSettings {
             }
             configuration.restoreDelaySeconds = seconds
         }
+        if let text = command.requestJournalSize.map({ String($0) }) ?? variable("REQUEST_JOURNAL_SIZE") {
+            guard let size = Int(text), (0...RequestJournalLimits.maxCapacity).contains(size) else {
+                throw ValidationError("--request-journal-size / \(Self.prefix)REQUEST_JOURNAL_SIZE=\(text) is not a count from 0 to \(RequestJournalLimits.maxCapacity)")
+            }
+            configuration.requestJournalCapacity = size
+        }
         if let host = command.host ?? variable("HOST") { configuration.host = host }
         if let port = try port(command.port, "PORT") { configuration.port = port }
         if let rtmpPort = try port(command.rtmpPort, "RTMP_PORT") { configuration.rtmpPort = rtmpPort }

@@ -86,6 +86,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds a RestoreObject of an Archive/ColdArchive object takes to complete (default 0: at once).")
     var restoreDelay: Double?
 
+    @Option(help: "Answered requests kept for /_emulator/requests (default 10000; 0 keeps none, counters still count).")
+    var requestJournalSize: Int?
+
     func run() throws {
         Emulator.configureProcessMemory()
         let environment = ProcessInfo.processInfo.environment
