@@ -13,6 +13,7 @@ struct AdminHandlers: Sendable {
     let channels: ChannelRegistry
     let events: EventLog
     let journal: RequestJournal
+    let clock: EmulatorClock
     let configuration: EmulatorConfiguration
     let reset: @Sendable () throws -> Void
 
@@ -61,6 +62,19 @@ struct AdminHandlers: Sendable {
             respond(json(.object([("requests", .array(records.map(RequestJournal.json)))]), responder: responder))
         case ("GET", "/stats"), ("HEAD", "/stats"):
             respond(json(RequestJournal.json(counts: journal.counts()), responder: responder))
+        case ("GET", "/clock"), ("HEAD", "/clock"):
+            respond(json(clockAnswer(), responder: responder))
+        case ("POST", "/clock"):
+            do {
+                try moveClock(request.body)
+                respond(json(clockAnswer(), responder: responder))
+            } catch let failure as ClockRequestError {
+                respond(json(.object([("error", .string("InvalidArgument")), ("message", .string(failure.message))]),
+                             status: 400, responder: responder))
+            } catch {
+                respond(json(.object([("error", .string("InvalidArgument")), ("message", .string("unreadable body"))]),
+                             status: 400, responder: responder))
+            }
         case ("GET", "/events"):
             respond(serverSentEvents(request, target: target, responder: responder))
         case ("POST", "/reset"):
@@ -77,7 +91,7 @@ struct AdminHandlers: Sendable {
                 }
             }
         default:
-            let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats"].contains(path)
+            let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats", "/clock"].contains(path)
             let message = known ? "\(method) is not allowed on /_emulator\(path)" : "no emulator endpoint \(method) /_emulator\(path)"
             respond(json(.object([("error", .string(known ? "MethodNotAllowed" : "NotFound")), ("message", .string(message))]),
                          status: known ? 405 : 404, responder: responder))
@@ -106,6 +120,39 @@ struct AdminHandlers: Sendable {
 
     private func json(_ value: JSONValue, status: Int = 200, responder: Responder) -> HTTPResponse {
         responder.response(status: status, headers: ["Content-Type": "application/json"], body: .bytes(Array((value.rendered + "\n").utf8)))
+    }
+
+    // MARK: clock
+
+    struct ClockRequestError: Error { let message: String }
+
+    /// Largest move of the clock one request may make: about 100 years.
+    static let maxClockMoveSeconds: Double = 100 * 366 * 86_400
+
+    func clockAnswer() -> JSONValue {
+        .object([("now", .string(OSSTime.iso8601Milliseconds(clock.nowMilliseconds))),
+                 ("offsetSeconds", .number(Double(clock.offsetMilliseconds) / 1000))])
+    }
+
+    /// `{"advance": SECONDS}` or `{"set": "2026-01-01T00:00:00Z"}`.
+    func moveClock(_ body: HTTPRequestBody) throws {
+        guard case .bytes(let bytes) = body, let document = try? JSONText.parse(bytes), case .object(let members) = document
+        else { throw ClockRequestError(message: #"send {"advance": SECONDS} or {"set": "2026-01-01T00:00:00Z"}"#) }
+        let fields = Dictionary(members, uniquingKeysWith: { a, _ in a })
+        switch (fields["advance"], fields["set"]) {
+        case (.number(let text)?, nil):
+            guard let seconds = Double(text), seconds.isFinite, abs(seconds) <= Self.maxClockMoveSeconds else {
+                throw ClockRequestError(message: "advance must be a number of seconds within ±\(Int(Self.maxClockMoveSeconds))")
+            }
+            clock.advance(seconds: seconds)
+        case (nil, .string(let text)?):
+            guard let seconds = OSSTime.parseISO8601(text), abs(Double(seconds) - Double(clock.realMilliseconds) / 1000) <= Self.maxClockMoveSeconds else {
+                throw ClockRequestError(message: "set must be an ISO 8601 UTC time such as 2026-01-01T00:00:00Z, within 100 years of now")
+            }
+            clock.set(epochMilliseconds: seconds * 1000)
+        default:
+            throw ClockRequestError(message: #"send exactly one of {"advance": SECONDS} or {"set": "2026-01-01T00:00:00Z"}"#)
+        }
     }
 
     // MARK: access

@@ -54,7 +54,13 @@ public struct EmulatorConfiguration: Sendable {
     /// Answered requests kept for `/_emulator/requests` and `requests(…)`.
     public var requestJournalCapacity: Int = RequestJournal.defaultCapacity
     /// Wall clock in epoch milliseconds (injected so tests can move time).
+    /// The emulator reads its own movable clock (`Emulator.clock`), which runs
+    /// from this one plus `clockOffsetMilliseconds`.
     public var wallClock: @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
+    /// Where the emulator's clock starts, relative to `wallClock` (`--clock-start`).
+    public var clockOffsetMilliseconds: Int64 = 0
+    /// The clock before any offset: what header-signed requests' skew is checked against.
+    var realClock: @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
 
     public init() {}
 }

@@ -71,11 +71,25 @@ public final class Emulator: Sendable {
     }
 
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration(), logger: Logger? = nil) {
+        // Every part reads the movable clock through `configuration.wallClock`.
+        let clock = EmulatorClock(real: configuration.wallClock, offsetMilliseconds: configuration.clockOffsetMilliseconds)
+        var configuration = configuration
+        configuration.realClock = configuration.wallClock
+        configuration.wallClock = { clock.nowMilliseconds }
         self.configuration = configuration
+        self.clock = clock
         self.logger = logger ?? Logger(label: "oss-live-emulator")
-        self.eventLog = EventLog(capacity: configuration.eventBufferCapacity)
+        let eventLog = EventLog(capacity: configuration.eventBufferCapacity)
+        self.eventLog = eventLog
         self.journal = RequestJournal(capacity: configuration.requestJournalCapacity)
+        clock.onChange { clock in
+            eventLog.append(.clockChanged(now: clock.nowMilliseconds, offsetMilliseconds: clock.offsetMilliseconds),
+                            time: clock.nowMilliseconds)
+        }
     }
+
+    /// The emulator's clock: read, set or advance it to test expiry, dates and names.
+    public let clock: EmulatorClock
 
     public var isRunning: Bool { running.withLock { $0 != nil } }
 
@@ -116,7 +130,7 @@ public final class Emulator: Sendable {
             let frontDoor = FrontDoor(
                 store: store, channels: channels, configuration: configuration, logger: logger,
                 admin: AdminHandlers(
-                    store: store, channels: channels, events: eventLog, journal: journal, configuration: configuration,
+                    store: store, channels: channels, events: eventLog, journal: journal, clock: clock, configuration: configuration,
                     reset: { [weak self] in try self?.reset() }),
                 dataDirectory: directory, journal: journal)
             let serverConfiguration = HTTPServerConfiguration(

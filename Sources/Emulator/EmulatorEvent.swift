@@ -13,6 +13,8 @@ public enum EmulatorEvent: Sendable, Equatable {
     case writeFailed(bucket: String, channel: String, key: String, reason: String)
     /// Every bucket, object and channel was removed (`Emulator.reset()`).
     case reset
+    /// The emulator's clock was set or advanced: its new now (epoch ms) and offset from real time.
+    case clockChanged(now: Int64, offsetMilliseconds: Int64)
 
     /// The event's name on the wire (`event:` of Server-Sent Events, `type` in JSON).
     public var name: String {
@@ -24,6 +26,7 @@ public enum EmulatorEvent: Sendable, Equatable {
         case .playlistUpdated: return "playlist-updated"
         case .writeFailed: return "write-failed"
         case .reset: return "reset"
+        case .clockChanged: return "clock-changed"
         }
     }
 
@@ -33,7 +36,7 @@ public enum EmulatorEvent: Sendable, Equatable {
              .playlistUpdated(let bucket, _, _, _), .writeFailed(let bucket, _, _, _):
             return bucket
         case .publishRefused(let bucket, _, _, _): return bucket
-        case .reset: return nil
+        case .reset, .clockChanged: return nil
         }
     }
 
@@ -43,7 +46,7 @@ public enum EmulatorEvent: Sendable, Equatable {
              .playlistUpdated(_, let channel, _, _), .writeFailed(_, let channel, _, _):
             return channel
         case .publishRefused(_, let channel, _, _): return channel
-        case .reset: return nil
+        case .reset, .clockChanged: return nil
         }
     }
 }

@@ -170,7 +170,7 @@ final class FrontDoor: HTTPRequestHandler {
         let signable = SignableRequest(
             method: request.head.method, bucket: target.bucket, key: target.key,
             query: target.query, headers: request.head.headers.pairs)
-        let auth = try authenticator.authenticate(signable, now: now / 1000)
+        let auth = try authenticator.authenticate(signable, now: now / 1000, realNow: configuration.realClock() / 1000)
         let context = RequestContext(request: request, target: target, auth: auth, respond: responder, nowMilliseconds: now)
 
         guard let bucket = target.bucket else {

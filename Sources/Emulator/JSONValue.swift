@@ -7,6 +7,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// A finite number; integral values are written without a fraction.
+    case number(Double)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -24,6 +26,10 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
+        case .number(let value):
+            if !value.isFinite { out += "null" }
+            else if value == value.rounded(), abs(value) < 1e15 { out += String(Int64(value)) }
+            else { out += "\(value)" }
         case .string(let value): Self.quote(value, into: &out)
         case .array(let values):
             out += "["
@@ -77,6 +83,8 @@ extension EmulatorEvent {
             members += [("bucket", .string(bucket)), ("channel", .string(channel)), ("key", .string(key)), ("reason", .string(reason))]
         case .reset:
             break
+        case .clockChanged(let now, let offset):
+            members += [("now", .string(OSSTime.iso8601Milliseconds(now))), ("offsetSeconds", .number(Double(offset) / 1000))]
         }
         return .object(members)
     }

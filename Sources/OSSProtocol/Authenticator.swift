@@ -33,7 +33,11 @@ public struct Authenticator: Sendable {
         credentials[accessKeyId]
     }
 
-    public func authenticate(_ request: SignableRequest, now: Int64) throws(OSSError) -> AuthResult {
+    /// `now` (epoch seconds) decides presigned URL expiry; `realNow`, when
+    /// given, the skew of header-signed requests: a client signs with its own
+    /// clock, so the skew check stays on real time when the emulator's clock
+    /// has been moved.
+    public func authenticate(_ request: SignableRequest, now: Int64, realNow: Int64? = nil) throws(OSSError) -> AuthResult {
         let authorization = request.header("Authorization")
         let hasV1Presign = Authenticator.v1PresignParameters.contains { request.query.has($0) }
         let hasV4Presign = Authenticator.v4PresignParameters.contains { request.query.has($0) }
@@ -43,7 +47,7 @@ public struct Authenticator: Sendable {
                 throw .invalidArgument("Signature can not be provided in both URL and header.",
                                        name: "Authorization", value: authorization)
             }
-            return try verifyHeader(authorization, request, now: now)
+            return try verifyHeader(authorization, request, now: realNow ?? now)
         }
         if request.query.value("x-oss-signature-version") == V2Signature.scheme {
             return try verifyV2Presigned(request, now: now)

@@ -57,6 +57,12 @@ struct CommandSettings {
             }
             configuration.requestJournalCapacity = size
         }
+        if let text = command.clockStart ?? variable("CLOCK_START") {
+            guard let seconds = OSSTime.parseISO8601(text) else {
+                throw ValidationError("--clock-start / \(Self.prefix)CLOCK_START=\(text) is not an ISO 8601 UTC time such as 2026-01-01T00:00:00Z")
+            }
+            configuration.clockOffsetMilliseconds = seconds * 1000 - configuration.wallClock()
+        }
         if let host = command.host ?? variable("HOST") { configuration.host = host }
         if let port = try port(command.port, "PORT") { configuration.port = port }
         if let rtmpPort = try port(command.rtmpPort, "RTMP_PORT") { configuration.rtmpPort = rtmpPort }
