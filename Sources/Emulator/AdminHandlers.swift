@@ -14,6 +14,7 @@ struct AdminHandlers: Sendable {
     let events: EventLog
     let journal: RequestJournal
     let clock: EmulatorClock
+    let faults: FaultInjector
     let configuration: EmulatorConfiguration
     let reset: @Sendable () throws -> Void
 
@@ -62,6 +63,34 @@ struct AdminHandlers: Sendable {
             respond(json(.object([("requests", .array(records.map(RequestJournal.json)))]), responder: responder))
         case ("GET", "/stats"), ("HEAD", "/stats"):
             respond(json(RequestJournal.json(counts: journal.counts()), responder: responder))
+        case ("GET", "/faults"), ("HEAD", "/faults"):
+            respond(json(.object([("faults", .array(faults.rules.map(\.json)))]), responder: responder))
+        case ("POST", "/faults"):
+            do {
+                guard case .bytes(let bytes) = request.body else { throw FaultRuleError("send one rule or an array of rules as JSON") }
+                let rules = try FaultRule.parseAll(bytes)
+                var added: [Int] = []
+                for rule in rules { added.append(try faults.add(rule)) }
+                respond(json(.object([("faults", .array(faults.rules.filter { added.contains($0.id) }.map(\.json)))]),
+                             responder: responder))
+            } catch let failure as FaultRuleError {
+                respond(json(.object([("error", .string("InvalidArgument")), ("message", .string(failure.description))]),
+                             status: 400, responder: responder))
+            } catch {
+                respond(json(.object([("error", .string("InvalidArgument")), ("message", .string("unreadable rule"))]),
+                             status: 400, responder: responder))
+            }
+        case ("DELETE", "/faults"):
+            if let text = target.query.first(where: { $0.name == "id" })?.value {
+                guard let id = Int(text), faults.remove(id: id) else {
+                    respond(json(.object([("error", .string("NoSuchFault")), ("message", .string("no fault rule \(text)"))]),
+                                 status: 404, responder: responder))
+                    return
+                }
+            } else {
+                faults.removeAll()
+            }
+            respond(json(.object([("faults", .array(faults.rules.map(\.json)))]), responder: responder))
         case ("GET", "/clock"), ("HEAD", "/clock"):
             respond(json(clockAnswer(), responder: responder))
         case ("POST", "/clock"):
@@ -91,7 +120,7 @@ struct AdminHandlers: Sendable {
                 }
             }
         default:
-            let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats", "/clock"].contains(path)
+            let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats", "/clock", "/faults"].contains(path)
             let message = known ? "\(method) is not allowed on /_emulator\(path)" : "no emulator endpoint \(method) /_emulator\(path)"
             respond(json(.object([("error", .string(known ? "MethodNotAllowed" : "NotFound")), ("message", .string(message))]),
                          status: known ? 405 : 404, responder: responder))

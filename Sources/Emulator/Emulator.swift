@@ -90,6 +90,8 @@ public final class Emulator: Sendable {
 
     /// The emulator's clock: read, set or advance it to test expiry, dates and names.
     public let clock: EmulatorClock
+    /// Fault rules: errors, delays, resets and dropped pushes on purpose.
+    public let faults = FaultInjector()
 
     public var isRunning: Bool { running.withLock { $0 != nil } }
 
@@ -125,14 +127,16 @@ public final class Emulator: Sendable {
             try provisionBuckets(store)
             let channels = try ChannelRegistry(store: store, now: configuration.wallClock() / 1000)
             try provisionChannels(channels)
-            let ingest = RTMPIngest(store: store, channels: channels, configuration: configuration, logger: logger, events: eventLog)
+            let ingest = RTMPIngest(store: store, channels: channels, configuration: configuration, logger: logger, events: eventLog,
+                                    faults: faults)
             ingest.recover(channels.interrupted)
             let frontDoor = FrontDoor(
                 store: store, channels: channels, configuration: configuration, logger: logger,
                 admin: AdminHandlers(
-                    store: store, channels: channels, events: eventLog, journal: journal, clock: clock, configuration: configuration,
+                    store: store, channels: channels, events: eventLog, journal: journal, clock: clock, faults: faults,
+                    configuration: configuration,
                     reset: { [weak self] in try self?.reset() }),
-                dataDirectory: directory, journal: journal)
+                dataDirectory: directory, journal: journal, faults: faults, events: eventLog)
             let serverConfiguration = HTTPServerConfiguration(
                 host: configuration.host, port: configuration.port, limits: Self.fittingLimits(configuration.limits, logger: logger),
                 spoolDirectory: Self.directory(of: store.makeTempFilePath()),
@@ -222,6 +226,7 @@ public final class Emulator: Sendable {
         try provisionChannels(current.channels)
         eventLog.clear()
         journal.reset()
+        faults.removeAll()
         eventLog.append(.reset, time: configuration.wallClock())
         logger.info("reset: every bucket, object and channel removed")
     }

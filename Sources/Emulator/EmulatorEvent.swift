@@ -15,6 +15,8 @@ public enum EmulatorEvent: Sendable, Equatable {
     case reset
     /// The emulator's clock was set or advanced: its new now (epoch ms) and offset from real time.
     case clockChanged(now: Int64, offsetMilliseconds: Int64)
+    /// A fault rule hit a request or push (`key` is the channel for `rtmp:publish`).
+    case faultInjected(rule: Int, operation: String, bucket: String?, key: String?, action: String)
 
     /// The event's name on the wire (`event:` of Server-Sent Events, `type` in JSON).
     public var name: String {
@@ -27,6 +29,7 @@ public enum EmulatorEvent: Sendable, Equatable {
         case .writeFailed: return "write-failed"
         case .reset: return "reset"
         case .clockChanged: return "clock-changed"
+        case .faultInjected: return "fault-injected"
         }
     }
 
@@ -36,6 +39,7 @@ public enum EmulatorEvent: Sendable, Equatable {
              .playlistUpdated(let bucket, _, _, _), .writeFailed(let bucket, _, _, _):
             return bucket
         case .publishRefused(let bucket, _, _, _): return bucket
+        case .faultInjected(_, _, let bucket, _, _): return bucket
         case .reset, .clockChanged: return nil
         }
     }
@@ -46,6 +50,7 @@ public enum EmulatorEvent: Sendable, Equatable {
              .playlistUpdated(_, let channel, _, _), .writeFailed(_, let channel, _, _):
             return channel
         case .publishRefused(_, let channel, _, _): return channel
+        case .faultInjected(_, let operation, _, let key, _): return operation == "rtmp:publish" ? key : nil
         case .reset, .clockChanged: return nil
         }
     }

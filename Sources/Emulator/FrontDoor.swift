@@ -25,11 +25,16 @@ final class FrontDoor: HTTPRequestHandler {
     let certificateAuthority: TLSCertificateAuthority?
     let kms: KMSService
     let journal: RequestJournal
+    let faults: FaultInjector
+    let events: EventLog?
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger,
-         admin: AdminHandlers, dataDirectory: String, journal: RequestJournal = RequestJournal()) {
+         admin: AdminHandlers, dataDirectory: String, journal: RequestJournal = RequestJournal(),
+         faults: FaultInjector = FaultInjector(), events: EventLog? = nil) {
         self.store = store
         self.journal = journal
+        self.faults = faults
+        self.events = events
         do {
             self.certificateAuthority = try TLSCertificateAuthority(directory: dataDirectory + "/.oss/tls")
         } catch {
@@ -58,6 +63,14 @@ final class FrontDoor: HTTPRequestHandler {
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
+        guard let fault = matchingFault(request) else {
+            serve(request, respond: respond)
+            return
+        }
+        inject(fault.rule, operation: fault.operation, request: request, respond: respond)
+    }
+
+    func serve(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
         let now = configuration.wallClock()
         let requestId = RequestID.next(nowMilliseconds: now)
         let hostHeader = request.head.headers["Host"]

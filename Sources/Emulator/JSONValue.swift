@@ -83,6 +83,9 @@ extension EmulatorEvent {
             members += [("bucket", .string(bucket)), ("channel", .string(channel)), ("key", .string(key)), ("reason", .string(reason))]
         case .reset:
             break
+        case .faultInjected(let rule, let operation, let bucket, let key, let action):
+            members += [("rule", .int(Int64(rule))), ("operation", .string(operation)), ("bucket", .optional(bucket)),
+                        ("key", .optional(key)), ("action", .string(action))]
         case .clockChanged(let now, let offset):
             members += [("now", .string(OSSTime.iso8601Milliseconds(now))), ("offsetSeconds", .number(Double(offset) / 1000))]
         }

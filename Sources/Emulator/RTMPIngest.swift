@@ -20,10 +20,13 @@ final class RTMPIngest: Sendable {
     let namer = SegmentNamer()
     let timelines = ChannelTimelines()
     let events: EventLog
+    let faults: FaultInjector
     private let writers = Mutex<[String: DispatchQueue]>([:])
     private let active = Mutex<[ObjectIdentifier: RTMPPublisherConnection]>([:])
 
-    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, events: EventLog) {
+    init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, events: EventLog,
+         faults: FaultInjector = FaultInjector()) {
+        self.faults = faults
         self.events = events
         self.store = store
         self.channels = channels

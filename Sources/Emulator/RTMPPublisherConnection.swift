@@ -26,6 +26,8 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private var ended = false
     /// Reading is paused until the push's segment writes catch up.
     private var backlogged = false
+    /// Fault rules are consulted once per connection.
+    private var faultChecked = false
     private var onShutdown: [@Sendable () -> Void] = []
 
     init(connection: SocketConnection, ingest: RTMPIngest) {
@@ -94,6 +96,43 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     }
 
     private func admit(_ request: PublishRequest) {
+        // Fault rules for `rtmp:publish` come first, as a network or server failure would.
+        let target = try? PublishTarget.resolve(
+            app: request.app, streamName: request.streamName, tcUrl: request.tcUrl ?? connectInfo?.tcUrl,
+            resolver: ingest.resolver, defaultBucket: ingest.configuration.defaultBucket)
+        if !faultChecked, let fault = ingest.faults.hit(operation: "rtmp:publish", bucket: target?.bucket, key: target?.channel, method: nil) {
+            faultChecked = true
+            logger.notice("fault injected: rule \(fault.id) on rtmp:publish \(target?.bucket ?? "-")/\(target?.channel ?? "-"): \(fault.actionDescription)")
+            ingest.emit(.faultInjected(rule: fault.id, operation: "rtmp:publish", bucket: target?.bucket, key: target?.channel,
+                                       action: fault.actionDescription))
+            if let delay = fault.delayMilliseconds, delay > 0 {
+                connection.queue.asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in act(on: fault, request) }
+            } else {
+                act(on: fault, request)
+            }
+            return
+        }
+        faultChecked = true
+        admitNow(request)
+    }
+
+    private func act(on fault: FaultRule, _ request: PublishRequest) {
+        if fault.reset {
+            connection.reset()
+        } else if let error = fault.error {
+            let description = "\(error.code): \(error.message)"
+            perform(session.rejectPublish(code: .denied, description: description))
+        } else {
+            admitNow(request)
+            if let seconds = fault.dropAfterSeconds, lease != nil {
+                connection.queue.asyncAfter(deadline: .now() + .milliseconds(Int(seconds * 1000))) { [weak self] in
+                    self?.connection.reset()
+                }
+            }
+        }
+    }
+
+    private func admitNow(_ request: PublishRequest) {
         let queue = connection.queue
         let admission = ingest.admit(
             app: request.app, streamName: request.streamName, tcUrl: request.tcUrl ?? connectInfo?.tcUrl,

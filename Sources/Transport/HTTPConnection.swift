@@ -304,6 +304,11 @@ final class HTTPConnection: @unchecked Sendable {
         guard !closed && !closing && streaming == nil else { return }
         var queued = false
         while let slot = slots.first, let response = slot.response {
+            if response.resetsConnection {
+                closeAfterResponses()
+                socket.reset()
+                return
+            }
             slots.removeFirst()
             var closeAfter = slot.closeAfter || response.headers.hasToken("close", in: "Connection")
                 || (peerFinished && slots.isEmpty)

@@ -124,6 +124,9 @@ public struct HTTPResponse: Sendable {
     /// keep-alive; nothing else (no `Date`, no `Server`).
     public var headers: HTTPHeaders
     public var body: HTTPResponseBody
+    /// Instead of this response the connection is reset (TCP RST, nothing
+    /// sent): a network failure on purpose, for fault injection.
+    public var resetsConnection = false
 
     public init(status: Int, reason: String? = nil, headers: HTTPHeaders = [:], body: HTTPResponseBody = .empty) {
         self.status = status

@@ -197,6 +197,17 @@ public final class SocketConnection: @unchecked Sendable {
         loop.execute { [self] in closeNow(reason) }
     }
 
+    /// Closes with a TCP reset: unsent bytes are dropped and the peer sees
+    /// ECONNRESET (SO_LINGER with a zero timeout, then close).
+    public func reset() {
+        loop.execute { [self] in
+            if case .closed = state { return }
+            var option = linger(l_onoff: 1, l_linger: 0)
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+            closeNow(.closedLocally)
+        }
+    }
+
     /// Stops taking new writes, sends what is queued, then closes.
     public func closeAfterWriting() {
         loop.execute { [self] in beginDraining(linger: nil) }

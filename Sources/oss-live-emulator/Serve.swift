@@ -89,6 +89,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Start the emulator's clock at this UTC time (e.g. 2026-01-01T00:00:00Z); it runs on from there. Move it later with POST /_emulator/clock.")
     var clockStart: String?
 
+    @Option(help: "Fault rules to start with: a JSON file holding one rule or an array (see README, Testing failure and time).")
+    var faults: String?
+
     @Option(help: "Answered requests kept for /_emulator/requests (default 10000; 0 keeps none, counters still count).")
     var requestJournalSize: Int?
 
@@ -112,6 +115,14 @@ struct Serve: ParsableCommand {
             }
         }
         let emulator = Emulator(configuration: settings.configuration)
+        if let path = faults {
+            guard let bytes = Push.readFile(path) else { throw CLIFailure("cannot read --faults \(path)") }
+            do {
+                for rule in try FaultRule.rules(fromJSON: bytes) { try emulator.faults.add(rule) }
+            } catch {
+                throw CLIFailure("--faults \(path): \(error)")
+            }
+        }
         let endpoints: EmulatorEndpoints
         do {
             endpoints = try emulator.start()

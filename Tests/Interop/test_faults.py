@@ -1,0 +1,136 @@
+"""Fault injection (`/_emulator/faults`) with real clients: SDK retries,
+delays that add only their latency, publishers dropped on purpose."""
+import json
+import os
+import subprocess
+import time
+
+import alibabacloud_oss_v2 as oss
+import oss2
+import pytest
+import requests
+
+from conftest import RunningEmulator
+from playlist_checks import check_playlist
+from sdk_v2 import client_for, new_bucket
+from test_ingest import AV_FRAME, channel, ffmpeg_push, rtmp_base, wait_for
+
+ADMIN = {"X-Emulator-Admin": "1"}
+
+
+def add_fault(emulator, rule):
+    answer = requests.post(f"{emulator.endpoint}/_emulator/faults", json=rule, headers=ADMIN, timeout=5)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["faults"]
+
+
+def journal(emulator, **query):
+    return requests.get(f"{emulator.endpoint}/_emulator/requests", params=query, timeout=5).json()["requests"]
+
+
+@pytest.fixture(autouse=True)
+def no_faults_left(emulator):
+    yield
+    requests.delete(f"{emulator.endpoint}/_emulator/faults", headers=ADMIN, timeout=5)
+
+
+def test_the_v2_uploader_retries_through_two_injected_503s_on_upload_part(emulator, tmp_path):
+    client = client_for(emulator)
+    bucket = new_bucket(client)
+    added = add_fault(emulator, {"operation": "UploadPart", "bucket": bucket,
+                                 "error": {"status": 503, "code": "ServiceUnavailable", "message": "injected"}, "times": 2})
+    assert added[0]["remaining"] == 2
+    source = tmp_path / "big.bin"
+    data = os.urandom(12 * 1024 * 1024)
+    source.write_bytes(data)
+    uploader = client.uploader(part_size=5 * 1024 * 1024, parallel_num=1)
+    uploader.upload_file(oss.PutObjectRequest(bucket=bucket, key="big.bin"), str(source))
+    got = client.get_object(oss.GetObjectRequest(bucket=bucket, key="big.bin")).body.read()
+    assert got == data
+    parts = journal(emulator, operation="UploadPart", bucket=bucket)
+    assert [p["status"] for p in parts].count(503) == 2
+    assert all(p["errorCode"] == "ServiceUnavailable" for p in parts if p["status"] == 503)
+    assert [p["status"] for p in parts].count(200) == 3
+    # Used up: the rule is gone.
+    assert requests.get(f"{emulator.endpoint}/_emulator/faults", timeout=5).json()["faults"] == []
+
+
+def test_a_delay_adds_its_latency_and_nothing_else(emulator):
+    bucket = emulator.bucket("fault-delay")
+    bucket.create_bucket()
+    bucket.put_object("k", b"value")
+    start = time.monotonic()
+    assert bucket.get_object("k").read() == b"value"
+    plain = time.monotonic() - start
+    add_fault(emulator, {"operation": "GetObject", "bucket": "fault-delay", "key": "k", "delayMs": 700})
+    start = time.monotonic()
+    assert bucket.get_object("k").read() == b"value"
+    delayed = time.monotonic() - start
+    assert 0.7 <= delayed < 0.7 + plain + 0.5, (plain, delayed)
+    # Other keys and operations are untouched.
+    start = time.monotonic()
+    bucket.put_object("other", b"x")
+    assert bucket.get_object("other").read() == b"x"
+    assert time.monotonic() - start < 0.5
+
+
+def test_reset_probability_and_bad_rules(emulator):
+    bucket = emulator.bucket("fault-reset")
+    bucket.create_bucket()
+    bucket.put_object("k", b"v")
+    add_fault(emulator, {"operation": "GetObject", "bucket": "fault-reset", "reset": True, "times": 1})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(bucket.sign_url("GET", "k", 60), timeout=5)
+    assert requests.get(bucket.sign_url("GET", "k", 60), timeout=5).content == b"v"
+    # A seeded probability hits the same requests on every run.
+    def hits(seed):
+        requests.delete(f"{emulator.endpoint}/_emulator/faults", headers=ADMIN, timeout=5)
+        add_fault(emulator, {"operation": "HeadObject", "bucket": "fault-reset", "probability": 0.5, "seed": seed,
+                             "error": {"status": 500, "code": "InternalError"}})
+        return [requests.head(bucket.sign_url("HEAD", "k", 60), timeout=5).status_code for _ in range(20)]
+    first, again = hits(42), hits(42)
+    assert first == again and 500 in first and 200 in first
+    for bad in ({"operation": "GetObject"}, {"error": {"status": 200, "code": "X"}}, {"delayMs": -1},
+                {"operation": "GetObject", "dropAfterSeconds": 3}, {"reset": True, "surprise": 1}):
+        answer = requests.post(f"{emulator.endpoint}/_emulator/faults", json=bad, headers=ADMIN, timeout=5)
+        assert answer.status_code == 400, (bad, answer.text)
+
+
+def test_a_publisher_dropped_after_3_seconds_ends_its_push_cleanly(emulator):
+    bucket = emulator.bucket("fault-drop")
+    bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+    channel(bucket, "cam", frag_duration=1)
+    add_fault(emulator, {"operation": "rtmp:publish", "bucket": "fault-drop", "key": "cam", "dropAfterSeconds": 3})
+    started = time.monotonic()
+    publisher = subprocess.run(ffmpeg_push(f"{rtmp_base(emulator)}/fault-drop/live/cam", realtime=True),
+                               capture_output=True, text=True, timeout=60)
+    assert 2.5 < time.monotonic() - started < 5.5
+    assert publisher.returncode != 0
+    wait_for(lambda: bucket.get_live_channel_stat("cam").status == "Idle")
+    records = bucket.get_live_channel_history("cam").records
+    assert len(records) == 1 and records[0].end_time - records[0].start_time <= 5
+    play = f"{emulator.endpoint}/fault-drop/cam/playlist.m3u8"
+    wait_for(lambda: "#EXT-X-ENDLIST" in requests.get(play, timeout=5).text)
+    check_playlist(play, AV_FRAME, 1)
+    stream = requests.get(f"{emulator.endpoint}/_emulator/events?after=0", stream=True, timeout=5)
+    event = None
+    for line in stream.iter_lines(decode_unicode=True):
+        if line.startswith("data: ") and '"fault-injected"' in line and '"rtmp:publish"' in line:
+            event = json.loads(line[6:])
+            break
+    stream.close()
+    assert event and event["bucket"] == "fault-drop" and event["key"] == "cam" and "drop after 3" in event["action"]
+
+
+def test_faults_from_a_file_at_start(tmp_path):
+    rules = tmp_path / "faults.json"
+    rules.write_text(json.dumps([{"operation": "PutObject", "error": {"status": 507, "code": "InsufficientStorage"}}]))
+    server = RunningEmulator(str(tmp_path / "data"), extra_args=["--faults", str(rules)]).start()
+    try:
+        bucket = server.bucket("fault-file")
+        bucket.create_bucket()
+        with pytest.raises(oss2.exceptions.OssError) as err:
+            bucket.put_object("k", b"v")
+        assert err.value.status == 507 and err.value.code == "InsufficientStorage"
+    finally:
+        server.stop()
