@@ -1,10 +1,10 @@
 import Dispatch
 import LiveIngest
+import Locking
 import Logging
 import OSSProtocol
 import RTMP
 import Storage
-import Synchronization
 import Transport
 
 /// RTMP publishing into LiveChannels: admission (channel, status, signature,
@@ -20,8 +20,8 @@ final class RTMPIngest: Sendable {
     let namer = SegmentNamer()
     let timelines = ChannelTimelines()
     let events: EventLog
-    private let writers = Mutex<[String: DispatchQueue]>([:])
-    private let active = Mutex<[ObjectIdentifier: RTMPPublisherConnection]>([:])
+    private let writers = Locked<[String: DispatchQueue]>([:])
+    private let active = Locked<[ObjectIdentifier: RTMPPublisherConnection]>([:])
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, events: EventLog) {
         self.events = events
