@@ -25,30 +25,32 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The lock shared state is kept under (see Locked.swift for why not Synchronization.Mutex).
+        .target(name: "Locking"),
         .target(name: "Digest", dependencies: ["CCrypto"]),
         .target(name: "MediaFormats"),
         .target(name: "RTMP", dependencies: ["Digest"]),
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
-        .target(name: "Storage", dependencies: ["Digest"]),
-        .target(name: "Transport", dependencies: ["CCrypto", "Digest"]),
+        .target(name: "Storage", dependencies: ["Digest", "Locking"]),
+        .target(name: "Transport", dependencies: ["CCrypto", "Digest", "Locking"]),
         // Alibaba Cloud KMS emulation (GenerateDataKey/Encrypt/Decrypt) for SDK envelope encryption.
-        .target(name: "KMS", dependencies: ["CCrypto", "Digest", "OSSProtocol"]),
-        .target(name: "LiveIngest", dependencies: ["MediaFormats", "Storage"]),
+        .target(name: "KMS", dependencies: ["CCrypto", "Digest", "Locking", "OSSProtocol"]),
+        .target(name: "LiveIngest", dependencies: ["Locking", "MediaFormats", "Storage"]),
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
-        .target(name: "Publisher", dependencies: ["MediaFormats", "RTMP", "Transport"]),
+        .target(name: "Publisher", dependencies: ["Locking", "MediaFormats", "RTMP", "Transport"]),
         // OSS bucket and object operations (everything but LiveChannel and admin).
         .target(name: "ObjectAPI", dependencies: ["CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "KMS", "LiveIngest", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
+                "Digest", "KMS", "LiveIngest", "Locking", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "oss-live-emulator",
             dependencies: [
-                "Emulator", "Publisher", "Transport",
+                "Emulator", "Locking", "Publisher", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,17 +68,18 @@ let package = Package(
             name: "emulator-start-bench",
             dependencies: ["Emulator", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/EmulatorStartBench"),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "LockingTests", dependencies: ["Locking"]),
         .testTarget(name: "MediaFormatsTests", dependencies: ["MediaFormats"]),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"], exclude: ["Vectors"]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest"]),
+        .testTarget(name: "StorageTests", dependencies: ["Locking", "Storage"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest", "Locking"]),
         .testTarget(name: "KMSTests", dependencies: ["KMS", "Digest"]),
-        .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest"]),
-        .testTarget(name: "PublisherTests", dependencies: ["Publisher", "MediaFormats"]),
-        .testTarget(name: "ObjectAPITests", dependencies: ["CZlib", "ObjectAPI", "OSSProtocol", "Storage", "Transport"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Publisher"]),
+        .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest", "Locking"]),
+        .testTarget(name: "PublisherTests", dependencies: ["Locking", "Publisher", "MediaFormats"]),
+        .testTarget(name: "ObjectAPITests", dependencies: ["CZlib", "Locking", "ObjectAPI", "OSSProtocol", "Storage", "Transport"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Locking", "Publisher"]),
         // Pieces of the command line (progress figures, JSON logs).
-        .testTarget(name: "CLITests", dependencies: ["oss-live-emulator"]),
+        .testTarget(name: "CLITests", dependencies: ["Locking", "oss-live-emulator"]),
     ]
 )

@@ -1,8 +1,8 @@
+import Locking
 import ObjectAPI
 import Dispatch
 import OSSProtocol
 import Storage
-import Synchronization
 import Transport
 
 /// The emulator's own endpoints under `/_emulator/` (base host only).
@@ -133,7 +133,7 @@ struct AdminHandlers: Sendable {
         let resumeText = request.head.headers["Last-Event-ID"] ?? target.query.first { $0.name == "after" }?.value
         let after = resumeText.flatMap { UInt64($0.filter { $0 != " " }) }
         let log = events
-        let subscription = Mutex<UInt64?>(nil)
+        let subscription = Locked<UInt64?>(nil)
         let stream = HTTPBodyStream(onCancel: {
             if let token = subscription.withLock({ $0 }) { log.unsubscribe(token) }
         })

@@ -1,6 +1,6 @@
 import Digest
+import Locking
 import ObjectAPI
-import Synchronization
 
 /// The emulator's RSA key for signing upload callbacks, made on first use
 /// and kept for the life of the process. Its public key is served at
@@ -9,7 +9,7 @@ import Synchronization
 final class CallbackSigningKey: UploadCallbackSigner {
     static let pathPrefix = "/callback-keys/"
 
-    private let key = Mutex<RSAKey?>(nil)
+    private let key = Locked<RSAKey?>(nil)
 
     func sign(_ message: [UInt8]) -> [UInt8]? { current()?.signMD5(message) }
 

@@ -4,9 +4,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Locking
 import OSSProtocol
 import Storage
-import Synchronization
 
 /// What is kept on disk for a channel: one small record per channel.
 struct ChannelRecord: Codable, Sendable, Equatable {
@@ -52,7 +52,7 @@ final class ChannelRegistry: BucketDependents {
     }
 
     private let store: ObjectStore
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A push that was live when the process stopped without ending it.
     struct InterruptedPush: Sendable, Equatable {

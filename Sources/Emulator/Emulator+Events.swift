@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Why a wait for events gave up.
 public enum EmulatorWaitError: Error, Equatable, CustomStringConvertible {
@@ -136,7 +136,7 @@ extension Emulator {
 
 /// Matches collected by a wait, readable by its timeout branch.
 private final class FoundEvents: Sendable {
-    private let records = Mutex<[EmulatorEventRecord]>([])
+    private let records = Locked<[EmulatorEventRecord]>([])
 
     func append(_ record: EmulatorEventRecord) -> Int {
         records.withLock { $0.append(record); return $0.count }

@@ -8,10 +8,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Locking
 import Logging
 import OSSProtocol
 import Storage
-import Synchronization
 import Transport
 
 /// Where a running emulator can be reached.
@@ -50,13 +50,13 @@ public enum EmulatorError: Error, CustomStringConvertible, Equatable {
 public final class Emulator: Sendable {
     public let configuration: EmulatorConfiguration
     private let logger: Logger
-    private let running = Mutex<Running?>(nil)
+    private let running = Locked<Running?>(nil)
     /// Outlives a stop, so sequence numbers keep increasing across restarts.
     let eventLog: EventLog
     let journal: RequestJournal
     /// Held by `reset()` and `stop()`: a stop waits for a reset in progress,
     /// so nothing of the emulator runs after `stop()` returns.
-    private let lifecycle = Mutex(())
+    private let lifecycle = Locked(())
 
     private struct Running: Sendable {
         let server: HTTPServer

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// The emulator's notion of now: the real wall clock plus an offset a test
@@ -9,7 +10,7 @@ import Synchronization
 public final class EmulatorClock: Sendable {
     private let real: @Sendable () -> Int64
     private let offset: Atomic<Int64>
-    private let onChange: Mutex<(@Sendable (EmulatorClock) -> Void)?> = Mutex(nil)
+    private let onChange = Locked<(@Sendable (EmulatorClock) -> Void)?>(nil)
 
     init(real: @escaping @Sendable () -> Int64, offsetMilliseconds: Int64 = 0) {
         self.real = real

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// The emulator's events: the newest `capacity` kept for late readers
@@ -23,7 +24,7 @@ final class EventLog: Sendable {
         var nextToken: UInt64 = 1
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(capacity: Int = EventLog.defaultCapacity) {
         self.capacity = max(1, capacity)

@@ -1,5 +1,5 @@
 import OSSProtocol
-import Synchronization
+import Locking
 
 /// One fault-injection rule: which requests (or pushes) it matches and what
 /// it does to them. Wire shape (`POST /_emulator/faults`, `--faults FILE`):
@@ -121,7 +121,7 @@ public final class FaultInjector: Sendable {
         var nextId = 1
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

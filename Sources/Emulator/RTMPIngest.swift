@@ -1,10 +1,10 @@
 import Dispatch
 import LiveIngest
+import Locking
 import Logging
 import OSSProtocol
 import RTMP
 import Storage
-import Synchronization
 import Transport
 
 /// RTMP publishing into LiveChannels: admission (channel, status, signature,
@@ -21,8 +21,8 @@ final class RTMPIngest: Sendable {
     let timelines = ChannelTimelines()
     let events: EventLog
     let faults: FaultInjector
-    private let writers = Mutex<[String: DispatchQueue]>([:])
-    private let active = Mutex<[ObjectIdentifier: RTMPPublisherConnection]>([:])
+    private let writers = Locked<[String: DispatchQueue]>([:])
+    private let active = Locked<[ObjectIdentifier: RTMPPublisherConnection]>([:])
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger, events: EventLog,
          faults: FaultInjector = FaultInjector()) {

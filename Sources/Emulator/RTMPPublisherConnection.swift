@@ -1,9 +1,9 @@
 import Dispatch
 import LiveIngest
+import Locking
 import Logging
 import OSSProtocol
 import RTMP
-import Synchronization
 import Transport
 
 /// One RTMP connection: bytes from the socket into the sans-I/O server
@@ -290,7 +290,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
 }
 
 final class PublisherSlot: Sendable {
-    private let storage = Mutex<ChannelPublisher?>(nil)
+    private let storage = Locked<ChannelPublisher?>(nil)
     var value: ChannelPublisher? {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }

@@ -1,5 +1,5 @@
 import OSSProtocol
-import Synchronization
+import Locking
 
 /// One answered request as the journal keeps it: never a secret, signature
 /// or token.
@@ -45,7 +45,7 @@ final class RequestJournal: Sendable {
     }
 
     let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(capacity: Int = RequestJournal.defaultCapacity) {
         self.capacity = min(max(0, capacity), RequestJournalLimits.maxCapacity)

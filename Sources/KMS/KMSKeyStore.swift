@@ -6,14 +6,14 @@ import Musl
 import Darwin
 #endif
 import Digest
-import Synchronization
+import Locking
 
 /// The master keys of the emulated CMKs: 32 random bytes per key id, one
 /// file per key (`<hex of the id>.key`, mode 0600, written atomically) so
 /// data keys wrapped before a restart still unwrap after it.
 final class KMSKeyStore: Sendable {
     let directory: String
-    private let keys = Mutex<[String: [UInt8]]>([:])
+    private let keys = Locked<[String: [UInt8]]>([:])
 
     init(directory: String) {
         self.directory = directory

@@ -1,4 +1,5 @@
 import Dispatch
+import Locking
 import MediaFormats
 import Storage
 import Synchronization
@@ -102,7 +103,7 @@ public final class ChannelPublisher: @unchecked Sendable {
     private var failedSegments: Set<Int> = []
 
     private let queued = Atomic<Int>(0)
-    private let drainedHandler = Mutex<(@Sendable () -> Void)?>(nil)
+    private let drainedHandler = Locked<(@Sendable () -> Void)?>(nil)
 
     private struct Meters: Sendable {
         var video = RateMeter()
@@ -111,7 +112,7 @@ public final class ChannelPublisher: @unchecked Sendable {
         var videoInfo: VideoStreamInfo?
         var audioInfo: AudioStreamInfo?
     }
-    private let meters = Mutex(Meters())
+    private let meters = Locked(Meters())
 
     public init(
         configuration: PushConfiguration, store: ObjectStore, writer: DispatchQueue, namer: SegmentNamer,

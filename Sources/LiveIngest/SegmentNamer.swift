@@ -1,11 +1,11 @@
+import Locking
 import MediaFormats
-import Synchronization
 
 /// Where each channel's output ended (clock and TS continuity counters), so
 /// a new push continues it: one increasing timeline for players and VOD
 /// playlists.
 public final class ChannelTimelines: Sendable {
-    private let ends = Mutex<[String: RemuxContinuity]>([:])
+    private let ends = Locked<[String: RemuxContinuity]>([:])
 
     public init() {}
 
@@ -27,7 +27,7 @@ public final class ChannelTimelines: Sendable {
 /// increasing per channel even when two segments open in the same
 /// millisecond or the clock steps back.
 public final class SegmentNamer: Sendable {
-    private let last = Mutex<[String: Int64]>([:])
+    private let last = Locked<[String: Int64]>([:])
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Locking
 import Synchronization
 import Transport
 
@@ -22,7 +23,7 @@ public final class PublishRun: Sendable {
     private let loops: [ObjectIdentifier: PacingLoop]
     private let control = DispatchQueue(label: "publish.control")
     private let remaining: Atomic<Int>
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     private struct State {
         var running = false
@@ -44,7 +45,7 @@ public final class PublishRun: Sendable {
         for queue in connector.connectionQueues { loops[ObjectIdentifier(queue)] = PacingLoop(queue: queue) }
         self.loops = loops
         remaining = Atomic(urls.count)
-        state = Mutex(State(outcomes: Array(repeating: nil, count: urls.count)))
+        state = Locked(State(outcomes: Array(repeating: nil, count: urls.count)))
     }
 
     /// Begins starting streams; once only.
@@ -102,7 +103,7 @@ public final class PublishRun: Sendable {
     /// Blocks until every stream has ended.
     public func wait() -> PublishReport {
         let done = DispatchSemaphore(value: 0)
-        let result = Mutex<PublishReport?>(nil)
+        let result = Locked<PublishReport?>(nil)
         onComplete { report in
             result.withLock { $0 = report }
             done.signal()

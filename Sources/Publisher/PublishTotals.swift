@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// Counters every stream of a run updates from its own queue and progress
@@ -37,7 +38,7 @@ public final class PublishTotals: Sendable {
     let lagging = Atomic<Int>(0)
     /// Set once when the run is asked to end.
     let stopRequested = Atomic<Bool>(false)
-    private let failures = Mutex<[String]>([])
+    private let failures = Locked<[String]>([])
 
     init() {}
 

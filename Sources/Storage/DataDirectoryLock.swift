@@ -1,3 +1,4 @@
+import Locking
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +6,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// One process per data directory: an exclusive `flock(2)` on
 /// `<root>/.oss/lock`, held open while the emulator runs. Start-up empties
@@ -34,7 +34,7 @@ public final class DataDirectoryLock: Sendable {
     }
 
     public let path: String
-    private let descriptor: Mutex<Int32?>
+    private let descriptor: Locked<Int32?>
 
     /// Takes the lock or throws `.inUse` at once (it never waits).
     public init(root: String) throws(Failure) {
@@ -60,7 +60,7 @@ public final class DataDirectoryLock: Sendable {
         if ftruncate(fd, 0) == 0 {
             _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         }
-        descriptor = Mutex(fd)
+        descriptor = Locked(fd)
     }
 
     /// Lets the next process in; later calls do nothing.

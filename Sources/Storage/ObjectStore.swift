@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 #if canImport(Glibc)
@@ -21,9 +22,9 @@ public final class ObjectStore: Sendable {
     let limits: StorageLimits
     /// Device of the data directory: a file to move in from elsewhere is copied instead.
     let device: UInt64
-    let buckets: Mutex<[String: BucketStore]>
+    let buckets: Locked<[String: BucketStore]>
     /// Multipart upload bookkeeping (`ObjectStore+Multipart.swift`).
-    let multipart = Mutex(MultipartState())
+    let multipart = Locked(MultipartState())
     let smallContents: SmallContentCache
     private let temporaryCounter = Atomic<UInt64>(0)
     private let temporaryPrefix: String
@@ -102,7 +103,7 @@ public final class ObjectStore: Sendable {
         if loaded.values.reduce(0, { total, store in total + store.state.withLock { $0.index.count } }) >= Self.trimAfterLoading {
             FileSystem.releaseFreedMemory()
         }
-        buckets = Mutex(loaded)
+        buckets = Locked(loaded)
         startupNotes = notes
     }
 
@@ -240,11 +241,11 @@ public final class ObjectStore: Sendable {
 /// One bucket: its directory and, behind its lock, its index and journal.
 final class BucketStore: Sendable {
     let directory: String
-    let state: Mutex<BucketState>
+    let state: Locked<BucketState>
 
     init(directory: String, info: BucketInfo, index: ObjectIndex, journal: JournalWriter) {
         self.directory = directory
-        state = Mutex(BucketState(info: info, index: index, journal: journal))
+        state = Locked(BucketState(info: info, index: index, journal: journal))
     }
 
     deinit {

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Contents of small objects kept in memory, so serving one costs no
 /// open/read/close. An entry is valid only while the index still describes
@@ -35,7 +35,7 @@ final class SmallContentCache: Sendable {
 
     let maxObjectBytes: Int
     let maxTotalBytes: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(maxObjectBytes: Int, maxTotalBytes: Int) {
         self.maxObjectBytes = maxObjectBytes

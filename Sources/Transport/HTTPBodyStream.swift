@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import Locking
 
 /// A response body produced over time (server-sent events, generated
 /// downloads). Write from any thread, then `finish()`; bytes written before
@@ -31,10 +31,10 @@ public final class HTTPBodyStream: Sendable {
         var onCancel: (@Sendable () -> Void)?
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     public init(onCancel: (@Sendable () -> Void)? = nil) {
-        state = Mutex(State(onCancel: onCancel))
+        state = Locked(State(onCancel: onCancel))
     }
 
     /// Whether the transport gave up on this body; later writes are dropped.

@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import Locking
 
 /// One outbound HTTP/1.1 request, sent on a connection of its own.
 public struct HTTPClientRequest: Sendable {
@@ -81,12 +81,12 @@ private final class Exchange: Sendable {
         var parser: HTTPResponseParser
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let completion: @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void
 
     init(completion: @escaping @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void, parser: HTTPResponseParser) {
         self.completion = completion
-        self.state = Mutex(State(parser: parser))
+        self.state = Locked(State(parser: parser))
     }
 
     func setTimer(_ timer: DispatchSourceTimer) {

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// An HTTP/1.1 server on POSIX sockets driven by Dispatch.
@@ -16,7 +17,7 @@ import Synchronization
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let context: HTTPConnection.Context
-    private let listener = Mutex<TCPListener?>(nil)
+    private let listener = Locked<TCPListener?>(nil)
     private let boundPort = Atomic<UInt16>(0)
 
     public init(configuration: HTTPServerConfiguration, handler: any HTTPRequestHandler,

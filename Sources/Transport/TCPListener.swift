@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
-import Synchronization
+import Locking
 
 /// A listening TCP socket that hands each accepted connection, non-blocking
 /// and with TCP_NODELAY, to one of a few serial queues in turn, within the
@@ -38,7 +38,7 @@ public final class TCPListener: Sendable {
     private let listenDescriptor: Int32
     private let log: (@Sendable (String) -> Void)?
     private let group = DispatchGroup()
-    private let state: Mutex<ListenerState>
+    private let state: Locked<ListenerState>
 
     private struct ListenerState: ~Copyable {
         var source: UncheckedBox<DispatchSourceRead>?
@@ -71,7 +71,7 @@ public final class TCPListener: Sendable {
         self.maxConnections = table.maxConnections
         self.maxConnectionsPerAddress = table.maxPerAddress
         self.connectionsStartIdle = connectionsStartIdle
-        self.state = Mutex(ListenerState(connections: table))
+        self.state = Locked(ListenerState(connections: table))
         self.log = log
         self.queues = (0..<max(1, queueCount)).map { ConnectionQueue(label: "transport.connections.\($0)") }
         self.acceptQueue = DispatchQueue(label: "transport.accept.\(self.port)")

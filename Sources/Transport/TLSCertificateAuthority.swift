@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import CCrypto
+import Locking
 import Synchronization
 
 /// A certificate authority of the emulator's own, for the TLS it terminates
@@ -30,7 +31,7 @@ public final class TLSCertificateAuthority: @unchecked Sendable {
     private let caCertificate: OpaquePointer
     /// One key for every leaf, made per process: leaves are cheap to issue.
     private let leafKey: OpaquePointer
-    private let cache = Mutex<(contexts: [String: TLSServerContext], order: [String])>(([:], []))
+    private let cache = Locked<(contexts: [String: TLSServerContext], order: [String])>(([:], []))
 
     /// Loads the CA from `directory`, or makes and stores one there.
     public init(directory: String) throws(TransportError) {

@@ -6,7 +6,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Synchronization
+import Locking
 import Transport
 
 /// `oss-live-emulator health`: asks a running emulator's
@@ -62,7 +62,7 @@ struct Health: ParsableCommand {
 
     /// The HTTP status of `GET /_emulator/health`, or why there is none.
     static func status(host: String, port: UInt16, timeout: Duration) -> Result<Int, Failure> {
-        let outcome = Mutex<Result<Int, Failure>?>(nil)
+        let outcome = Locked<Result<Int, Failure>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let finish: @Sendable (Result<Int, Failure>) -> Void = { result in
             let first = outcome.withLock { value -> Bool in
@@ -78,7 +78,7 @@ struct Health: ParsableCommand {
             case .failure(let error):
                 finish(.failure(Failure(description: "\(error)")))
             case .success(let connection):
-                let reply = Mutex<[UInt8]>([])
+                let reply = Locked<[UInt8]>([])
                 connection.start(onRead: { bytes in
                     let text = reply.withLock { buffer -> [UInt8]? in
                         buffer.append(contentsOf: bytes)

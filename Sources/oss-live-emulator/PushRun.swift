@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Locking
 import Publisher
 import Synchronization
 
@@ -16,7 +17,7 @@ final class PushRun: Sendable {
     private let progress: Progress
     private let control = DispatchQueue(label: "push.control")
     private let signalled = Atomic<Bool>(false)
-    private let state = Mutex(ControlState())
+    private let state = Locked(ControlState())
 
     private struct ControlState {
         var sources: [SendableSource] = []

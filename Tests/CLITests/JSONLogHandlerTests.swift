@@ -1,12 +1,12 @@
 import Foundation
+import Locking
 import Logging
-import Synchronization
 import Testing
 @testable import oss_live_emulator
 
 @Suite struct JSONLogHandlerTests {
     @Test func oneParsableObjectPerLineWithMetadata() throws {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         var handler = JSONLogHandler(label: "test") { line in lines.withLock { $0.append(line) } }
         handler.metadata = ["level": "clash", "count": .stringConvertible(42)]
         var logger = Logger(label: "test") { _ in handler }

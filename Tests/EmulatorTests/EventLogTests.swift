@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 import Testing
 @testable import Emulator
 
@@ -32,8 +32,8 @@ import Testing
         let log = EventLog(capacity: 8)
         log.append(event(1), time: 0)
         log.append(event(2), time: 0)
-        let seen = Mutex<[UInt64]>([])
-        let finished = Mutex(false)
+        let seen = Locked<[UInt64]>([])
+        let finished = Locked(false)
         let token = log.subscribe(after: 1, deliver: { record in seen.withLock { $0.append(record.sequence) } },
                                   finish: { finished.withLock { $0 = true } })
         log.append(event(3), time: 0)

@@ -1,8 +1,8 @@
 import Foundation
+import Locking
 import Logging
 import OSSProtocol
 import Storage
-import Synchronization
 import Testing
 import Transport
 @testable import Emulator
@@ -98,7 +98,7 @@ final class WellBehavedClient: @unchecked Sendable {
     }
 
     private let forge: RequestForge
-    private let state = Mutex((stop: false, record: Record()))
+    private let state = Locked((stop: false, record: Record()))
     private let finished = DispatchSemaphore(value: 0)
 
     init(forge: RequestForge) { self.forge = forge }

@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
+import Locking
 import MediaFormats
 import Storage
-import Synchronization
 import Testing
 @testable import LiveIngest
 
@@ -30,7 +30,7 @@ func fixtureTags(_ name: String) throws -> [FLVTag] {
 }
 
 final class EventLog: Sendable {
-    private let events = Mutex<[IngestEvent]>([])
+    private let events = Locked<[IngestEvent]>([])
     func append(_ event: IngestEvent) { events.withLock { $0.append(event) } }
     var all: [IngestEvent] { events.withLock { $0 } }
 }

@@ -1,14 +1,14 @@
 import Dispatch
+import Locking
 import MediaFormats
 import Storage
-import Synchronization
 import Testing
 @testable import LiveIngest
 
 /// Pushes whose video stops or whose publisher goes quiet, through the
 /// channel publisher to stored segments and playlist.
 final class ManualClock: Sendable {
-    private let value = Mutex<Int64>(0)
+    private let value = Locked<Int64>(0)
     var now: Int64 { value.withLock { $0 } }
     func set(_ ms: Int64) { value.withLock { $0 = ms } }
     func advance(_ ms: Int64) { value.withLock { $0 += ms } }
@@ -37,7 +37,7 @@ final class ManualClock: Sendable {
     func makePublisher(_ temp: TemporaryStore, fragDuration: Int, clock: ManualClock? = nil) -> ChannelPublisher {
         let configuration = PushConfiguration(bucket: "bkt", channel: "cam", playlistName: "playlist.m3u8",
                                               fragDuration: fragDuration, fragCount: 5, pushId: "p1")
-        let wall = Mutex<Int64>(1_700_000_000_000)
+        let wall = Locked<Int64>(1_700_000_000_000)
         return ChannelPublisher(
             configuration: configuration, store: temp.store, writer: writer, namer: SegmentNamer(), timelines: ChannelTimelines(),
             wallClock: { wall.withLock { $0 += 1; return $0 } },

@@ -1,7 +1,7 @@
 import Digest
 import Dispatch
+import Locking
 import OSSProtocol
-import Synchronization
 import Testing
 import Transport
 @testable import ObjectAPI
@@ -74,7 +74,7 @@ import Transport
     // MARK: Sending
 
     final class Answers: Sendable {
-        private let responses = Mutex<[HTTPResponse]>([])
+        private let responses = Locked<[HTTPResponse]>([])
         private let semaphore = DispatchSemaphore(value: 0)
         func add(_ response: HTTPResponse) {
             responses.withLock { $0.append(response) }
@@ -175,5 +175,5 @@ import Transport
 
 /// Bytes a test server read.
 final class Recorder: Sendable {
-    let bytes = Mutex<[UInt8]>([])
+    let bytes = Locked<[UInt8]>([])
 }

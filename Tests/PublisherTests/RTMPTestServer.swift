@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Locking
 import RTMP
 import Synchronization
 
@@ -34,7 +35,7 @@ final class RTMPTestServer: Sendable {
     let port: UInt16
     private let listener: Int32
     private let decide: @Sendable (String) -> Decision
-    private let recorded = Mutex<[Publish]>([])
+    private let recorded = Locked<[Publish]>([])
     private let closing = Atomic<Bool>(false)
 
     init(decide: @escaping @Sendable (String) -> Decision = { _ in .accept }) throws {

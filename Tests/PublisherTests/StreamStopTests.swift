@@ -1,7 +1,7 @@
 import Dispatch
 @testable import Publisher
+import Locking
 import RTMP
-import Synchronization
 import Testing
 import Transport
 
@@ -15,7 +15,7 @@ import Transport
         defer { server.close() }
         let media = try PublishMedia(flv: try fixture("audio-only-48k-mono.flv"))
         let connector = TCPConnector(queueCount: 1, label: "test.stream-stop")
-        let outcome = Mutex<StreamOutcome?>(nil)
+        let outcome = Locked<StreamOutcome?>(nil)
         let stream = StreamPublisher(
             number: 1, url: try PublishURL(parsing: server.url("cam")), media: media,
             options: PublishOptions(), totals: PublishTotals(),

@@ -1,6 +1,6 @@
 import Digest
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import Storage
 
@@ -86,8 +86,8 @@ import Testing
         let store = try makeStore(scratch)
         let writers = 6
         let rounds = 12
-        let wins = Mutex<[Int: [Int]]>([:])
-        let unexpected = Mutex<[String]>([])
+        let wins = Locked<[Int: [Int]]>([:])
+        let unexpected = Locked<[String]>([])
         for round in 0..<rounds {
             let position = Int64(round * 4)
             DispatchQueue.concurrentPerform(iterations: writers) { writer in

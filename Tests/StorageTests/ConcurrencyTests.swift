@@ -1,6 +1,6 @@
 import Digest
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import Storage
 
@@ -14,7 +14,7 @@ import Testing
         _ = try store.putObject(bucket: "bucket", key: "shared", bytes: [0], metadata: ObjectMetadata())
         let threads = 8
         let rounds = 40
-        let failures = Mutex<[String]>([])
+        let failures = Locked<[String]>([])
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             do {
                 for round in 0..<rounds {
@@ -50,7 +50,7 @@ import Testing
     @Test func deleteBucketRacingPuts() throws {
         let scratch = ScratchDirectory()
         let store = try ObjectStore(root: scratch.data)
-        let outcomes = Mutex<[String]>([])
+        let outcomes = Locked<[String]>([])
         for round in 0..<5 {
             _ = try store.createBucket("race", acl: .private)
             DispatchQueue.concurrentPerform(iterations: 4) { worker in

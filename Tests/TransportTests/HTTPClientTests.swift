@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import Locking
 import Testing
 @testable import Transport
 
@@ -47,7 +47,7 @@ import Testing
 
 @Suite struct HTTPClientTests {
     final class Outcome: Sendable {
-        private let value = Mutex<Result<HTTPClientResponse, HTTPClientError>?>(nil)
+        private let value = Locked<Result<HTTPClientResponse, HTTPClientError>?>(nil)
         private let semaphore = DispatchSemaphore(value: 0)
         func set(_ result: Result<HTTPClientResponse, HTTPClientError>) {
             value.withLock { $0 = result }
@@ -131,5 +131,5 @@ import Testing
 
 /// Bytes a test server read.
 final class Recorder: Sendable {
-    let bytes = Mutex<[UInt8]>([])
+    let bytes = Locked<[UInt8]>([])
 }

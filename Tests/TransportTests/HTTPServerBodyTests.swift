@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import Locking
 import Testing
 import Digest
 @testable import Transport
@@ -10,7 +10,7 @@ extension ServerTests {
         @Test func smallBodiesStayInMemoryLargerOnesAreSpooled() throws {
             let spool = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: spool) }
-            let seen = Mutex<[HTTPRequestBody]>([])
+            let seen = Locked<[HTTPRequestBody]>([])
             let handler = ClosureHandler { request, respond in
                 seen.withLock { $0.append(request.body) }
                 if case .file(let path, _) = request.body {
@@ -192,7 +192,7 @@ extension ServerTests {
         @Test func answersQueuedBehindAClosingResponseReleaseTheirFiles() async throws {
             let path = try makeTemporaryDirectory() + "/f"
             try Data("0123456789".utf8).write(to: URL(fileURLWithPath: path))
-            let descriptors = Mutex<[Int32]>([])
+            let descriptors = Locked<[Int32]>([])
             let handler = ClosureHandler { request, respond in
                 if request.target == "/close" {
                     // Answered last, and it closes the connection.

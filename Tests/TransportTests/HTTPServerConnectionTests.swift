@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Locking
 import Synchronization
 import Testing
 import Digest
@@ -33,7 +34,7 @@ extension ServerTests {
             var limits = HTTPLimits.default
             limits.maxConnections = 2
             limits.maxConnectionsPerAddress = 2
-            let logged = Mutex<[String]>([])
+            let logged = Locked<[String]>([])
             let server = try startServer(limits: limits, log: { line in logged.withLock { $0.append(line) } })
             defer { server.stop() }
             // Both are busy: each has begun a request.
@@ -52,7 +53,7 @@ extension ServerTests {
         }
 
         @Test func rtmpFirstByteGoesToTheRawHandler() async throws {
-            let received = Mutex<[UInt8]>([])
+            let received = Locked<[UInt8]>([])
             let raw: RawConnectionHandler = { connection, alreadyRead in
                 received.withLock { $0 += alreadyRead }
                 connection.start(onRead: { bytes in
@@ -82,7 +83,7 @@ extension ServerTests {
         }
 
         @Test func tlsAndRTMPEClientsAreClosedWithALogLine() throws {
-            let logged = Mutex<[String]>([])
+            let logged = Locked<[String]>([])
             let server = try startServer(log: { line in logged.withLock { $0.append(line) } })
             defer { server.stop() }
             for first: UInt8 in [0x16, 0x06, 0x03] {
@@ -100,7 +101,7 @@ extension ServerTests {
         @Test func stopClosesEverythingAndLeaksNoDescriptor() async throws {
             let spool = try makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: spool) }
-            let held = Mutex<[HTTPResponder]>([])
+            let held = Locked<[HTTPResponder]>([])
             // Held answers reference their connection, which references this handler.
             defer { held.withLock { $0.removeAll() } }
             let handled = Atomic<Int>(0)
@@ -208,7 +209,7 @@ extension ServerTests {
         }
 
         @Test func remoteAddressAndLocalPort() throws {
-            let seen = Mutex<(String, UInt16)>(("", 0))
+            let seen = Locked<(String, UInt16)>(("", 0))
             let handler = ClosureHandler { request, respond in
                 seen.withLock { $0 = (request.remoteAddress, request.localPort) }
                 respond(HTTPResponse(status: 200))

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import Transport
 
@@ -32,7 +32,7 @@ extension ServerTests {
         }
 
         @Test func oneAddressHoldsAtMostItsShareAndOthersStillGetIn() async throws {
-            let logged = Mutex<[String]>([])
+            let logged = Locked<[String]>([])
             let server = try startServer(limits: Self.limits(), log: { line in logged.withLock { $0.append(line) } })
             defer { server.stop() }
             // Ten busy connections (each has begun a request) fill 127.0.0.1's share.

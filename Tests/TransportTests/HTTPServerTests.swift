@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Locking
 import Synchronization
 import Testing
 import Digest
@@ -75,7 +76,7 @@ extension ServerTests {
         }
 
         @Test func readAheadStopsAtMaxPipelinedRequests() async throws {
-            let held = Mutex<[HTTPResponder]>([])
+            let held = Locked<[HTTPResponder]>([])
             // Held answers reference their connection, which references this handler.
             defer { held.withLock { $0.removeAll() } }
             let handler = ClosureHandler { request, respond in

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import Transport
 
@@ -8,7 +8,7 @@ extension ServerTests {
     /// The generic connection layer the RTMP server builds on.
     @Suite struct Sockets {
         @Test func echoAndPeerClose() async throws {
-            let reasons = Mutex<[CloseReason]>([])
+            let reasons = Locked<[CloseReason]>([])
             let listener = try TCPListener(host: "127.0.0.1", port: 0, queueCount: 2)
             defer { listener.stop() }
             listener.start { connection in
@@ -41,7 +41,7 @@ extension ServerTests {
         }
 
         @Test func backpressureReportsWhenTheBacklogDrains() async throws {
-            let events = Mutex<[String]>([])
+            let events = Locked<[String]>([])
             let chunk = [UInt8](repeating: 7, count: 256 * 1024)
             let listener = try TCPListener(host: "127.0.0.1", port: 0)
             defer { listener.stop() }
@@ -80,8 +80,8 @@ extension ServerTests {
         }
 
         @Test func pauseAndResumeReading() async throws {
-            let received = Mutex<[UInt8]>([])
-            let holder = Mutex<SocketConnection?>(nil)
+            let received = Locked<[UInt8]>([])
+            let holder = Locked<SocketConnection?>(nil)
             let listener = try TCPListener(host: "127.0.0.1", port: 0)
             defer { listener.stop() }
             listener.start { connection in
@@ -99,7 +99,7 @@ extension ServerTests {
         }
 
         @Test func stopClosesConnectionsWithServerStopped() async throws {
-            let reasons = Mutex<[CloseReason]>([])
+            let reasons = Locked<[CloseReason]>([])
             let listener = try TCPListener(host: "127.0.0.1", port: 0)
             listener.start { connection in
                 connection.start(onRead: { _ in }, onClose: { reason in reasons.withLock { $0.append(reason) } })
@@ -113,7 +113,7 @@ extension ServerTests {
         }
 
         @Test func outboundConnectionToADualStackServer() async throws {
-            let seen = Mutex<String>("")
+            let seen = Locked<String>("")
             let handler = ClosureHandler { request, respond in
                 seen.withLock { $0 = request.remoteAddress }
                 respond(HTTPResponse(status: 200, body: .bytes(Array("hi".utf8))))
@@ -122,8 +122,8 @@ extension ServerTests {
             try server.start()
             defer { server.stop() }
             let connection = try SocketConnection.connect(host: "127.0.0.1", port: server.port)
-            let received = Mutex<[UInt8]>([])
-            let closed = Mutex<CloseReason?>(nil)
+            let received = Locked<[UInt8]>([])
+            let closed = Locked<CloseReason?>(nil)
             connection.start(onRead: { bytes in received.withLock { $0 += Array(bytes) } },
                              onClose: { reason in closed.withLock { $0 = reason } })
             connection.write(Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".utf8))

@@ -1,13 +1,13 @@
 import Dispatch
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import Transport
 
 @Suite struct TCPConnectorTests {
     /// Waits for `count` results from connect calls.
     final class Results: Sendable {
-        private let items = Mutex<[Result<SocketConnection, TransportError>]>([])
+        private let items = Locked<[Result<SocketConnection, TransportError>]>([])
         private let semaphore = DispatchSemaphore(value: 0)
 
         func add(_ result: Result<SocketConnection, TransportError>) {
@@ -41,7 +41,7 @@ import Testing
         }
         #expect(connection.remoteAddress == "127.0.0.1:\(listener.port)")
         #expect(connector.connectionQueues.contains { $0 === connection.queue })
-        let received = Mutex<[UInt8]>([])
+        let received = Locked<[UInt8]>([])
         let closed = DispatchSemaphore(value: 0)
         connection.start(onRead: { bytes in
             let done = received.withLock { value -> Bool in
