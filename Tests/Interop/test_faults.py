@@ -134,3 +134,38 @@ def test_faults_from_a_file_at_start(tmp_path):
         assert err.value.status == 507 and err.value.code == "InsufficientStorage"
     finally:
         server.stop()
+
+
+def test_oss2_resumable_upload_survives_resets_and_503s_by_resuming(emulator, tmp_path):
+    """oss2 does not retry a failed part itself; running resumable_upload
+    again resumes from its checkpoint, as an application does."""
+    bucket = emulator.bucket("fault-oss2-resume")
+    bucket.create_bucket()
+    source = tmp_path / "file.bin"
+    data = os.urandom(4 * 1024 * 1024)
+    source.write_bytes(data)
+    store = oss2.ResumableStore(root=str(tmp_path / "checkpoints"))
+
+    def upload(key):
+        failures = []
+        for _ in range(3):
+            try:
+                oss2.resumable_upload(bucket, key, str(source), store=store, multipart_threshold=1024 * 1024,
+                                      part_size=1024 * 1024, num_threads=1)
+                return failures
+            except (oss2.exceptions.RequestError, oss2.exceptions.ServerError) as error:
+                failures.append(type(error).__name__)
+        raise AssertionError(f"no success after {failures}")
+
+    add_fault(emulator, {"operation": "UploadPart", "bucket": "fault-oss2-resume", "key": "reset.bin", "reset": True, "times": 2})
+    assert upload("reset.bin") == ["RequestError", "RequestError"]
+    add_fault(emulator, {"operation": "UploadPart", "bucket": "fault-oss2-resume", "key": "503.bin",
+                         "error": {"status": 503, "code": "ServiceUnavailable", "message": "injected"}, "times": 2})
+    assert upload("503.bin") == ["ServerError", "ServerError"]
+    for key in ("reset.bin", "503.bin"):
+        assert bucket.get_object(key).read() == data
+        parts = [p for p in journal(emulator, operation="UploadPart", bucket="fault-oss2-resume") if p["key"] == key]
+        # Each of the 4 parts stored once; the two hit ones were sent again by the resumed upload.
+        assert [p["status"] for p in parts].count(200) == 4 and len(parts) == 6
+    assert [p["errorCode"] for p in journal(emulator, operation="UploadPart", bucket="fault-oss2-resume")
+            if p["status"] == 503] == ["ServiceUnavailable"] * 2
