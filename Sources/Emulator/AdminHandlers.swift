@@ -49,7 +49,9 @@ struct AdminHandlers: Sendable {
             let page = StatusPage.render(
                 ChannelOverview.collect(store: store, channels: channels), events: events.records(after: 0),
                 links: StatusPage.Links(host: request.head.headers["Host"] ?? target.host, credential: configuration.credentials.first,
-                                        nowSeconds: responder.nowSeconds))
+                                        nowSeconds: responder.nowSeconds),
+                control: StatusPage.TestControl(nowMilliseconds: clock.nowMilliseconds, offsetMilliseconds: clock.offsetMilliseconds,
+                                                faults: faults.rules, requests: journal.newest(StatusPage.recentRequestLimit)))
             respond(responder.response(headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"],
                                        body: .bytes(Array(page.utf8))))
         case ("GET", "/channels"), ("HEAD", "/channels"):

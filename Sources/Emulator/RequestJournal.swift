@@ -82,6 +82,14 @@ final class RequestJournal: Sendable {
         }
     }
 
+    /// The newest `count` kept records, oldest first.
+    func newest(_ count: Int) -> [RequestRecord] {
+        state.withLock { state in
+            let n = min(max(count, 0), state.ring.count)
+            return (state.ring.count - n..<state.ring.count).map { state.ring[(state.start + $0) % state.ring.count] }
+        }
+    }
+
     /// Requests per operation and status since start (or the last reset).
     func counts() -> [String: [Int: Int]] { state.withLock { $0.counts } }
 

@@ -32,7 +32,23 @@ enum StatusPage {
         }
     }
 
-    static func render(_ buckets: [ChannelOverview.Bucket], events: [EmulatorEventRecord], links: Links) -> String {
+    /// The test-control state shown on the page.
+    struct TestControl {
+        var nowMilliseconds: Int64
+        var offsetMilliseconds: Int64
+        var faults: [FaultRule]
+        var requests: [RequestRecord]
+    }
+
+    /// Newest journal entries shown.
+    static let recentRequestLimit = 10
+
+    static func plural(_ count: Int, _ word: String) -> String {
+        "\(count) \(word)\(count == 1 ? "" : "s")"
+    }
+
+    static func render(_ buckets: [ChannelOverview.Bucket], events: [EmulatorEventRecord], links: Links,
+                       control: TestControl? = nil) -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -50,7 +66,7 @@ enum StatusPage {
             """
         let channelCount = buckets.reduce(0) { $0 + $1.channels.count }
         let liveCount = buckets.reduce(0) { $0 + $1.channels.filter(\.isLive).count }
-        html += "<p>\(buckets.count) buckets, \(channelCount) channels, <span class=\"live\">\(liveCount) live</span>.</p>\n"
+        html += "<p>\(plural(buckets.count, "bucket")), \(plural(channelCount, "channel")), <span class=\"live\">\(liveCount) live</span>.</p>\n"
         for bucket in buckets {
             html += "<h2>bucket \(escape(bucket.name)) <span class=\"muted\">(\(escape(bucket.acl.rawValue)))</span></h2>\n"
             guard !bucket.channels.isEmpty else {
@@ -63,11 +79,37 @@ enum StatusPage {
             }
             html += "</table>\n"
         }
+        if let control { html += testControl(control) }
         html += "<h2>recent events</h2>\n<table><tr><th>#</th><th>event</th><th>details</th></tr>\n"
         for record in events.suffix(recentEventLimit).reversed() {
             html += "<tr><td>\(record.sequence)</td><td>\(escape(record.event.name))</td><td><code>\(escape(record.json.rendered))</code></td></tr>\n"
         }
         html += "</table>\n</body></html>\n"
+        return html
+    }
+
+    private static func testControl(_ control: TestControl) -> String {
+        var html = "<h2>test control</h2>\n<p>clock: \(escape(OSSTime.iso8601Milliseconds(control.nowMilliseconds)))"
+        html += control.offsetMilliseconds == 0 ? " (real time)" : " (offset \(Double(control.offsetMilliseconds) / 1000) s)"
+        html += "; \(plural(control.faults.count, "fault rule")) active.</p>\n"
+        if !control.faults.isEmpty {
+            html += "<table><tr><th>rule</th><th>matches</th><th>action</th><th>remaining</th></tr>\n"
+            for rule in control.faults {
+                let match = [rule.operation, rule.method, rule.bucket, rule.key].compactMap { $0 }.joined(separator: " ")
+                html += "<tr><td>\(rule.id)</td><td>\(escape(match.isEmpty ? "any" : match))</td><td>\(escape(rule.actionDescription))"
+                    + (rule.probability < 1 ? " (p \(rule.probability))" : "") + "</td><td>\(rule.times.map(String.init) ?? "∞")</td></tr>\n"
+            }
+            html += "</table>\n"
+        }
+        html += "<table><tr><th>#</th><th>time</th><th>operation</th><th>object</th><th>status</th><th>ms</th><th>auth</th></tr>\n"
+        for record in control.requests.suffix(recentRequestLimit).reversed() {
+            let object = [record.bucket, record.key].compactMap { $0 }.joined(separator: "/")
+            let status = record.errorCode.map { "\(record.status) \($0)" } ?? String(record.status)
+            html += "<tr><td>\(record.sequence)</td><td>\(escape(OSSTime.iso8601Milliseconds(record.time)))</td>"
+                + "<td>\(escape(record.operation))</td><td>\(escape(object))</td><td>\(escape(status))</td>"
+                + "<td>\(record.durationMilliseconds)</td><td>\(escape(record.auth))</td></tr>\n"
+        }
+        html += "</table>\n"
         return html
     }
 

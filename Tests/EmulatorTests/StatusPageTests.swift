@@ -50,6 +50,19 @@ import Testing
         #expect(ended.contains("publish-ended"))
     }
 
+    @Test func pageShowsTheClockFaultRulesAndRecentRequests() async throws {
+        let test = try TestEmulator()
+        #expect(try await test.send("PUT", bucket: "pagebkt").status == 200)
+        #expect(try await test.send("GET", bucket: "pagebkt", key: "missing").status == 404)
+        test.emulator.clock.advance(seconds: 90)
+        try test.emulator.faults.add(FaultRule(operation: "GetObject", bucket: "page*", delayMilliseconds: 250, times: 3))
+        let page = try await plainRequest("GET", test.endpoints.http + "/_emulator/").text
+        #expect(page.contains("offset 90.0 s"), "\(page)")
+        #expect(page.contains("1 fault rule active") && page.contains("delay 250 ms") && page.contains("GetObject page*"))
+        #expect(page.contains("404 NoSuchKey") && page.contains("pagebkt/missing"))
+        #expect(page.contains("1 bucket,"))
+    }
+
     @Test func namesAreEscaped() {
         #expect(StatusPage.escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
         #expect(StatusPage.formatMilliseconds(2002) == "2.002")
