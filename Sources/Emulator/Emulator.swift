@@ -125,6 +125,12 @@ public final class Emulator: Sendable {
                 throw EmulatorError.dataDirectory("\(directory): \(error)")
             }
             try provisionBuckets(store)
+            store.setWriteFault { [faults, eventLog, clock] bucket, key in
+                guard let rule = faults.hit(operation: "storage:write", bucket: bucket, key: key, method: nil) else { return nil }
+                eventLog.append(.faultInjected(rule: rule.id, operation: "storage:write", bucket: bucket, key: key,
+                                               action: rule.actionDescription), time: clock.nowMilliseconds)
+                return StorageError.io("write \(bucket)/\(key): No space left on device (injected fault \(rule.id))")
+            }
             let channels = try ChannelRegistry(store: store, now: configuration.wallClock() / 1000)
             try provisionChannels(channels)
             let ingest = RTMPIngest(store: store, channels: channels, configuration: configuration, logger: logger, events: eventLog,

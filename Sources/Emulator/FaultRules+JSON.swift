@@ -27,6 +27,7 @@ extension FaultRule {
                 guard let value = Int(text) else { throw FaultRuleError("delayMs must be a whole number") }
                 rule.delayMilliseconds = value
             case ("reset", .bool(let flag)): rule.reset = flag
+            case ("outOfSpace", .bool(let flag)): rule.outOfSpace = flag
             case ("dropAfterSeconds", .number(let text)):
                 guard let value = Double(text) else { throw FaultRuleError("dropAfterSeconds must be a number") }
                 rule.dropAfterSeconds = value
@@ -77,6 +78,7 @@ extension FaultRule {
         if let delayMilliseconds { members.append(("delayMs", .int(Int64(delayMilliseconds)))) }
         if reset { members.append(("reset", .bool(true))) }
         if let dropAfterSeconds { members.append(("dropAfterSeconds", .number(dropAfterSeconds))) }
+        if outOfSpace { members.append(("outOfSpace", .bool(true))) }
         members.append(("probability", .number(probability)))
         if let seed { members.append(("seed", .string(String(seed)))) }
         members.append(("remaining", times.map { .int(Int64($0)) } ?? .null))

@@ -38,6 +38,10 @@ public struct FaultRule: Sendable, Equatable {
     public var reset = false
     /// For `rtmp:publish`: drop the publisher this many seconds after it starts.
     public var dropAfterSeconds: Double?
+    /// For `storage:write`: the write fails as on a full disk (ENOSPC), before
+    /// anything changes — HTTP writes answer 500 InternalError, a push's
+    /// segment becomes a `write-failed` event.
+    public var outOfSpace = false
     /// Chance (0…1) that a matching request is hit.
     public var probability = 1.0
     /// Seed of the rule's random choices, so a failing run can be replayed.
@@ -47,7 +51,9 @@ public struct FaultRule: Sendable, Equatable {
 
     public init(operation: String? = nil, bucket: String? = nil, key: String? = nil, method: String? = nil,
                 error: InjectedError? = nil, delayMilliseconds: Int? = nil, reset: Bool = false,
-                dropAfterSeconds: Double? = nil, probability: Double = 1, seed: UInt64? = nil, times: Int? = nil) {
+                dropAfterSeconds: Double? = nil, outOfSpace: Bool = false, probability: Double = 1, seed: UInt64? = nil,
+                times: Int? = nil) {
+        self.outOfSpace = outOfSpace
         self.operation = operation
         self.bucket = bucket
         self.key = key
@@ -73,6 +79,7 @@ public struct FaultRule: Sendable, Equatable {
         if let error { parts.append("error \(error.status) \(error.code)") }
         if reset { parts.append("reset") }
         if let dropAfterSeconds { parts.append("drop after \(dropAfterSeconds) s") }
+        if outOfSpace { parts.append("out of space") }
         return parts.joined(separator: ", ")
     }
 
@@ -193,8 +200,11 @@ struct SplitMix64: Sendable {
 
 extension FaultRule {
     func validate() throws(FaultRuleError) {
-        if error == nil && delayMilliseconds == nil && !reset && dropAfterSeconds == nil {
-            throw FaultRuleError("a rule needs an action: error, delayMs, reset or dropAfterSeconds")
+        if error == nil && delayMilliseconds == nil && !reset && dropAfterSeconds == nil && !outOfSpace {
+            throw FaultRuleError("a rule needs an action: error, delayMs, reset, dropAfterSeconds or outOfSpace")
+        }
+        if (operation == "storage:write") != outOfSpace || (outOfSpace && (error != nil || reset || delayMilliseconds != nil)) {
+            throw FaultRuleError("outOfSpace is the one action of operation storage:write")
         }
         if let error, !(400...599).contains(error.status) || error.code.isEmpty {
             throw FaultRuleError("error needs a status from 400 to 599 and a code")

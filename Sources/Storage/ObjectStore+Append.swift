@@ -45,6 +45,7 @@ extension ObjectStore {
     public func appendObject(
         bucket: String, key: String, position: Int64, source: AppendSource, metadata: ObjectMetadata, maxSize: Int64
     ) throws -> ObjectInfo {
+        try checkWriteFault(bucket: bucket, key: key)
         let tailLength: Int64
         switch source {
         case .bytes(let bytes):

@@ -21,6 +21,7 @@ extension ObjectStore {
         fromBucket sourceBucket: String, key sourceKey: String, toBucket bucket: String, key: String,
         check: ReplaceCheck? = nil, metadata: (ObjectInfo) throws -> ObjectMetadata
     ) throws -> ObjectInfo {
+        try checkWriteFault(bucket: bucket, key: key)
         _ = try validatedKey(key)
         _ = try bucketStore(bucket)
         let (descriptor, source) = try openObject(bucket: sourceBucket, key: sourceKey)

@@ -84,6 +84,7 @@ extension ObjectStore {
     public func uploadPart(
         bucket: String, key: String, uploadId: String, partNumber: Int, movingFile path: String, md5: [UInt8]?, crc64: UInt64?
     ) throws -> UploadedPart {
+        try checkWriteFault(bucket: bucket, key: key)
         let upload = try multipartUpload(bucket: bucket, key: key, uploadId: uploadId)
         guard let original = FileSystem.lstatInfo(path), FileSystem.kind(of: original) == .file else {
             throw FileSystem.failure("stat", path)
@@ -241,6 +242,7 @@ extension ObjectStore {
         adjust: (inout ObjectMetadata) throws -> Void = { _ in },
         check: ReplaceCheck? = nil
     ) throws -> ObjectInfo {
+        try checkWriteFault(bucket: bucket, key: key)
         let upload = try multipartUpload(bucket: bucket, key: key, uploadId: uploadId)
         let token = bucket + "/" + uploadId
         let all = try multipart.withLock { state in

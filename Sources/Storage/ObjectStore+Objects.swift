@@ -85,6 +85,7 @@ extension ObjectStore {
         store: BucketStore, bucket: String, key: [UInt8], source: String, md5: [UInt8]?, crc64: UInt64?, metadata: ObjectMetadata,
         check: ReplaceCheck?
     ) throws -> ObjectInfo {
+        try checkWriteFault(bucket: bucket, key: String(decoding: key, as: UTF8.self))
         var md5 = md5
         var crc64 = crc64
         if md5 == nil || crc64 == nil {

@@ -26,6 +26,7 @@ public final class ObjectStore: Sendable {
     /// Multipart upload bookkeeping (`ObjectStore+Multipart.swift`).
     let multipart = Locked(MultipartState())
     let smallContents: SmallContentCache
+    private let writeFault = Locked<(@Sendable (_ bucket: String, _ key: String) -> StorageError?)?>(nil)
     private let temporaryCounter = Atomic<UInt64>(0)
     private let temporaryPrefix: String
     /// What start-up skipped or repaired, one line each, for the caller to log.
@@ -37,6 +38,19 @@ public final class ObjectStore: Sendable {
 
     /// The default clock: wall-clock time in epoch milliseconds.
     public static let wallClock: @Sendable () -> Int64 = { FileSystem.wallClockMilliseconds() }
+
+    /// Installs a check every object write (put, append, copy, upload part,
+    /// complete) runs first: a non-nil error fails the write as a full or
+    /// broken disk would, before anything changes. For fault injection; nil
+    /// removes it.
+    public func setWriteFault(_ check: (@Sendable (_ bucket: String, _ key: String) -> StorageError?)?) {
+        writeFault.withLock { $0 = check }
+    }
+
+    func checkWriteFault(bucket: String, key: String) throws {
+        guard let check = writeFault.withLock({ $0 }), let error = check(bucket, key) else { return }
+        throw error
+    }
 
     /// Hands heap that was freed back to the system (glibc's `malloc_trim`;
     /// nothing elsewhere).

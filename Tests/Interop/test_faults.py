@@ -169,3 +169,45 @@ def test_oss2_resumable_upload_survives_resets_and_503s_by_resuming(emulator, tm
         assert [p["status"] for p in parts].count(200) == 4 and len(parts) == 6
     assert [p["errorCode"] for p in journal(emulator, operation="UploadPart", bucket="fault-oss2-resume")
             if p["status"] == 503] == ["ServiceUnavailable"] * 2
+
+
+def test_out_of_space_during_a_push_fails_segments_then_the_push_recovers(emulator):
+    bucket = emulator.bucket("fault-disk")
+    bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+    channel(bucket, "cam", frag_duration=1)
+    # The fixture makes 3 segments (a key frame every 2 s): the first write fails, the push goes on.
+    add_fault(emulator, {"operation": "storage:write", "bucket": "fault-disk", "key": "cam/*.ts", "outOfSpace": True, "times": 1})
+    before = requests.get(f"{emulator.endpoint}/_emulator/events?after=0", stream=True, timeout=5)
+    before.close()
+    result = subprocess.run(ffmpeg_push(f"{rtmp_base(emulator)}/fault-disk/live/cam"), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    play = f"{emulator.endpoint}/fault-disk/cam/playlist.m3u8"
+    wait_for(lambda: "#EXT-X-ENDLIST" in requests.get(play, timeout=5).text)
+    stream = requests.get(f"{emulator.endpoint}/_emulator/events?after=0", stream=True, timeout=5)
+    failed, written = [], []
+    for line in stream.iter_lines(decode_unicode=True):
+        if not line.startswith("data: "):
+            continue
+        event = json.loads(line[6:])
+        if event.get("bucket") != "fault-disk":
+            continue
+        if event["type"] == "write-failed":
+            failed.append(event)
+        elif event["type"] == "segment-written":
+            written.append(event)
+        elif event["type"] == "publish-ended":
+            break
+    stream.close()
+    assert len(failed) == 1 and all("No space left on device" in e["reason"] and emulator.data_dir not in e["reason"]
+                                    for e in failed), failed
+    assert len(written) == 2
+    # The playlist lists only what was written, each with its real duration.
+    listed = [l for l in requests.get(play, timeout=5).text.splitlines() if l.endswith(".ts")]
+    assert len(listed) == len(written)
+    check_playlist(play, AV_FRAME, 1)
+    # An HTTP write under the same fault answers 500 InternalError, without a server path.
+    add_fault(emulator, {"operation": "storage:write", "bucket": "fault-disk", "key": "objects/*", "outOfSpace": True, "times": 1})
+    with pytest.raises(oss2.exceptions.ServerError) as err:
+        bucket.put_object("objects/a", b"x")
+    assert err.value.status == 500 and err.value.code == "InternalError" and emulator.data_dir not in str(err.value.message)
+    bucket.put_object("objects/a", b"x")
