@@ -28,6 +28,10 @@ extension FaultRule {
                 rule.delayMilliseconds = value
             case ("reset", .bool(let flag)): rule.reset = flag
             case ("outOfSpace", .bool(let flag)): rule.outOfSpace = flag
+            case ("stall", .bool(let flag)): rule.stall = flag
+            case ("pauseReadingSeconds", .number(let text)):
+                guard let value = Double(text) else { throw FaultRuleError("pauseReadingSeconds must be a number") }
+                rule.pauseReadingSeconds = value
             case ("dropAfterSeconds", .number(let text)):
                 guard let value = Double(text) else { throw FaultRuleError("dropAfterSeconds must be a number") }
                 rule.dropAfterSeconds = value
@@ -79,6 +83,8 @@ extension FaultRule {
         if reset { members.append(("reset", .bool(true))) }
         if let dropAfterSeconds { members.append(("dropAfterSeconds", .number(dropAfterSeconds))) }
         if outOfSpace { members.append(("outOfSpace", .bool(true))) }
+        if stall { members.append(("stall", .bool(true))) }
+        if let pauseReadingSeconds { members.append(("pauseReadingSeconds", .number(pauseReadingSeconds))) }
         members.append(("probability", .number(probability)))
         if let seed { members.append(("seed", .string(String(seed)))) }
         members.append(("remaining", times.map { .int(Int64($0)) } ?? .null))

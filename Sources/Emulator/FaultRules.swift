@@ -38,6 +38,11 @@ public struct FaultRule: Sendable, Equatable {
     public var reset = false
     /// For `rtmp:publish`: drop the publisher this many seconds after it starts.
     public var dropAfterSeconds: Double?
+    /// Never answer: the request (or publish) waits until the client gives up.
+    public var stall = false
+    /// For `rtmp:publish`: once admitted, the publisher's connection is not
+    /// read for this many seconds (TCP back-pressure), then reading resumes.
+    public var pauseReadingSeconds: Double?
     /// For `storage:write`: the write fails as on a full disk (ENOSPC), before
     /// anything changes — HTTP writes answer 500 InternalError, a push's
     /// segment becomes a `write-failed` event.
@@ -80,6 +85,8 @@ public struct FaultRule: Sendable, Equatable {
         if reset { parts.append("reset") }
         if let dropAfterSeconds { parts.append("drop after \(dropAfterSeconds) s") }
         if outOfSpace { parts.append("out of space") }
+        if stall { parts.append("stall") }
+        if let pauseReadingSeconds { parts.append("pause reading \(pauseReadingSeconds) s") }
         return parts.joined(separator: ", ")
     }
 
@@ -200,9 +207,15 @@ struct SplitMix64: Sendable {
 
 extension FaultRule {
     func validate() throws(FaultRuleError) {
-        if error == nil && delayMilliseconds == nil && !reset && dropAfterSeconds == nil && !outOfSpace {
-            throw FaultRuleError("a rule needs an action: error, delayMs, reset, dropAfterSeconds or outOfSpace")
+        if error == nil && delayMilliseconds == nil && !reset && dropAfterSeconds == nil && !outOfSpace && !stall
+            && pauseReadingSeconds == nil {
+            throw FaultRuleError("a rule needs an action: error, delayMs, reset, stall, dropAfterSeconds, pauseReadingSeconds or outOfSpace")
         }
+        if let pauseReadingSeconds {
+            guard operation == "rtmp:publish" else { throw FaultRuleError("pauseReadingSeconds applies to operation rtmp:publish only") }
+            guard pauseReadingSeconds >= 0 && pauseReadingSeconds <= 3600 else { throw FaultRuleError("pauseReadingSeconds must be from 0 to 3600") }
+        }
+        if stall && (error != nil || reset) { throw FaultRuleError("stall cannot be combined with error or reset") }
         if (operation == "storage:write") != outOfSpace || (outOfSpace && (error != nil || reset || delayMilliseconds != nil)) {
             throw FaultRuleError("outOfSpace is the one action of operation storage:write")
         }

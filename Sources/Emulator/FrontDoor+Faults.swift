@@ -26,6 +26,10 @@ extension FrontDoor {
     /// the connection with nothing sent.
     func inject(_ rule: FaultRule, operation: String, request: HTTPRequest, respond: @escaping HTTPResponder) {
         let act: @Sendable () -> Void = { [self] in
+            if rule.stall {
+                // No answer: the connection waits until the client gives up.
+                return
+            }
             if rule.reset {
                 var response = HTTPResponse(status: 500)
                 response.resetsConnection = true

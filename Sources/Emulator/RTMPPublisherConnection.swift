@@ -117,6 +117,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     }
 
     private func act(on fault: FaultRule, _ request: PublishRequest) {
+        if fault.stall { return }  // the publish is never answered
         if fault.reset {
             connection.reset()
         } else if let error = fault.error {
@@ -124,6 +125,13 @@ final class RTMPPublisherConnection: @unchecked Sendable {
             perform(session.rejectPublish(code: .denied, description: description))
         } else {
             admitNow(request)
+            if let seconds = fault.pauseReadingSeconds, lease != nil {
+                connection.pauseReading()
+                connection.queue.asyncAfter(deadline: .now() + .milliseconds(Int(seconds * 1000))) { [weak self] in
+                    guard let self, !self.backlogged else { return }
+                    self.connection.resumeReading()
+                }
+            }
             if let seconds = fault.dropAfterSeconds, lease != nil {
                 connection.queue.asyncAfter(deadline: .now() + .milliseconds(Int(seconds * 1000))) { [weak self] in
                     self?.connection.reset()

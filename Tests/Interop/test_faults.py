@@ -211,3 +211,22 @@ def test_out_of_space_during_a_push_fails_segments_then_the_push_recovers(emulat
         bucket.put_object("objects/a", b"x")
     assert err.value.status == 500 and err.value.code == "InternalError" and emulator.data_dir not in str(err.value.message)
     bucket.put_object("objects/a", b"x")
+
+
+def test_a_stalled_request_gets_no_answer_and_a_paused_publisher_still_finishes(emulator):
+    bucket = emulator.bucket("fault-stall")
+    bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+    bucket.put_object("k", b"v")
+    add_fault(emulator, {"operation": "GetObject", "bucket": "fault-stall", "stall": True, "times": 1})
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.get(f"{emulator.endpoint}/fault-stall/k", timeout=1.5)
+    assert requests.get(f"{emulator.endpoint}/fault-stall/k", timeout=5).content == b"v"
+
+    channel(bucket, "cam", frag_duration=1)
+    add_fault(emulator, {"operation": "rtmp:publish", "bucket": "fault-stall", "key": "cam", "pauseReadingSeconds": 2})
+    result = subprocess.run(ffmpeg_push(f"{rtmp_base(emulator)}/fault-stall/live/cam", realtime=True),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    play = f"{emulator.endpoint}/fault-stall/cam/playlist.m3u8"
+    wait_for(lambda: "#EXT-X-ENDLIST" in requests.get(play, timeout=5).text)
+    check_playlist(play, AV_FRAME, 1)
