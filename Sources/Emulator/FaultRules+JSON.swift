@@ -29,6 +29,12 @@ extension FaultRule {
             case ("reset", .bool(let flag)): rule.reset = flag
             case ("outOfSpace", .bool(let flag)): rule.outOfSpace = flag
             case ("stall", .bool(let flag)): rule.stall = flag
+            case ("bodyBytesPerSecond", .number(let text)):
+                guard let value = Int(text) else { throw FaultRuleError("bodyBytesPerSecond must be a whole number") }
+                rule.bodyBytesPerSecond = value
+            case ("truncateAfterBytes", .number(let text)):
+                guard let value = Int(text) else { throw FaultRuleError("truncateAfterBytes must be a whole number") }
+                rule.truncateAfterBytes = value
             case ("pauseReadingSeconds", .number(let text)):
                 guard let value = Double(text) else { throw FaultRuleError("pauseReadingSeconds must be a number") }
                 rule.pauseReadingSeconds = value
@@ -84,6 +90,8 @@ extension FaultRule {
         if let dropAfterSeconds { members.append(("dropAfterSeconds", .number(dropAfterSeconds))) }
         if outOfSpace { members.append(("outOfSpace", .bool(true))) }
         if stall { members.append(("stall", .bool(true))) }
+        if let bodyBytesPerSecond { members.append(("bodyBytesPerSecond", .int(Int64(bodyBytesPerSecond)))) }
+        if let truncateAfterBytes { members.append(("truncateAfterBytes", .int(Int64(truncateAfterBytes)))) }
         if let pauseReadingSeconds { members.append(("pauseReadingSeconds", .number(pauseReadingSeconds))) }
         members.append(("probability", .number(probability)))
         if let seed { members.append(("seed", .string(String(seed)))) }

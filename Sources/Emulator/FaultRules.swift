@@ -38,6 +38,11 @@ public struct FaultRule: Sendable, Equatable {
     public var reset = false
     /// For `rtmp:publish`: drop the publisher this many seconds after it starts.
     public var dropAfterSeconds: Double?
+    /// Send the response body at this rate (then it is chunked, no Content-Length).
+    public var bodyBytesPerSecond: Int?
+    /// Send only this many bytes of the response body, then close the
+    /// connection without completing it.
+    public var truncateAfterBytes: Int?
     /// Never answer: the request (or publish) waits until the client gives up.
     public var stall = false
     /// For `rtmp:publish`: once admitted, the publisher's connection is not
@@ -86,6 +91,8 @@ public struct FaultRule: Sendable, Equatable {
         if let dropAfterSeconds { parts.append("drop after \(dropAfterSeconds) s") }
         if outOfSpace { parts.append("out of space") }
         if stall { parts.append("stall") }
+        if let bodyBytesPerSecond { parts.append("body at \(bodyBytesPerSecond) B/s") }
+        if let truncateAfterBytes { parts.append("body cut after \(truncateAfterBytes) B") }
         if let pauseReadingSeconds { parts.append("pause reading \(pauseReadingSeconds) s") }
         return parts.joined(separator: ", ")
     }
@@ -208,7 +215,7 @@ struct SplitMix64: Sendable {
 extension FaultRule {
     func validate() throws(FaultRuleError) {
         if error == nil && delayMilliseconds == nil && !reset && dropAfterSeconds == nil && !outOfSpace && !stall
-            && pauseReadingSeconds == nil {
+            && pauseReadingSeconds == nil && bodyBytesPerSecond == nil && truncateAfterBytes == nil {
             throw FaultRuleError("a rule needs an action: error, delayMs, reset, stall, dropAfterSeconds, pauseReadingSeconds or outOfSpace")
         }
         if let pauseReadingSeconds {
@@ -216,6 +223,8 @@ extension FaultRule {
             guard pauseReadingSeconds >= 0 && pauseReadingSeconds <= 3600 else { throw FaultRuleError("pauseReadingSeconds must be from 0 to 3600") }
         }
         if stall && (error != nil || reset) { throw FaultRuleError("stall cannot be combined with error or reset") }
+        if let bodyBytesPerSecond, bodyBytesPerSecond < 1 { throw FaultRuleError("bodyBytesPerSecond must be 1 or more") }
+        if let truncateAfterBytes, truncateAfterBytes < 0 { throw FaultRuleError("truncateAfterBytes must be 0 or more") }
         if (operation == "storage:write") != outOfSpace || (outOfSpace && (error != nil || reset || delayMilliseconds != nil)) {
             throw FaultRuleError("outOfSpace is the one action of operation storage:write")
         }

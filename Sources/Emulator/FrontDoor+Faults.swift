@@ -1,4 +1,8 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import Locking
 import OSSProtocol
 import ObjectAPI
 import Transport
@@ -44,6 +48,8 @@ extension FrontDoor {
                 let response = responder.error(OSSError(status: error.status, code: error.code, message: error.message))
                 logRequest(request, target: target, response: response, requestId: responder.requestId, startedAt: now)
                 respond(CORS.decorate(response, request: request.head))
+            } else if rule.bodyBytesPerSecond != nil || rule.truncateAfterBytes != nil {
+                serve(request) { response in respond(FaultBody.shaped(response, rule: rule)) }
             } else {
                 serve(request, respond: respond)
             }
@@ -52,6 +58,69 @@ extension FrontDoor {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay), execute: act)
         } else {
             act()
+        }
+    }
+}
+
+/// A response body sent slowly or cut short.
+enum FaultBody {
+    /// Pieces a slowed body is sent in, per second.
+    static let ticksPerSecond = 10
+    /// Bodies up to this size are slowed or cut; larger ones are sent as they are.
+    static let maxShapedBytes: Int64 = 256 << 20
+
+    static func shaped(_ response: HTTPResponse, rule: FaultRule) -> HTTPResponse {
+        guard let bytes = contents(of: response.body) else { return response }
+        let limit = rule.truncateAfterBytes.map { min($0, bytes.count) } ?? bytes.count
+        let stream = HTTPBodyStream()
+        var shaped = response
+        shaped.headers.remove("Content-Length")
+        shaped.body = .stream(stream)
+        let body = Array(bytes.prefix(limit))
+        let truncated = limit < bytes.count
+        guard let rate = rule.bodyBytesPerSecond else {
+            stream.write(body)
+            if truncated { stream.abort() } else { stream.finish() }
+            return shaped
+        }
+        let piece = max(1, rate / ticksPerSecond)
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        let offset = Locked(0)
+        timer.schedule(deadline: .now(), repeating: .milliseconds(1000 / ticksPerSecond))
+        timer.setEventHandler {
+            let range = offset.withLock { start -> Range<Int> in
+                let end = min(start + piece, body.count)
+                defer { start = end }
+                return start..<end
+            }
+            if !range.isEmpty { stream.write(Array(body[range])) }
+            if range.upperBound >= body.count || stream.isCancelled {
+                timer.cancel()
+                if truncated { stream.abort() } else { stream.finish() }
+            }
+        }
+        timer.resume()
+        return shaped
+    }
+
+    /// The whole body as bytes (files read here: fault bodies are test-sized).
+    private static func contents(of body: HTTPResponseBody) -> [UInt8]? {
+        switch body {
+        case .empty: return []
+        case .bytes(let bytes): return bytes
+        case .file(let descriptor, let offset, let length):
+            // Larger bodies go out unshaped.
+            guard length <= maxShapedBytes else { return nil }
+            defer { close(descriptor) }
+            var out = [UInt8](repeating: 0, count: Int(length))
+            var done = 0
+            while done < out.count {
+                let n = out.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+                if n <= 0 { break }
+                done += n
+            }
+            return Array(out.prefix(done))
+        case .stream: return nil
         }
     }
 }

@@ -16,6 +16,7 @@ public final class HTTPBodyStream: Sendable {
     enum Event: Sendable {
         case bytes([UInt8])
         case finish
+        case abort
     }
 
     struct Sink: Sendable {
@@ -26,6 +27,7 @@ public final class HTTPBodyStream: Sendable {
     private struct State {
         var buffered: [[UInt8]] = []
         var finished = false
+        var aborted = false
         var cancelled = false
         var sink: Sink?
         var onCancel: (@Sendable () -> Void)?
@@ -48,10 +50,20 @@ public final class HTTPBodyStream: Sendable {
     /// Ends the body; later writes are dropped.
     public func finish() { send(.finish) }
 
+    /// Breaks the body off: what was written goes out, then the connection
+    /// closes without completing it (a truncated download, on purpose).
+    public func abort() { send(.abort) }
+
     private func send(_ event: Event) {
         state.withLock { state in
             guard !state.finished && !state.cancelled else { return }
-            if case .finish = event { state.finished = true }
+            switch event {
+            case .finish: state.finished = true
+            case .abort:
+                state.finished = true
+                state.aborted = true
+            case .bytes: break
+            }
             if let sink = state.sink {
                 // Enqueued under the lock so events keep the order of the calls.
                 sink.queue.async { sink.deliver(event) }
@@ -63,13 +75,13 @@ public final class HTTPBodyStream: Sendable {
 
     /// Connects the stream to its connection; returns what was written before
     /// (and whether it already finished) for the caller to send first.
-    func attach(_ sink: Sink) -> (buffered: [[UInt8]], finished: Bool) {
+    func attach(_ sink: Sink) -> (buffered: [[UInt8]], ending: Event?) {
         state.withLock { state in
-            guard !state.cancelled else { return ([], false) }
+            guard !state.cancelled else { return ([], nil) }
             state.sink = sink
             let buffered = state.buffered
             state.buffered = []
-            return (buffered, state.finished)
+            return (buffered, state.aborted ? .abort : state.finished ? .finish : nil)
         }
     }
 

@@ -8,11 +8,11 @@ extension HTTPConnection {
         let sink = HTTPBodyStream.Sink(queue: loop.queue) { [self] event in
             streamEvent(event, from: stream)
         }
-        let (buffered, finished) = stream.attach(sink)
+        let (buffered, ending) = stream.attach(sink)
         for bytes in buffered { sendStreamBytes(bytes, chunked: chunked) }
         socket.flushOnQueue()
-        if finished {
-            streamEvent(.finish, from: stream)
+        if let ending {
+            streamEvent(ending, from: stream)
         } else {
             // Later requests may be read (not answered) while the stream runs.
             resumeAfterPipelining()
@@ -27,6 +27,11 @@ extension HTTPConnection {
             sendStreamBytes(bytes, chunked: current.chunked)
             socket.flushOnQueue()
             armTimer()
+        case .abort:
+            streaming = nil
+            stream.detach()
+            socket.flushOnQueue()
+            closeAfterResponses()
         case .finish:
             streaming = nil
             stream.detach()

@@ -230,3 +230,19 @@ def test_a_stalled_request_gets_no_answer_and_a_paused_publisher_still_finishes(
     play = f"{emulator.endpoint}/fault-stall/cam/playlist.m3u8"
     wait_for(lambda: "#EXT-X-ENDLIST" in requests.get(play, timeout=5).text)
     check_playlist(play, AV_FRAME, 1)
+
+
+def test_a_slowed_body_takes_its_time_and_a_cut_one_breaks_the_download(emulator):
+    bucket = emulator.bucket("fault-body")
+    bucket.create_bucket()
+    data = os.urandom(200 * 1024)
+    bucket.put_object("big", data)
+    add_fault(emulator, {"operation": "GetObject", "bucket": "fault-body", "bodyBytesPerSecond": 100 * 1024, "times": 1})
+    start = time.monotonic()
+    assert bucket.get_object("big").read() == data
+    assert 1.5 <= time.monotonic() - start < 4
+    add_fault(emulator, {"operation": "GetObject", "bucket": "fault-body", "truncateAfterBytes": 1000, "times": 1})
+    with pytest.raises(Exception) as broken:
+        bucket.get_object("big").read()
+    assert "ChunkedEncodingError" in repr(broken.value), repr(broken.value)
+    assert bucket.get_object("big").read() == data
