@@ -1,10 +1,12 @@
 import OSSProtocol
 
-/// `ACCESS_KEY_ID:ACCESS_KEY_SECRET[:SECURITY_TOKEN]` as given to `--credential`.
-/// With a token the credential is an STS one: requests must carry that token.
+/// `ACCESS_KEY_ID:ACCESS_KEY_SECRET[:SECURITY_TOKEN[@EXPIRATION]]` as given to
+/// `--credential`. With a token the credential is an STS one: requests must
+/// carry that token; with an ISO 8601 expiration (`@2026-12-31T00:00:00Z`) it
+/// stops working then, on the emulator's clock (403 SecurityTokenExpired).
 public enum CredentialSpec {
     /// The shape, for messages (they never echo the text: it holds a secret).
-    public static let usage = "ACCESS_KEY_ID:ACCESS_KEY_SECRET[:SECURITY_TOKEN]"
+    public static let usage = "ACCESS_KEY_ID:ACCESS_KEY_SECRET[:SECURITY_TOKEN[@EXPIRATION]]"
 
     public static func parse(_ text: String) -> Result<Credential, ConfigurationError> {
         // The token comes last and keeps any further ':' (tokens are opaque).
@@ -23,7 +25,17 @@ public enum CredentialSpec {
             guard !parts[2].isEmpty else {
                 return .failure(.invalid("the SecurityToken of \(id) is empty (expected \(usage))"))
             }
-            return .success(Credential(accessKeyId: id, accessKeySecret: secret, securityToken: parts[2]))
+            // Tokens are base64 (no '@'): a last '@' followed by an ISO 8601 time is the expiration.
+            var token = parts[2]
+            var expiration: Int64?
+            if let at = token.lastIndex(of: "@"), let time = OSSTime.parseISO8601(String(token[token.index(after: at)...])) {
+                expiration = time
+                token = String(token[..<at])
+                guard !token.isEmpty else {
+                    return .failure(.invalid("the SecurityToken of \(id) is empty (expected \(usage))"))
+                }
+            }
+            return .success(Credential(accessKeyId: id, accessKeySecret: secret, securityToken: token, expiration: expiration))
         }
         return .success(Credential(accessKeyId: id, accessKeySecret: secret))
     }

@@ -184,6 +184,10 @@ final class FrontDoor: HTTPRequestHandler {
             method: request.head.method, bucket: target.bucket, key: target.key,
             query: target.query, headers: request.head.headers.pairs)
         let auth = try authenticator.authenticate(signable, now: now / 1000, realNow: configuration.realClock() / 1000)
+        if case .signed(let id) = auth, let expiration = configuration.credentials.first(where: { $0.accessKeyId == id })?.expiration,
+           now / 1000 >= expiration {
+            throw OSSError.securityTokenExpired
+        }
         let context = RequestContext(request: request, target: target, auth: auth, respond: responder, nowMilliseconds: now)
 
         guard let bucket = target.bucket else {

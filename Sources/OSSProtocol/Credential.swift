@@ -4,11 +4,14 @@ public struct Credential: Sendable, Equatable {
     public var accessKeyId: String
     public var accessKeySecret: String
     public var securityToken: String?
+    /// When an STS credential stops working (epoch seconds, on the emulator's clock); nil: never.
+    public var expiration: Int64?
 
-    public init(accessKeyId: String, accessKeySecret: String, securityToken: String? = nil) {
+    public init(accessKeyId: String, accessKeySecret: String, securityToken: String? = nil, expiration: Int64? = nil) {
         self.accessKeyId = accessKeyId
         self.accessKeySecret = accessKeySecret
         self.securityToken = securityToken
+        self.expiration = expiration
     }
 }
 

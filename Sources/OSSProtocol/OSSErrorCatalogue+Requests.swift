@@ -38,6 +38,13 @@ extension OSSError {
         OSSError(status: 403, code: "InvalidSecurityToken", message: "The security token you provided is invalid.")
     }
 
+    /// An STS credential used after its expiration (EC 0002-00000007).
+    public static var securityTokenExpired: OSSError {
+        var error = OSSError(status: 403, code: "SecurityTokenExpired", message: "The security token you provided has expired.")
+        error.ec = "0002-00000007"
+        return error
+    }
+
     /// A security token that belongs to another AccessKeyId.
     public static var accessKeyIdAndSecurityTokenNotMatch: OSSError {
         OSSError(status: 403, code: "AccessKeyIdAndSecurityTokenNotMatch",

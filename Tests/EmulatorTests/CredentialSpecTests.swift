@@ -3,6 +3,15 @@ import Testing
 @testable import Emulator
 
 @Suite struct CredentialSpecTests {
+    @Test func anSTSCredentialMayCarryAnExpiration() throws {
+        let credential = try CredentialSpec.parse("STS.id:secret:CAIS+tok/en==@2030-01-02T03:04:05Z").get()
+        #expect(credential.securityToken == "CAIS+tok/en==")
+        #expect(credential.expiration == 1_893_553_445)
+        // An '@' not followed by a time stays part of the token.
+        #expect(try CredentialSpec.parse("STS.id:secret:tok@en").get().securityToken == "tok@en")
+        #expect(throws: (any Error).self) { try CredentialSpec.parse("STS.id:secret:@2030-01-02T03:04:05Z").get() }
+    }
+
     @Test func pairAndSTSTriple() throws {
         #expect(try CredentialSpec.parse("id:secret").get() == Credential(accessKeyId: "id", accessKeySecret: "secret"))
         // The token keeps everything after the second colon.

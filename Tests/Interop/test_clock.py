@@ -78,3 +78,21 @@ def test_clock_start_on_the_command_line(tmp_path):
         assert email.utils.parsedate_to_datetime(header).year == 2031
     finally:
         server.stop()
+
+
+def test_an_sts_credential_expires_on_the_emulator_clock(tmp_path):
+    expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+    server = RunningEmulator(str(tmp_path / "data"),
+                             extra_args=["--credential", f"STS.temp:temp-secret:CAIS-token@{expiration}"]).start()
+    try:
+        bucket = oss2.Bucket(oss2.StsAuth("STS.temp", "temp-secret", "CAIS-token"), server.endpoint, "clock-sts")
+        bucket.create_bucket()
+        bucket.put_object("k", b"v")
+        clock(server, advance=7200)
+        with pytest.raises(oss2.exceptions.OssError) as err:
+            bucket.get_object("k")
+        assert err.value.status == 403 and err.value.code == "SecurityTokenExpired"
+        # The long-term key still works.
+        assert server.bucket("clock-sts").get_object("k").read() == b"v"
+    finally:
+        server.stop()
