@@ -41,6 +41,9 @@ extension FaultRule {
             case ("dropAfterSeconds", .number(let text)):
                 guard let value = Double(text) else { throw FaultRuleError("dropAfterSeconds must be a number") }
                 rule.dropAfterSeconds = value
+            case ("dropAfterBytes", .number(let text)):
+                guard let value = Int(text) else { throw FaultRuleError("dropAfterBytes must be a whole number") }
+                rule.dropAfterBytes = value
             case ("probability", .number(let text)):
                 guard let value = Double(text) else { throw FaultRuleError("probability must be a number") }
                 rule.probability = value
@@ -89,6 +92,7 @@ extension FaultRule {
         if reset { members.append(("reset", .bool(true))) }
         if let dropAfterSeconds { members.append(("dropAfterSeconds", .number(dropAfterSeconds))) }
         if outOfSpace { members.append(("outOfSpace", .bool(true))) }
+        if let dropAfterBytes { members.append(("dropAfterBytes", .int(Int64(dropAfterBytes)))) }
         if stall { members.append(("stall", .bool(true))) }
         if let bodyBytesPerSecond { members.append(("bodyBytesPerSecond", .int(Int64(bodyBytesPerSecond)))) }
         if let truncateAfterBytes { members.append(("truncateAfterBytes", .int(Int64(truncateAfterBytes)))) }

@@ -38,6 +38,8 @@ public struct FaultRule: Sendable, Equatable {
     public var reset = false
     /// For `rtmp:publish`: drop the publisher this many seconds after it starts.
     public var dropAfterSeconds: Double?
+    /// For `rtmp:publish`: drop the publisher once it has sent this many bytes of media.
+    public var dropAfterBytes: Int?
     /// Send the response body at this rate (then it is chunked, no Content-Length).
     public var bodyBytesPerSecond: Int?
     /// Send only this many bytes of the response body, then close the
@@ -89,6 +91,7 @@ public struct FaultRule: Sendable, Equatable {
         if let error { parts.append("error \(error.status) \(error.code)") }
         if reset { parts.append("reset") }
         if let dropAfterSeconds { parts.append("drop after \(dropAfterSeconds) s") }
+        if let dropAfterBytes { parts.append("drop after \(dropAfterBytes) B") }
         if outOfSpace { parts.append("out of space") }
         if stall { parts.append("stall") }
         if let bodyBytesPerSecond { parts.append("body at \(bodyBytesPerSecond) B/s") }
@@ -215,7 +218,7 @@ struct SplitMix64: Sendable {
 extension FaultRule {
     func validate() throws(FaultRuleError) {
         if error == nil && delayMilliseconds == nil && !reset && dropAfterSeconds == nil && !outOfSpace && !stall
-            && pauseReadingSeconds == nil && bodyBytesPerSecond == nil && truncateAfterBytes == nil {
+            && pauseReadingSeconds == nil && bodyBytesPerSecond == nil && truncateAfterBytes == nil && dropAfterBytes == nil {
             throw FaultRuleError("a rule needs an action: error, delayMs, reset, stall, dropAfterSeconds, pauseReadingSeconds or outOfSpace")
         }
         if let pauseReadingSeconds {
@@ -237,9 +240,10 @@ extension FaultRule {
         if let dropAfterSeconds, !(dropAfterSeconds >= 0 && dropAfterSeconds <= 86_400) {
             throw FaultRuleError("dropAfterSeconds must be from 0 to 86400")
         }
-        if dropAfterSeconds != nil, operation != "rtmp:publish" {
-            throw FaultRuleError("dropAfterSeconds applies to operation rtmp:publish only")
+        if dropAfterSeconds != nil || dropAfterBytes != nil, operation != "rtmp:publish" {
+            throw FaultRuleError("dropAfterSeconds and dropAfterBytes apply to operation rtmp:publish only")
         }
+        if let dropAfterBytes, dropAfterBytes < 0 { throw FaultRuleError("dropAfterBytes must be 0 or more") }
         if !(probability >= 0 && probability <= 1) { throw FaultRuleError("probability must be from 0 to 1") }
         if let times, times < 1 { throw FaultRuleError("times must be 1 or more") }
     }

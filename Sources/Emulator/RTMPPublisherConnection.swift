@@ -28,6 +28,9 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private var backlogged = false
     /// Fault rules are consulted once per connection.
     private var faultChecked = false
+    /// A fault rule's `dropAfterBytes`: media bytes taken before the publisher is dropped.
+    private var dropAfterBytes: Int?
+    private var mediaBytes = 0
     private var onShutdown: [@Sendable () -> Void] = []
 
     init(connection: SocketConnection, ingest: RTMPIngest) {
@@ -132,6 +135,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
                     self.connection.resumeReading()
                 }
             }
+            if let bytes = fault.dropAfterBytes, lease != nil { dropAfterBytes = bytes }
             if let seconds = fault.dropAfterSeconds, lease != nil {
                 connection.queue.asyncAfter(deadline: .now() + .milliseconds(Int(seconds * 1000))) { [weak self] in
                     self?.connection.reset()
@@ -190,6 +194,14 @@ final class RTMPPublisherConnection: @unchecked Sendable {
 
     private func push(_ type: UInt8, _ message: MediaMessage) {
         guard let publisher else { return }
+        if let limit = dropAfterBytes {
+            mediaBytes += message.payload.count
+            if mediaBytes > limit {
+                dropAfterBytes = nil
+                connection.reset()
+                return
+            }
+        }
         do {
             try publisher.push(tagType: type, timestamp: message.timestamp, payload: message.payload)
             if publisher.isBacklogged, !backlogged { holdBack(publisher) }

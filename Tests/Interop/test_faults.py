@@ -246,3 +246,17 @@ def test_a_slowed_body_takes_its_time_and_a_cut_one_breaks_the_download(emulator
         bucket.get_object("big").read()
     assert "ChunkedEncodingError" in repr(broken.value), repr(broken.value)
     assert bucket.get_object("big").read() == data
+
+
+def test_a_publisher_dropped_after_some_bytes(emulator):
+    bucket = emulator.bucket("fault-bytes")
+    bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
+    channel(bucket, "cam", frag_duration=1)
+    add_fault(emulator, {"operation": "rtmp:publish", "bucket": "fault-bytes", "key": "cam", "dropAfterBytes": 150000})
+    # ffmpeg may have handed everything to the socket before the drop, so its exit status says nothing.
+    subprocess.run(ffmpeg_push(f"{rtmp_base(emulator)}/fault-bytes/live/cam"), capture_output=True, text=True, timeout=60)
+    play = f"{emulator.endpoint}/fault-bytes/cam/playlist.m3u8"
+    wait_for(lambda: "#EXT-X-ENDLIST" in requests.get(play, timeout=5).text)
+    entries = check_playlist(play, AV_FRAME, 1)
+    # About 150 KB of the 350 KB fixture made it: less than its 6 s.
+    assert 0 < sum(e[1] for e in entries) < 5
