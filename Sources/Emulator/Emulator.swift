@@ -129,6 +129,9 @@ public final class Emulator: Sendable {
                 guard let rule = faults.hit(operation: "storage:write", bucket: bucket, key: key, method: nil) else { return nil }
                 eventLog.append(.faultInjected(rule: rule.id, operation: "storage:write", bucket: bucket, key: key,
                                                action: rule.actionDescription), time: clock.nowMilliseconds)
+                // A slow disk: the writing thread waits, as on a device that is behind.
+                if let delay = rule.delayMilliseconds, delay > 0 { usleep(UInt32(delay) * 1000) }
+                guard rule.outOfSpace else { return nil }
                 return StorageError.io("write \(bucket)/\(key): No space left on device (injected fault \(rule.id))")
             }
             let channels = try ChannelRegistry(store: store, now: configuration.wallClock() / 1000)

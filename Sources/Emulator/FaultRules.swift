@@ -51,7 +51,7 @@ public struct FaultRule: Sendable, Equatable {
     /// read for this many seconds (TCP back-pressure), then reading resumes.
     public var pauseReadingSeconds: Double?
     /// For `storage:write`: the write fails as on a full disk (ENOSPC), before
-    /// anything changes — HTTP writes answer 500 InternalError, a push's
+    /// anything changes (with `delayMs` alone, the write is only slow) — HTTP writes answer 500 InternalError, a push's
     /// segment becomes a `write-failed` event.
     public var outOfSpace = false
     /// Chance (0…1) that a matching request is hit.
@@ -228,8 +228,12 @@ extension FaultRule {
         if stall && (error != nil || reset) { throw FaultRuleError("stall cannot be combined with error or reset") }
         if let bodyBytesPerSecond, bodyBytesPerSecond < 1 { throw FaultRuleError("bodyBytesPerSecond must be 1 or more") }
         if let truncateAfterBytes, truncateAfterBytes < 0 { throw FaultRuleError("truncateAfterBytes must be 0 or more") }
-        if (operation == "storage:write") != outOfSpace || (outOfSpace && (error != nil || reset || delayMilliseconds != nil)) {
-            throw FaultRuleError("outOfSpace is the one action of operation storage:write")
+        if operation == "storage:write" {
+            guard outOfSpace || delayMilliseconds != nil, error == nil, !reset, !stall else {
+                throw FaultRuleError("operation storage:write takes outOfSpace and/or delayMs (a slow disk)")
+            }
+        } else if outOfSpace {
+            throw FaultRuleError("outOfSpace applies to operation storage:write only")
         }
         if let error, !(400...599).contains(error.status) || error.code.isEmpty {
             throw FaultRuleError("error needs a status from 400 to 599 and a code")
