@@ -25,7 +25,7 @@ all_targets=(amf0 rtmp-chunks rtmp-session flv codec-config hls-playlist http-re
 # parsers find their bugs in short inputs.
 max_len() {
   case "$1" in
-    flv|rtmp-session|rtmp-chunks) echo 65536 ;;
+    flv|rtmp-session|rtmp-chunks) echo 32768 ;;
     http-request|http-response|multipart-form|xml) echo 16384 ;;
     *) echo 4096 ;;
   esac

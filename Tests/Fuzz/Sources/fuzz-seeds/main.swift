@@ -43,7 +43,7 @@ for name in fixtureNames {
     var size = 0
     // The opening of each file: metadata, sequence headers, the first key
     // frame and some audio, small enough for the fuzzer's max_len.
-    while let tag = try! reader.next(), size + tag.payload.count < 48_000 || tags.count < 4 {
+    while let tag = try! reader.next(), size + tag.payload.count < 16_000 || tags.count < 4 {
         tags.append(tag)
         size += tag.payload.count + 15
         if tags.count >= 40 { break }
@@ -117,8 +117,8 @@ func publishBytes(_ tags: [FLVTag], stream: String) -> [UInt8] {
 
 for (name, tags, _) in firstTags {
     let bytes = publishBytes(Array(tags.prefix(10)), stream: "fuzz-channel")
-    write("rtmp-session", name, Array(bytes.prefix(60_000)))
-    write("rtmp-chunks", name, Array(bytes.prefix(60_000)))
+    write("rtmp-session", name, Array(bytes.prefix(24_000)))
+    write("rtmp-chunks", name, Array(bytes.prefix(24_000)))
 }
 let commandsOnly = publishBytes([], stream: "fuzz-channel?OSSAccessKeyId=fuzz-key&Expires=1700003600&Signature=abc%3D")
 write("rtmp-session", "commands-signed", commandsOnly)

@@ -39,6 +39,12 @@ private func write(_ node: XMLNode, into writer: inout XMLWriter) {
 
 private func same(_ a: XMLNode, _ b: XMLNode, leafText: Bool) -> Bool {
     guard a.name == b.name, a.children.count == b.children.count else { return false }
-    if a.children.isEmpty { return !leafText || a.text == b.text }
+    if a.children.isEmpty { return !leafText || !writable(a.text) || a.text == b.text }
     return zip(a.children, b.children).allSatisfy { same($0, $1, leafText: $0.children.isEmpty) }
+}
+
+/// Text XMLWriter writes as it is: element content may hold C0 controls (keys
+/// with them are accepted, as OSS does), which responses replace with U+FFFD.
+private func writable(_ text: String) -> Bool {
+    !text.unicodeScalars.contains { ($0.value < 0x20 && ![0x09, 0x0A, 0x0D].contains($0.value)) || $0.value == 0xFFFE || $0.value == 0xFFFF }
 }
