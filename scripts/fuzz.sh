@@ -54,6 +54,14 @@ for target in "${targets[@]}"; do
   [ -d "$fuzz_dir/Sources/fuzz-$target" ] || { echo "fuzz.sh: no target $target (see --list)" >&2; exit 2; }
 done
 
+# libFuzzer comes with the Swift toolchain (Linux); say so plainly when it is missing.
+swiftc_path="$(command -v swiftc || true)"
+libfuzzer="$(dirname "${swiftc_path:-/}")/../lib/swift/clang/lib/linux/libclang_rt.fuzzer-$(uname -m).a"
+if [ "$(uname -s)" = Linux ] && [ ! -f "$libfuzzer" ]; then
+  echo "fuzz.sh: libFuzzer not found ($libfuzzer); a swift.org toolchain for Linux ships it" >&2
+  exit 1
+fi
+
 # -enable-testing: the HTTP decoder and the header parsers are internal API.
 build_flags=(-c "$config" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing)
 echo "== building ${#targets[@]} fuzz target(s) ($config)" >&2
