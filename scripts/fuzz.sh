@@ -6,7 +6,7 @@
 # and prints executions and executions per second.
 #   scripts/fuzz.sh [--seconds N | --runs N] [--release] [--merge] [TARGET...]
 #     --seconds N   run each target N seconds (default 10)
-#     --runs N      run each target N executions instead
+#     --runs N      run each target N executions (with --seconds: whichever comes first)
 #     --release     optimised build (slower to build, ~4x the executions/s)
 #     --merge       also fold the new inputs into the committed corpus, minimised
 #     --seeds       regenerate the seed inputs from real data (fuzz-seeds: fixtures,
@@ -31,15 +31,16 @@ max_len() {
   esac
 }
 
-mode=(-max_total_time=10)
+seconds=
+runs=
 config=debug
 merge=0
 seeds=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --seconds) mode=(-max_total_time="$2"); shift 2 ;;
-    --runs) mode=(-runs="$2"); shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
     --release) config=release; shift ;;
     --merge) merge=1; shift ;;
     --seeds) seeds=1; merge=1; shift ;;
@@ -50,6 +51,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
+mode=()
+[ -n "$seconds" ] && mode+=(-max_total_time="$seconds")
+[ -n "$runs" ] && mode+=(-runs="$runs")
+[ ${#mode[@]} -eq 0 ] && mode=(-max_total_time=10)
 for target in "${targets[@]}"; do
   [ -d "$fuzz_dir/Sources/fuzz-$target" ] || { echo "fuzz.sh: no target $target (see --list)" >&2; exit 2; }
 done
@@ -106,13 +111,13 @@ for target in "${targets[@]}"; do
   "$bin/fuzz-$target" "${mode[@]}" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "${corpora[@]}" >"$log" 2>&1 || status=$?
   end=$(date +%s.%N)
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  [ -n "$runs" ] || runs=$(sed -n 's/.*Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
-  runs=${runs:-0}
+  executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  [ -n "$executed" ] || executed=$(sed -n 's/.*Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
+  executed=${executed:-0}
   wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-  rate=$(awk -v r="$runs" -v w="$wall" 'BEGIN { printf "%d", (w > 0 ? r / w : 0) }')
+  rate=$(awk -v r="$executed" -v w="$wall" 'BEGIN { printf "%d", (w > 0 ? r / w : 0) }')
   units=$(find "$scratch" "$corpus" -type f | wc -l)
-  printf '%-16s %12s %10s %8s %8s\n' "$target" "$runs" "$rate" "$wall" "$units"
+  printf '%-16s %12s %10s %8s %8s\n' "$target" "$executed" "$rate" "$wall" "$units"
   if [ "$status" -ne 0 ]; then
     failed+=("$target")
     echo "fuzz.sh: $target failed (exit $status); log $log; inputs:" >&2
