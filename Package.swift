@@ -7,6 +7,12 @@ let package = Package(
     products: [
         .executable(name: "oss-live-emulator", targets: ["oss-live-emulator"]),
         .library(name: "Emulator", targets: ["Emulator"]),
+        // The byte parsers, for the libFuzzer targets in Tests/Fuzz (their own package).
+        .library(name: "MediaFormats", targets: ["MediaFormats"]),
+        .library(name: "OSSProtocol", targets: ["OSSProtocol"]),
+        .library(name: "ObjectAPI", targets: ["ObjectAPI"]),
+        .library(name: "RTMP", targets: ["RTMP"]),
+        .library(name: "Transport", targets: ["Transport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
