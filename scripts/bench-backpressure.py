@@ -36,16 +36,18 @@ def run(exe, slow):
     with tempfile.TemporaryDirectory() as data:
         ready = os.path.join(data, "ready.json")
         server = subprocess.Popen([exe, "--data-dir", os.path.join(data, "d"), "--port", "0", "--rtmp-port", "0",
-                                   "--ready-file", ready, "--log-level", "warning", "--bucket", "bp:public-read-write"]
-                                  + sum((["--channel", f"bp/c{n}"] for n in range(1, STREAMS + 1)), []),
+                                   "--ready-file", ready, "--log-level", "warning", "--bucket", "bpress:public-read-write"]
+                                  + sum((["--channel", f"bpress/c{n}"] for n in range(1, STREAMS + 1)), []),
                                   stdout=subprocess.DEVNULL)
         try:
             while not os.path.exists(ready):
+                if server.poll() is not None:
+                    sys.exit(f"the emulator exited with {server.returncode}")
                 time.sleep(0.05)
             endpoints = json.load(open(ready))
             if slow:
                 admin(endpoints["http"], "/_emulator/faults",
-                      {"operation": "storage:write", "bucket": "bp", "key": "*.ts", "delayMs": DELAY_MS}, "POST")
+                      {"operation": "storage:write", "bucket": "bpress", "key": "*.ts", "delayMs": DELAY_MS}, "POST")
             peak = [rss_mb(server.pid)]
             done = threading.Event()
 
@@ -56,13 +58,13 @@ def run(exe, slow):
             sampler = threading.Thread(target=sample)
             sampler.start()
             start = time.monotonic()
-            subprocess.run([exe, "push", "--quiet", "--streams", str(STREAMS), INPUT, endpoints["rtmp"] + "/bp/live/c{n}"],
+            subprocess.run([exe, "push", "--quiet", "--streams", str(STREAMS), INPUT, endpoints["rtmp"] + "/bpress/live/c{n}"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800)
             elapsed = time.monotonic() - start
             done.set()
             sampler.join()
             time.sleep(1)
-            written = sum(1 for _ in os.scandir(os.path.join(data, "d", "bp", "c1")) if _.name.endswith(".ts"))
+            written = sum(1 for _ in os.scandir(os.path.join(data, "d", "bpress", "c1")) if _.name.endswith(".ts"))
             return peak[0], elapsed, written
         finally:
             server.terminate()
