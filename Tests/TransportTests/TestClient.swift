@@ -243,7 +243,9 @@ func startServer(
 /// local or remote port is `port`, and files whose path starts with one of
 /// `paths`. Other suites run at the same time in this process and open
 /// descriptors of their own; counting only ours keeps the checks exact.
-func descriptorCount(port: UInt16, paths: [String] = []) -> Int {
+/// With `serverSideOnly`, only sockets accepted on `port` (local port `port`,
+/// a peer attached) count among the sockets, not the listener or clients.
+func descriptorCount(port: UInt16, paths: [String] = [], serverSideOnly: Bool = false) -> Int {
     var ports: [String: (UInt16, UInt16)] = [:]
     for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
         guard let data = FileManager.default.contents(atPath: table) else { continue }
@@ -260,6 +262,7 @@ func descriptorCount(port: UInt16, paths: [String] = []) -> Int {
     return names.filter { name in
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + name) else { return false }
         if target.hasPrefix("socket:["), let (local, remote) = ports[String(target.dropFirst(8).dropLast())] {
+            if serverSideOnly { return local == port && remote != 0 }
             return local == port || remote == port
         }
         return paths.contains { target.hasPrefix($0) }
