@@ -67,7 +67,7 @@ final class FrontDoor: HTTPRequestHandler {
             serve(request, respond: respond)
             return
         }
-        inject(fault.rule, operation: fault.operation, request: request, respond: respond)
+        inject(fault.rule, target: fault.target, request: request, respond: respond)
     }
 
     func serve(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
