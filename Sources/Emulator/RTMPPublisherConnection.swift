@@ -14,6 +14,8 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private let ingest: RTMPIngest
     private var session: ServerSession
     private var timer: DispatchSourceTimer?
+    /// The deadline `timer` is armed for.
+    private var armedDeadline: ContinuousClock.Instant?
     /// Closes the open segment of a publisher gone quiet.
     private var idleTimer: DispatchSourceTimer?
     private var lease: ChannelRegistry.Lease?
@@ -282,23 +284,32 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         source.resume()
     }
 
+    /// Arms the timer for the session's next deadline. Every message moves
+    /// the inactivity deadline later; re-arming a Dispatch timer that often
+    /// costs a wake-up of Dispatch's manager thread per message, so a timer
+    /// armed for an earlier instant is left alone: it fires early, finds
+    /// nothing due and is armed again for the deadline of that moment.
     private func scheduleTimer() {
         guard let deadline = session.nextDeadline else {
             timer?.cancel()
             timer = nil
+            armedDeadline = nil
             return
         }
+        if timer != nil, let armed = armedDeadline, armed <= deadline { return }
         let delay = ContinuousClock.now.duration(to: deadline)
         let nanoseconds = max(0, delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
         if timer == nil {
             let source = DispatchSource.makeTimerSource(queue: connection.queue)
             source.setEventHandler { [weak self] in
                 guard let self else { return }
+                armedDeadline = nil
                 perform(session.checkTimeouts(now: .now))
             }
             source.resume()
             timer = source
         }
+        armedDeadline = deadline
         timer?.schedule(deadline: .now() + .nanoseconds(Int(nanoseconds)), leeway: .milliseconds(50))
     }
 
