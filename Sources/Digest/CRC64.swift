@@ -20,47 +20,54 @@ public struct CRC64: Sendable {
     }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
         var crc = ~value
-        let tables = CRC64.tables
+        let t = CRC64.table.pointer
         var index = 0
         let count = bytes.count
         while count - index >= 8 {
-            var word: UInt64 = 0
-            for shift in 0..<8 { word |= UInt64(bytes[index + shift]) << (8 * UInt64(shift)) }
-            crc ^= word
-            crc = tables[7][Int(crc & 0xFF)]
-                ^ tables[6][Int((crc >> 8) & 0xFF)]
-                ^ tables[5][Int((crc >> 16) & 0xFF)]
-                ^ tables[4][Int((crc >> 24) & 0xFF)]
-                ^ tables[3][Int((crc >> 32) & 0xFF)]
-                ^ tables[2][Int((crc >> 40) & 0xFF)]
-                ^ tables[1][Int((crc >> 48) & 0xFF)]
-                ^ tables[0][Int(crc >> 56)]
-            index += 8
+            crc ^= UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            crc = t[7 &* 256 &+ Int(crc & 0xFF)]
+                ^ t[6 &* 256 &+ Int((crc >> 8) & 0xFF)]
+                ^ t[5 &* 256 &+ Int((crc >> 16) & 0xFF)]
+                ^ t[4 &* 256 &+ Int((crc >> 24) & 0xFF)]
+                ^ t[3 &* 256 &+ Int((crc >> 32) & 0xFF)]
+                ^ t[2 &* 256 &+ Int((crc >> 40) & 0xFF)]
+                ^ t[1 &* 256 &+ Int((crc >> 48) & 0xFF)]
+                ^ t[Int(crc >> 56)]
+            index &+= 8
         }
         while index < count {
-            crc = tables[0][Int((crc ^ UInt64(bytes[index])) & 0xFF)] ^ (crc >> 8)
-            index += 1
+            crc = t[Int((crc ^ UInt64(base.load(fromByteOffset: index, as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
+            index &+= 1
         }
         value = ~crc
     }
 
     static let polynomial: UInt64 = 0xC96C_5795_D787_0F42
 
-    static let tables: [[UInt64]] = {
-        var tables = [[UInt64]](repeating: [UInt64](repeating: 0, count: 256), count: 8)
+    /// The eight slicing tables, 256 entries each, one after another in one
+    /// never-freed allocation (no array bounds checks or double indirection
+    /// in the loop).
+    static let table = CRC64Table(polynomial: polynomial)
+}
+
+final class CRC64Table: Sendable {
+    nonisolated(unsafe) let pointer: UnsafeMutablePointer<UInt64>
+
+    init(polynomial: UInt64) {
+        pointer = .allocate(capacity: 8 * 256)
         for n in 0..<256 {
             var crc = UInt64(n)
             for _ in 0..<8 { crc = (crc & 1) == 1 ? (crc >> 1) ^ polynomial : crc >> 1 }
-            tables[0][n] = crc
+            pointer[n] = crc
         }
         for n in 0..<256 {
-            var crc = tables[0][n]
+            var crc = pointer[n]
             for k in 1..<8 {
-                crc = tables[0][Int(crc & 0xFF)] ^ (crc >> 8)
-                tables[k][n] = crc
+                crc = pointer[Int(crc & 0xFF)] ^ (crc >> 8)
+                pointer[k * 256 + n] = crc
             }
         }
-        return tables
-    }()
+    }
 }

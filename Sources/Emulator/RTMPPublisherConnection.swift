@@ -191,6 +191,9 @@ final class RTMPPublisherConnection: @unchecked Sendable {
             ingest.emit(.publishStarted(
                 bucket: push.bucket, channel: push.channel, remoteAddress: connection.remoteAddress, playlistKey: push.playlistKey))
             perform(session.acceptPublish(now: .now))
+            // From now on a steady stream of small media messages: read it in
+            // batches with the queue's other publishers.
+            connection.setBatchedReading(true)
         }
     }
 

@@ -26,7 +26,9 @@ public final class ObjectStore: Sendable {
     /// Multipart upload bookkeeping (`ObjectStore+Multipart.swift`).
     let multipart = Locked(MultipartState())
     let smallContents: SmallContentCache
-    private let writeFault = Locked<(@Sendable (_ bucket: String, _ key: String) -> StorageError?)?>(nil)
+    /// Boxed: a closure kept directly as a generic lock's value is re-abstracted
+    /// (wrapped in a conversion thunk) on its way in and out.
+    private let writeFault = Locked<WriteFaultCheck?>(nil)
     private let temporaryCounter = Atomic<UInt64>(0)
     private let temporaryPrefix: String
     /// What start-up skipped or repaired, one line each, for the caller to log.
@@ -44,11 +46,12 @@ public final class ObjectStore: Sendable {
     /// broken disk would, before anything changes. For fault injection; nil
     /// removes it.
     public func setWriteFault(_ check: (@Sendable (_ bucket: String, _ key: String) -> StorageError?)?) {
-        writeFault.withLock { $0 = check }
+        let box = check.map(WriteFaultCheck.init)
+        writeFault.withLock { $0 = box }
     }
 
     func checkWriteFault(bucket: String, key: String) throws {
-        guard let check = writeFault.withLock({ $0 }), let error = check(bucket, key) else { return }
+        guard let box = writeFault.withLock({ $0 }), let error = box.check(bucket, key) else { return }
         throw error
     }
 
@@ -273,4 +276,10 @@ struct BucketState {
     var journal: JournalWriter
     /// Set under the lock by deleteBucket, for callers that fetched the bucket just before.
     var isDeleted = false
+}
+
+/// The write-fault check of `ObjectStore.setWriteFault`.
+final class WriteFaultCheck: Sendable {
+    let check: @Sendable (_ bucket: String, _ key: String) -> StorageError?
+    init(_ check: @escaping @Sendable (_ bucket: String, _ key: String) -> StorageError?) { self.check = check }
 }

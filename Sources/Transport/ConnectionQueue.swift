@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 
 /// One serial queue that owns a share of the connections, with the read
@@ -11,6 +18,11 @@ final class ConnectionQueue: @unchecked Sendable {
     let queue: DispatchQueue
     /// Touched only on `queue`.
     let readBuffer: UnsafeMutableRawBufferPointer
+    /// Connections read on the poll tick (see `SocketConnection.setBatchedReading`)
+    /// and their descriptors, index for index; touched only on `queue`.
+    var polled: [SocketConnection] = []
+    var pollDescriptors: [pollfd] = []
+    var pollTimer: DispatchSourceTimer?
 
     init(label: String) {
         queue = DispatchQueue(label: label)

@@ -9,10 +9,13 @@ import Darwin
 /// The read path: runs on `queue` when the read source fires, or unasked when
 /// input may be left that no event will announce.
 extension SocketConnection {
-    func readAvailable() {
+    /// `mayHaveError`: false when the caller knows the socket has no pending
+    /// error (a poll that reported neither POLLERR nor POLLHUP), which saves
+    /// asking for it.
+    func readAvailable(mayHaveError: Bool = true) {
         let buffer = loop.readBuffer
         guard let base = buffer.baseAddress else { return }
-        if let code = pendingError() {
+        if mayHaveError, let code = pendingError() {
             // A reset peer can take no answer: request bytes still queued in
             // front of the error are not worth reading (or spooling).
             closeNow(.failed(operation: "read", errno: code))
@@ -21,7 +24,7 @@ extension SocketConnection {
         var reads = 0
         while true {
             if case .closed = state { return }
-            if readSuspended {
+            if !readingWanted {
                 unreadInputMayRemain = true
                 return
             }
@@ -75,7 +78,7 @@ extension SocketConnection {
     /// Reads on the next turn of the queue, if reading is still wanted then.
     func scheduleRead() {
         loop.queue.async { [self] in
-            guard !readSuspended, unreadInputMayRemain else { return }
+            guard readingWanted, unreadInputMayRemain else { return }
             if case .closed = state { return }
             readAvailable()
         }
