@@ -44,12 +44,14 @@ let package = Package(
         .target(name: "LiveIngest", dependencies: ["Locking", "MediaFormats", "Storage"]),
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
         .target(name: "Publisher", dependencies: ["Locking", "MediaFormats", "RTMP", "Transport"]),
+        // Bucket configurations (lifecycle, tagging, logging, policy, capacity, stat): models, XML, validation, records, evaluation.
+        .target(name: "BucketConfig", dependencies: ["OSSProtocol", "Storage"]),
         // OSS bucket and object operations (everything but LiveChannel and admin).
-        .target(name: "ObjectAPI", dependencies: ["CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
+        .target(name: "ObjectAPI", dependencies: ["BucketConfig", "CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "KMS", "LiveIngest", "Locking", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
+                "BucketConfig", "Digest", "KMS", "LiveIngest", "Locking", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "RTMPTests", dependencies: ["RTMP"], exclude: ["Vectors"]),
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
         .testTarget(name: "StorageTests", dependencies: ["Locking", "Storage"]),
+        .testTarget(name: "BucketConfigTests", dependencies: ["BucketConfig", "Locking", "OSSProtocol", "Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Digest", "Locking"]),
         .testTarget(name: "KMSTests", dependencies: ["KMS", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest", "Locking"]),

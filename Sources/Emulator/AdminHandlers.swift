@@ -16,6 +16,7 @@ struct AdminHandlers: Sendable {
     let clock: EmulatorClock
     let faults: FaultInjector
     let configuration: EmulatorConfiguration
+    let lifecycle: LifecycleRunner
     let reset: @Sendable () throws -> Void
 
     /// The one endpoint open to anyone, cross-origin pages included.
@@ -108,6 +109,8 @@ struct AdminHandlers: Sendable {
             }
         case ("GET", "/events"):
             respond(serverSentEvents(request, target: target, responder: responder))
+        case ("POST", "/lifecycle"):
+            respond(runLifecycle(request.body, responder: responder))
         case ("POST", "/reset"):
             // Reset waits for publishers to write their last files: off the connection's queue.
             let reset = self.reset
@@ -122,7 +125,7 @@ struct AdminHandlers: Sendable {
                 }
             }
         default:
-            let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats", "/clock", "/faults"].contains(path)
+            let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats", "/clock", "/faults", "/lifecycle"].contains(path)
             let message = known ? "\(method) is not allowed on /_emulator\(path)" : "no emulator endpoint \(method) /_emulator\(path)"
             respond(json(.object([("error", .string(known ? "MethodNotAllowed" : "NotFound")), ("message", .string(message))]),
                          status: known ? 405 : 404, responder: responder))

@@ -40,6 +40,12 @@ public struct EmulatorConfiguration: Sendable {
     public var fsync: Bool = false
     /// Seconds a RestoreObject takes to complete (0: at once).
     public var restoreDelaySeconds: Double = 0
+    /// Seconds between lifecycle sweeps (`--lifecycle-interval`); 0 sweeps
+    /// only on demand (`Emulator.runLifecycle`, `POST /_emulator/lifecycle`).
+    public var lifecycleIntervalSeconds: Double = EmulatorConfiguration.defaultLifecycleIntervalSeconds
+    /// A minute: rules take effect soon after the clock passes their moment,
+    /// at the cost of one index walk a minute per bucket that has rules.
+    public static let defaultLifecycleIntervalSeconds: Double = 60
     /// Shape of the publish/play URLs PutLiveChannel and ListLiveChannel return:
     /// `.reachable` (work from the caller's machine) or `.oss` (exactly OSS's shape).
     public var urlStyle: LiveChannelURLStyle = .reachable

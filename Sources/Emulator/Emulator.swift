@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BucketConfig
 import Locking
 import Logging
 import OSSProtocol
@@ -67,6 +68,7 @@ public final class Emulator: Sendable {
         let endpoints: EmulatorEndpoints
         let removeOnStop: String?
         let reclaimer: MemoryReclaimer
+        let lifecycle: LifecycleRunner
         let lock: DataDirectoryLock
     }
 
@@ -138,12 +140,13 @@ public final class Emulator: Sendable {
             try provisionChannels(channels)
             let ingest = RTMPIngest(store: store, channels: channels, configuration: configuration, logger: logger, events: eventLog,
                                     faults: faults)
+            let lifecycle = LifecycleRunner(store: store, events: eventLog, clock: configuration.wallClock)
             ingest.recover(channels.interrupted)
             let frontDoor = FrontDoor(
                 store: store, channels: channels, configuration: configuration, logger: logger,
                 admin: AdminHandlers(
                     store: store, channels: channels, events: eventLog, journal: journal, clock: clock, faults: faults,
-                    configuration: configuration,
+                    configuration: configuration, lifecycle: lifecycle,
                     reset: { [weak self] in try self?.reset() }),
                 dataDirectory: directory, journal: journal, faults: faults, events: eventLog)
             let serverConfiguration = HTTPServerConfiguration(
@@ -173,10 +176,11 @@ public final class Emulator: Sendable {
                 httpPort: server.port, rtmpPort: rtmpListener.port, dataDirectory: directory)
             let reclaimer = MemoryReclaimer()
             reclaimer.start()
+            lifecycle.start(every: configuration.lifecycleIntervalSeconds, log: { [logger] in logger.error("\($0)") })
             running.withLock {
                 $0 = Running(
                     server: server, rtmpListener: rtmpListener, ingest: ingest, store: store, channels: channels,
-                    endpoints: endpoints, removeOnStop: removeOnStop, reclaimer: reclaimer, lock: lock)
+                    endpoints: endpoints, removeOnStop: removeOnStop, reclaimer: reclaimer, lifecycle: lifecycle, lock: lock)
             }
             return endpoints
         } catch {
@@ -201,6 +205,7 @@ public final class Emulator: Sendable {
         current.rtmpListener?.stop()
         current.server.stop()
         current.reclaimer.stop()
+        current.lifecycle.stop()
         eventLog.finishAll()
         current.lock.release()
         if let directory = current.removeOnStop {
@@ -238,6 +243,15 @@ public final class Emulator: Sendable {
         faults.removeAll()
         eventLog.append(.reset, time: configuration.wallClock())
         logger.info("reset: every bucket, object and channel removed")
+    }
+
+    /// Runs the lifecycle rules of `bucket` (nil: of every bucket) now, at
+    /// the emulator's clock, as the periodic sweep does; one outcome per
+    /// bucket that has rules. Move the clock first to make rules due.
+    @discardableResult
+    public func runLifecycle(bucket: String? = nil) throws -> [LifecycleSweep.Outcome] {
+        guard let current = running.withLock({ $0 }) else { throw EmulatorError.notRunning }
+        return try current.lifecycle.run(bucket: bucket)
     }
 
     /// Objects listed per call while `reset()` empties a bucket.

@@ -17,6 +17,8 @@ public enum EmulatorEvent: Sendable, Equatable {
     case clockChanged(now: Int64, offsetMilliseconds: Int64)
     /// A fault rule hit a request or push (`key` is the channel for `rtmp:publish`).
     case faultInjected(rule: Int, operation: String, bucket: String?, key: String?, action: String)
+    /// A lifecycle sweep deleted, transitioned or aborted something in `bucket`.
+    case lifecycleApplied(bucket: String, expired: Int, transitioned: Int, aborted: Int)
 
     /// The event's name on the wire (`event:` of Server-Sent Events, `type` in JSON).
     public var name: String {
@@ -30,6 +32,7 @@ public enum EmulatorEvent: Sendable, Equatable {
         case .reset: return "reset"
         case .clockChanged: return "clock-changed"
         case .faultInjected: return "fault-injected"
+        case .lifecycleApplied: return "lifecycle-applied"
         }
     }
 
@@ -40,6 +43,7 @@ public enum EmulatorEvent: Sendable, Equatable {
             return bucket
         case .publishRefused(let bucket, _, _, _): return bucket
         case .faultInjected(_, _, let bucket, _, _): return bucket
+        case .lifecycleApplied(let bucket, _, _, _): return bucket
         case .reset, .clockChanged: return nil
         }
     }
@@ -51,7 +55,7 @@ public enum EmulatorEvent: Sendable, Equatable {
             return channel
         case .publishRefused(_, let channel, _, _): return channel
         case .faultInjected(_, let operation, _, let key, _): return operation == "rtmp:publish" ? key : nil
-        case .reset, .clockChanged: return nil
+        case .reset, .clockChanged, .lifecycleApplied: return nil
         }
     }
 }

@@ -1,3 +1,4 @@
+import BucketConfig
 import KMS
 import LiveIngest
 import Logging
@@ -225,6 +226,12 @@ final class FrontDoor: HTTPRequestHandler {
         guard let info = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         if ObjectHandlers.hasManagementSubresource(context.query) {
             try requireSignature(context)
+        }
+        // The bucket policy first: a Deny refuses what the ACL allows, an Allow admits what it refuses.
+        switch BucketPolicy.anonymousDecision(store: store, bucket: bucket, key: key, method: context.method) {
+        case .deny: throw OSSError.accessDenied("You have no right to access this object because of bucket policy.")
+        case .allow: return
+        case .none: break
         }
         let isRead = context.method == "GET" || context.method == "HEAD"
         let isWrite = context.method == "PUT" || context.method == "DELETE" || context.method == "POST"

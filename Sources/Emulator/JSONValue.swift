@@ -86,6 +86,9 @@ extension EmulatorEvent {
         case .faultInjected(let rule, let operation, let bucket, let key, let action):
             members += [("rule", .int(Int64(rule))), ("operation", .string(operation)), ("bucket", .optional(bucket)),
                         ("key", .optional(key)), ("action", .string(action))]
+        case .lifecycleApplied(let bucket, let expired, let transitioned, let aborted):
+            members += [("bucket", .string(bucket)), ("expired", .int(expired)), ("transitioned", .int(transitioned)),
+                        ("aborted", .int(aborted))]
         case .clockChanged(let now, let offset):
             members += [("now", .string(OSSTime.iso8601Milliseconds(now))), ("offsetSeconds", .number(Double(offset) / 1000))]
         }

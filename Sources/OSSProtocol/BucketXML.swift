@@ -35,9 +35,15 @@ public struct BucketSummary: Sendable, Equatable {
     public var storageClass: String
     public var extranetEndpoint: String
     public var intranetEndpoint: String
+    public var dataRedundancyType: String
+    /// Reported by ListBuckets and GetBucketInfo; nil leaves the element out.
+    public var resourceGroupId: String?
 
     public init(name: String, creationDate: Int64, location: String = "oss-cn-hangzhou", region: String = "cn-hangzhou",
-                storageClass: String = "Standard", extranetEndpoint: String, intranetEndpoint: String? = nil) {
+                storageClass: String = "Standard", extranetEndpoint: String, intranetEndpoint: String? = nil,
+                dataRedundancyType: String = "LRS", resourceGroupId: String? = nil) {
+        self.dataRedundancyType = dataRedundancyType
+        self.resourceGroupId = resourceGroupId
         self.name = name
         self.creationDate = creationDate
         self.location = location
@@ -89,6 +95,7 @@ public enum BucketXML {
             w.element("Name", bucket.name)
             w.element("Region", bucket.region)
             w.element("StorageClass", bucket.storageClass)
+            if let group = bucket.resourceGroupId { w.element("ResourceGroupId", group) }
             w.close()
         }
         w.close()
@@ -108,9 +115,10 @@ public enum BucketXML {
         w.element("StorageClass", bucket.storageClass)
         w.element("TransferAcceleration", "Disabled")
         w.element("CrossRegionReplication", "Disabled")
-        w.element("DataRedundancyType", "LRS")
+        w.element("DataRedundancyType", bucket.dataRedundancyType)
         w.element("Name", bucket.name)
-        w.element("Versioning", "")
+        if let group = bucket.resourceGroupId { w.element("ResourceGroupId", group) }
+        // No Versioning element: OSS leaves it out for a bucket whose versioning was never set.
         writeOwner(owner, to: &w)
         w.open("AccessControlList")
         w.element("Grant", acl.rawValue)

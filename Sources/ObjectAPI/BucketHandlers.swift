@@ -1,3 +1,4 @@
+import BucketConfig
 import Digest
 import OSSProtocol
 import Storage
@@ -20,13 +21,18 @@ public struct BucketHandlers: Sendable {
             throw OSSError.methodNotAllowed(method: context.method, resourceType: "Service")
         }
         let request = try ListBucketsRequest(query: context.query)
-        let all = store.listBuckets().filter {
+        let group = context.headers["x-oss-resource-group-id"].flatMap { $0.isEmpty ? nil : $0 }
+        let all = try store.listBuckets().filter {
             $0.name.hasPrefix(request.prefix) && request.marker.utf8.lexicographicallyPrecedes($0.name.utf8)
-        }
+                && (group == nil || $0.resourceGroupId == group)
+        }.filter { try request.tagKey == nil || BucketTagging.matches(try bucketTags($0.name), key: request.tagKey, value: request.tagValue) }
         let page = Array(all.prefix(request.maxKeys))
         let endpoint = context.headers["Host"] ?? context.target.host
         let truncated = all.count > page.count
-        let summaries = page.map { BucketSummary(name: $0.name, creationDate: $0.creationDate, storageClass: $0.storageClass, extranetEndpoint: endpoint) }
+        let summaries = page.map {
+            BucketSummary(name: $0.name, creationDate: $0.creationDate, storageClass: $0.storageClass, extranetEndpoint: endpoint,
+                          dataRedundancyType: $0.dataRedundancyType, resourceGroupId: $0.resourceGroupId)
+        }
         let listPage = BucketListPage(
             prefix: request.prefix, marker: request.marker, maxKeys: request.maxKeys, isTruncated: truncated,
             nextMarker: truncated ? page.last?.name : nil)
@@ -38,6 +44,8 @@ public struct BucketHandlers: Sendable {
         if context.method == "PUT" || context.method == "POST", let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: context.request.bodyMD5)
         }
+        if let answer = try configuration(context, bucket: bucket) { return answer }
+        try rejectUnknownSubresources(query)
         switch context.method {
         case "PUT":
             if query.has("acl") { return try putACL(context, bucket: bucket) }
@@ -56,7 +64,7 @@ public struct BucketHandlers: Sendable {
                     ? String(host.dropFirst(bucket.utf8.count + 1)) : host
                 let summary = BucketSummary(
                     name: info.name, creationDate: info.creationDate, storageClass: info.storageClass,
-                    extranetEndpoint: endpoint)
+                    extranetEndpoint: endpoint, dataRedundancyType: info.dataRedundancyType, resourceGroupId: info.resourceGroupId)
                 return context.respond.xml(BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
             }
             if query.has("location") {
@@ -95,7 +103,7 @@ public struct BucketHandlers: Sendable {
         }
     }
 
-    private func existing(_ bucket: String) throws -> BucketInfo {
+    func existing(_ bucket: String) throws -> BucketInfo {
         guard let info = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         return info
     }
@@ -104,8 +112,12 @@ public struct BucketHandlers: Sendable {
         try NameRules.validateBucketName(bucket)
         let acl = try context.headers["x-oss-acl"].map { try OSSProtocol.BucketACL.parse($0) } ?? .private
         let body = try requestBody(context)
-        if !body.isEmpty { _ = try CreateBucketConfiguration.parse(body) }
-        if try !store.createBucket(bucket, acl: Storage.BucketACL(acl)), context.headers["x-oss-acl"] != nil {
+        let configuration = try CreateBucketConfiguration.parse(body)
+        var template = BucketInfo(
+            name: bucket, creationDate: 0, acl: Storage.BucketACL(acl), storageClass: configuration.storageClass,
+            dataRedundancyType: configuration.dataRedundancyType)
+        if let group = context.headers["x-oss-resource-group-id"], !group.isEmpty { template.resourceGroupId = group }
+        if try !store.createBucket(bucket, acl: Storage.BucketACL(acl), template: template), context.headers["x-oss-acl"] != nil {
             // Repeating PutBucket as the owner updates its settings, as OSS does.
             try store.setACL(Storage.BucketACL(acl), bucket: bucket)
         }
@@ -190,8 +202,13 @@ struct ListBucketsRequest {
     var maxKeys: Int
     /// Whether the client asked for paging (then the paging elements are echoed).
     var paged: Bool
+    /// Only buckets carrying this tag (`tag-key`, and `tag-value` when given).
+    var tagKey: String?
+    var tagValue: String?
 
     init(query: [QueryItem]) throws {
+        tagKey = query.value("tag-key").flatMap { $0.isEmpty ? nil : $0 }
+        tagValue = query.value("tag-value")
         prefix = query.value("prefix") ?? ""
         marker = query.value("marker") ?? ""
         paged = query.has("prefix") || query.has("marker") || query.has("max-keys")

@@ -134,13 +134,23 @@ public final class ObjectStore: Sendable {
 
     /// Creates a bucket; false (and nothing changed) when it already exists.
     public func createBucket(_ name: String, acl: BucketACL) throws -> Bool {
+        try createBucket(name, acl: acl, template: nil)
+    }
+
+    /// Creates a bucket; false (and nothing changed) when it already exists.
+    /// `template` gives the settings fixed at creation (storage class,
+    /// redundancy, resource group); its name and creation date are ignored.
+    public func createBucket(_ name: String, acl: BucketACL, template: BucketInfo?) throws -> Bool {
         guard BucketName.isValid(name) else { throw StorageError.invalidBucketName(name) }
         return try buckets.withLock { table in
             if table[name] != nil { return false }
             let directory = layout.bucketDirectory(name)
             try FileSystem.makeDirectory(directory)
             if fsync { try FileSystem.syncPath(layout.root, directory: true) }
-            let info = BucketInfo(name: name, creationDate: clock() / 1000, acl: acl)
+            var info = template ?? BucketInfo(name: name, creationDate: 0, acl: acl)
+            info.name = name
+            info.creationDate = clock() / 1000
+            info.acl = acl
             try FileContent.replace(layout.bucketRecord(name), bytes: BucketRecord.encode(info), temporaryPath: makeTempFilePath(), fsync: fsync)
             // The directory may have been made (and filled) by hand while running.
             var loader = BucketLoader(directory: directory, limits: limits)

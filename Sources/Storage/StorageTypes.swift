@@ -10,14 +10,24 @@ public struct BucketInfo: Sendable, Equatable {
     /// Epoch seconds.
     public var creationDate: Int64
     public var acl: BucketACL
-    /// Always "Standard": the emulator has one storage class.
+    /// The class new objects take when a write names none (fixed at creation, as in OSS).
     public var storageClass: String
+    /// `LRS` or `ZRS`, as given at creation (recorded only: there is one copy).
+    public var dataRedundancyType: String
+    /// The resource group given at creation (`x-oss-resource-group-id`), else the default one.
+    public var resourceGroupId: String
 
-    public init(name: String, creationDate: Int64, acl: BucketACL, storageClass: String = "Standard") {
+    /// OSS puts a bucket created without `x-oss-resource-group-id` in the account's default group.
+    public static let defaultResourceGroupId = "rg-default-id"
+
+    public init(name: String, creationDate: Int64, acl: BucketACL, storageClass: String = "Standard",
+                dataRedundancyType: String = "LRS", resourceGroupId: String = BucketInfo.defaultResourceGroupId) {
         self.name = name
         self.creationDate = creationDate
         self.acl = acl
         self.storageClass = storageClass
+        self.dataRedundancyType = dataRedundancyType
+        self.resourceGroupId = resourceGroupId
     }
 }
 

@@ -5,7 +5,7 @@
 ///     <root>/<bucket>/<key as a path>     objects (escaping: `KeyPath`)
 ///     <root>/.oss/tmp/                    spooled bodies and temp files, emptied at start
 ///     <root>/.oss/lock                    held (flock) by the one process using the directory
-///     <root>/.oss/buckets/<bucket>        ACL, creation time, storage class
+///     <root>/.oss/buckets/<bucket>        ACL, creation time, storage class, redundancy, resource group
 ///     <root>/.oss/journal/<bucket>        object metadata and digests (`JournalFormat`)
 ///     <root>/.oss/<namespace>/<bucket>/   state records (`saveRecord`)
 ///     <root>/.oss/multipart/<bucket>/     multipart uploads and their parts (`MultipartFiles`)
@@ -45,11 +45,12 @@ enum BucketName {
 
 /// The bucket record `.oss/buckets/<name>`: `key=value` lines.
 enum BucketRecord {
-    /// The store writes three short lines; anything longer is not its record.
+    /// The store writes five short lines; anything longer is not its record.
     static let maxBytes = 4096
 
     static func encode(_ info: BucketInfo) -> [UInt8] {
-        Array("acl=\(info.acl.rawValue)\ncreated=\(info.creationDate)\nclass=\(info.storageClass)\n".utf8)
+        Array(("acl=\(info.acl.rawValue)\ncreated=\(info.creationDate)\nclass=\(info.storageClass)\n"
+            + "redundancy=\(info.dataRedundancyType)\nrg=\(info.resourceGroupId)\n").utf8)
     }
 
     /// Missing or unreadable fields fall back to the defaults given in `fallback`.
@@ -62,6 +63,8 @@ enum BucketRecord {
             case "acl": info.acl = BucketACL(rawValue: value) ?? info.acl
             case "created": info.creationDate = Int64(value) ?? info.creationDate
             case "class": info.storageClass = value.isEmpty ? info.storageClass : value
+            case "redundancy": info.dataRedundancyType = value.isEmpty ? info.dataRedundancyType : value
+            case "rg": info.resourceGroupId = value.isEmpty ? info.resourceGroupId : value
             default: continue
             }
         }

@@ -13,6 +13,8 @@ struct CommandSettings {
     var logFormat: LogFormat = .text
 
     static let prefix = "OSS_EMULATOR_"
+    /// A day: longer periods would leave rules unapplied for no reason a test could have.
+    static let maxLifecycleIntervalSeconds: Double = 86_400
 
     init(command: Serve, environment: [String: String]) throws {
         func variable(_ name: String) -> String? {
@@ -50,6 +52,12 @@ struct CommandSettings {
                 throw ValidationError("--restore-delay / \(Self.prefix)RESTORE_DELAY=\(text) is not a number of seconds (0 or more)")
             }
             configuration.restoreDelaySeconds = seconds
+        }
+        if let text = command.lifecycleInterval.map({ String($0) }) ?? variable("LIFECYCLE_INTERVAL") {
+            guard let seconds = Double(text), seconds >= 0, seconds <= Self.maxLifecycleIntervalSeconds else {
+                throw ValidationError("--lifecycle-interval / \(Self.prefix)LIFECYCLE_INTERVAL=\(text) is not a number of seconds from 0 to \(Int(Self.maxLifecycleIntervalSeconds))")
+            }
+            configuration.lifecycleIntervalSeconds = seconds
         }
         if let text = command.requestJournalSize.map({ String($0) }) ?? variable("REQUEST_JOURNAL_SIZE") {
             guard let size = Int(text), (0...RequestJournalLimits.maxCapacity).contains(size) else {

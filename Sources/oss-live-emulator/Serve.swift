@@ -86,6 +86,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds a RestoreObject of an Archive/ColdArchive object takes to complete (default 0: at once).")
     var restoreDelay: Double?
 
+    @Option(help: "Seconds between lifecycle sweeps (default 60; 0: only on demand, POST /_emulator/lifecycle).")
+    var lifecycleInterval: Double?
+
     @Option(help: "Start the emulator's clock at this UTC time (e.g. 2026-01-01T00:00:00Z); it runs on from there. Move it later with POST /_emulator/clock.")
     var clockStart: String?
 
