@@ -43,7 +43,8 @@ root=$(pwd)
 OSS2_VERSION=2.19.1
 OSS2_SDIST_SHA256=a8ab9ee7eb99e88a7e1382edc6ea641d219d585a7e074e3776e9dec9473e59c1
 DEFAULT_MODULES=(test_object test_multipart test_upload test_download test_iterator
-  test_list_objects_v2 test_live_channel test_chinese test_put_object_chunked test_headers)
+  test_list_objects_v2 test_live_channel test_chinese test_put_object_chunked test_headers
+  test_bucket)
 ACCESS_KEY_ID=conformance-key
 ACCESS_KEY_SECRET=conformance-secret
 EXPECTATIONS="$root/Tests/Conformance/expected-failures.txt"
@@ -207,7 +208,6 @@ run_one() {
     OSS_TEST_ENDPOINT="$test_endpoint"
     OSS_TEST_ACCESS_KEY_ID="$ACCESS_KEY_ID"
     OSS_TEST_ACCESS_KEY_SECRET="$ACCESS_KEY_SECRET"
-    OSS_TEST_BUCKET=conf
     OSS_TEST_REGION=cn-hangzhou
     http_proxy="$endpoint" HTTP_PROXY="$endpoint" https_proxy="$endpoint" HTTPS_PROXY="$endpoint"
     no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
