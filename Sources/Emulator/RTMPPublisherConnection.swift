@@ -16,8 +16,6 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     /// The deadline `timer` is armed for.
     private var armedDeadline: ContinuousClock.Instant?
-    /// Closes the open segment of a publisher gone quiet.
-    private var idleTimer: DispatchSourceTimer?
     private var lease: ChannelRegistry.Lease?
     private var publisher: ChannelPublisher? {
         didSet { slot.value = publisher }
@@ -186,7 +184,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
                         ingest.emit(.writeFailed(bucket: bucket, channel: channel, key: key, reason: reason))
                     }
                 })
-            startIdleTimer()
+            startIdleChecks()
             logger.info("rtmp publish started: \(push.bucket)/\(push.channel) from \(connection.remoteAddress), playlist \(push.playlistKey)")
             ingest.emit(.publishStarted(
                 bucket: push.bucket, channel: push.channel, remoteAddress: connection.remoteAddress, playlistKey: push.playlistKey))
@@ -235,8 +233,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private func endPush(reason: String) {
         guard !ended, let lease else { return }
         ended = true
-        idleTimer?.cancel()
-        idleTimer = nil
+        connection.onPollTick = nil
         let waiting = onShutdown
         onShutdown = []
         let channels = ingest.channels
@@ -261,8 +258,7 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         // A publish that never reached a decision has no lease to end.
         timer?.cancel()
         timer = nil
-        idleTimer?.cancel()
-        idleTimer = nil
+        connection.onPollTick = nil
         for callback in onShutdown { callback() }
         onShutdown = []
         ingest.connectionEnded(self)
@@ -277,14 +273,13 @@ final class RTMPPublisherConnection: @unchecked Sendable {
         return (video, audio)
     }
 
-    private func startIdleTimer() {
-        guard let publisher, idleTimer == nil else { return }
-        let source = DispatchSource.makeTimerSource(queue: connection.queue)
-        let interval = DispatchTimeInterval.milliseconds(Int(publisher.idleCheckMilliseconds))
-        source.schedule(deadline: .now() + interval, repeating: interval)
-        source.setEventHandler { [weak publisher] in publisher?.closeIfIdle() }
-        idleTimer = source
-        source.resume()
+    /// The open segment of a publisher gone quiet is closed from the poll
+    /// tick of batched reading (`ConnectionQueue.pollInterval`, well under
+    /// `ChannelPublisher.idleCheckMilliseconds`), which runs anyway: no timer
+    /// per publisher.
+    private func startIdleChecks() {
+        guard let publisher else { return }
+        connection.onPollTick = { [weak publisher] in publisher?.closeIfIdle() }
     }
 
     /// Arms the timer for the session's next deadline. Every message moves

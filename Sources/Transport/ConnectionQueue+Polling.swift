@@ -53,13 +53,15 @@ extension ConnectionQueue {
         let ready = descriptors.withUnsafeMutableBufferPointer { buffer in
             poll(buffer.baseAddress, nfds_t(buffer.count), 0)
         }
-        guard ready > 0 else { return }
-        for index in descriptors.indices where descriptors[index].revents != 0 {
-            let connection = connections[index]
-            let events = descriptors[index].revents
-            if connection.inPollSet {
-                connection.readAvailable(mayHaveError: events & Int16(POLLERR | POLLHUP) != 0)
+        if ready > 0 {
+            for index in descriptors.indices where descriptors[index].revents != 0 {
+                let connection = connections[index]
+                let events = descriptors[index].revents
+                if connection.inPollSet {
+                    connection.readAvailable(mayHaveError: events & Int16(POLLERR | POLLHUP) != 0)
+                }
             }
         }
+        for connection in connections where connection.inPollSet { connection.onPollTick?() }
     }
 }

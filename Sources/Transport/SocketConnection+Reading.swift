@@ -36,7 +36,10 @@ extension SocketConnection {
                 return
             }
             // A short read does not mean the socket is drained: an error or
-            // EOF may sit right behind the bytes, announced by no later event.
+            // EOF may sit right behind the bytes, announced by no later event
+            // from Dispatch. The poll tick asks again (level-triggered), so a
+            // batched connection whose first read was short (a live stream's
+            // few kilobytes per tick) stops there; one with more goes on.
             let count = read(descriptor, base, buffer.count)
             if count > 0 {
                 reads += 1
@@ -47,6 +50,10 @@ extension SocketConnection {
                     lingeredBytes += count
                     if lingeredBytes > Self.maxLingerBytes { closeNow(.closedLocally) }
                 case .closed:
+                    return
+                }
+                if count < buffer.count && reads == 1 && inPollSet {
+                    unreadInputMayRemain = false
                     return
                 }
             } else if count == 0 {

@@ -58,6 +58,10 @@ public final class SocketConnection: @unchecked Sendable {
     private var batchedReading = false
     /// In the queue's poll set.
     var inPollSet = false
+    /// Runs on every poll tick while the connection reads in batches (see
+    /// `setBatchedReading`): periodic checks that then cost no timer of
+    /// their own. Set it on `queue`.
+    public var onPollTick: (() -> Void)?
     private var readActivated = false
     /// Reading stopped before the kernel answered EAGAIN, EOF or an error.
     /// Libdispatch on Linux reports a hang-up (a reset, or both directions
@@ -402,6 +406,7 @@ public final class SocketConnection: @unchecked Sendable {
         onEndOfInputHandler = nil
         onCloseHandler = nil
         onWritable = nil
+        onPollTick = nil
         onClose?(closeReason)
         let finalize = onFinalize
         onFinalize = nil

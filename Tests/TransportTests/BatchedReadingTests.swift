@@ -118,5 +118,24 @@ extension ServerTests {
             try client.send("c")
             #expect(await eventually { harness.bytes(0) == Array("abc".utf8) })
         }
+
+        @Test func pollTickRunsWhileBatchedOnly() async throws {
+            let harness = try Harness()
+            defer { harness.listener.stop() }
+            let ticks = Locked(0)
+            let client = try TestClient(port: harness.listener.port)
+            #expect(await eventually { harness.connections.withLock { $0[0] } != nil })
+            let connection = try #require(harness.connections.withLock { $0[0] })
+            connection.queue.sync { connection.onPollTick = { ticks.withLock { $0 += 1 } } }
+            // 300 ms is several ticks even on a loaded machine.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(ticks.withLock { $0 } >= 2)
+            connection.setBatchedReading(false)
+            try await Task.sleep(for: .milliseconds(50))
+            let stopped = ticks.withLock { $0 }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(ticks.withLock { $0 } == stopped, "no ticks once reading per event")
+            _ = client
+        }
     }
 }
