@@ -39,17 +39,19 @@ let package = Package(
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
         .target(name: "Storage", dependencies: ["Digest", "Locking"]),
         .target(name: "Transport", dependencies: ["CCrypto", "Digest", "Locking"]),
+        // Bucket configurations that change how requests are served (CORS, referer, website, encryption).
+        .target(name: "BucketConfig", dependencies: ["Locking", "OSSProtocol", "Storage"]),
         // Alibaba Cloud KMS emulation (GenerateDataKey/Encrypt/Decrypt) for SDK envelope encryption.
         .target(name: "KMS", dependencies: ["CCrypto", "Digest", "Locking", "OSSProtocol"]),
         .target(name: "LiveIngest", dependencies: ["Locking", "MediaFormats", "Storage"]),
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
         .target(name: "Publisher", dependencies: ["Locking", "MediaFormats", "RTMP", "Transport"]),
         // OSS bucket and object operations (everything but LiveChannel and admin).
-        .target(name: "ObjectAPI", dependencies: ["CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
+        .target(name: "ObjectAPI", dependencies: ["BucketConfig", "CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
         .target(
             name: "Emulator",
             dependencies: [
-                "Digest", "KMS", "LiveIngest", "Locking", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
+                "BucketConfig", "Digest", "KMS", "LiveIngest", "Locking", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "KMSTests", dependencies: ["KMS", "Digest"]),
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest", "Locking"]),
         .testTarget(name: "PublisherTests", dependencies: ["Locking", "Publisher", "MediaFormats"]),
+        .testTarget(name: "BucketConfigTests", dependencies: ["BucketConfig", "OSSProtocol", "Storage"]),
         .testTarget(name: "ObjectAPITests", dependencies: ["CZlib", "Locking", "ObjectAPI", "OSSProtocol", "Storage", "Transport"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Locking", "Publisher"]),
         // Pieces of the command line (progress figures, JSON logs).

@@ -1,3 +1,4 @@
+import BucketConfig
 import Digest
 import OSSProtocol
 import Storage
@@ -8,11 +9,14 @@ public struct BucketHandlers: Sendable {
     let store: ObjectStore
     let owner: Owner
     let dependents: any BucketDependents
+    /// CORS, referer, website and encryption settings (`BucketHandlers+Serving.swift`).
+    let configs: BucketServingConfig
 
-    public init(store: ObjectStore, owner: Owner, dependents: any BucketDependents) {
+    public init(store: ObjectStore, owner: Owner, dependents: any BucketDependents, configs: BucketServingConfig? = nil) {
         self.store = store
         self.owner = owner
         self.dependents = dependents
+        self.configs = configs ?? BucketServingConfig(store: store)
     }
 
     public func service(_ context: RequestContext) throws -> HTTPResponse {
@@ -38,6 +42,7 @@ public struct BucketHandlers: Sendable {
         if context.method == "PUT" || context.method == "POST", let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: context.request.bodyMD5)
         }
+        if let answer = try servingSubresource(context, bucket: bucket) { return answer }
         switch context.method {
         case "PUT":
             if query.has("acl") { return try putACL(context, bucket: bucket) }
@@ -57,7 +62,11 @@ public struct BucketHandlers: Sendable {
                 let summary = BucketSummary(
                     name: info.name, creationDate: info.creationDate, storageClass: info.storageClass,
                     extranetEndpoint: endpoint)
-                return context.respond.xml(BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
+                let encryption = configs.settings(bucket).encryption.map {
+                    BucketEncryptionSummary(algorithm: $0.algorithm, kmsMasterKeyId: $0.kmsMasterKeyId, kmsDataEncryption: $0.kmsDataEncryption)
+                }
+                return context.respond.xml(
+                    BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl), encryption: encryption))
             }
             if query.has("location") {
                 return context.respond.xml(BucketXML.location(BucketSummary(name: info.name, creationDate: 0, extranetEndpoint: "").location))
@@ -105,10 +114,13 @@ public struct BucketHandlers: Sendable {
         let acl = try context.headers["x-oss-acl"].map { try OSSProtocol.BucketACL.parse($0) } ?? .private
         let body = try requestBody(context)
         if !body.isEmpty { _ = try CreateBucketConfiguration.parse(body) }
-        if try !store.createBucket(bucket, acl: Storage.BucketACL(acl)), context.headers["x-oss-acl"] != nil {
+        let encryption = try Self.creationEncryption(context.headers)
+        let created = try store.createBucket(bucket, acl: Storage.BucketACL(acl))
+        if !created, context.headers["x-oss-acl"] != nil {
             // Repeating PutBucket as the owner updates its settings, as OSS does.
             try store.setACL(Storage.BucketACL(acl), bucket: bucket)
         }
+        if created, let encryption { try configs.setEncryption(encryption, bucket: bucket) }
         return context.respond.response()
     }
 
