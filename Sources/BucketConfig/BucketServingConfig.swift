@@ -23,7 +23,8 @@ public struct BucketServingSettings: Sendable, Equatable {
 /// (one record per family, holding the document GetBucket* answers), so
 /// they survive a restart and go with their bucket. Reads come from a cache
 /// that is reloaded when the bucket it was read for is no longer the one of
-/// that name (deleted and created again).
+/// that name: another creation date, or (deleted and made again within the
+/// same second) settings cached but no records left on disk.
 public final class BucketServingConfig: Sendable {
     public static let namespace = "bucket-serving"
 
@@ -46,7 +47,10 @@ public final class BucketServingConfig: Sendable {
     public func settings(_ bucket: String) -> BucketServingSettings {
         guard let info = store.bucket(bucket) else { return BucketServingSettings() }
         return cache.withLock { table in
-            if let entry = table[bucket], entry.creationDate == info.creationDate { return entry.settings }
+            if let entry = table[bucket], entry.creationDate == info.creationDate,
+               entry.settings == BucketServingSettings() || store.hasRecords(namespace: Self.namespace, bucket: bucket) {
+                return entry.settings
+            }
             let settings = load(bucket)
             table[bucket] = Entry(creationDate: info.creationDate, settings: settings)
             return settings
@@ -74,7 +78,8 @@ public final class BucketServingConfig: Sendable {
                         _ change: (inout BucketServingSettings) -> Void) throws {
         guard let info = store.bucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
         try cache.withLock { table in
-            var settings = table[bucket].flatMap { $0.creationDate == info.creationDate ? $0.settings : nil } ?? load(bucket)
+            // From disk, not the cache: the bucket may be a new one of the same name.
+            var settings = load(bucket)
             if let document {
                 try store.saveRecord(namespace: Self.namespace, bucket: bucket, name: family.rawValue, bytes: document)
             } else {

@@ -113,9 +113,9 @@ public struct BucketHandlers: Sendable {
         try NameRules.validateBucketName(bucket)
         let acl = try context.headers["x-oss-acl"].map { try OSSProtocol.BucketACL.parse($0) } ?? .private
         let body = try requestBody(context)
-        if !body.isEmpty { _ = try CreateBucketConfiguration.parse(body) }
+        let configuration = try CreateBucketConfiguration.parse(body)
         let encryption = try Self.creationEncryption(context.headers)
-        let created = try store.createBucket(bucket, acl: Storage.BucketACL(acl))
+        let created = try store.createBucket(bucket, acl: Storage.BucketACL(acl), storageClass: configuration.storageClass)
         if !created, context.headers["x-oss-acl"] != nil {
             // Repeating PutBucket as the owner updates its settings, as OSS does.
             try store.setACL(Storage.BucketACL(acl), bucket: bucket)

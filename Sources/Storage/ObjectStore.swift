@@ -130,14 +130,14 @@ public final class ObjectStore: Sendable {
     // MARK: buckets
 
     /// Creates a bucket; false (and nothing changed) when it already exists.
-    public func createBucket(_ name: String, acl: BucketACL) throws -> Bool {
+    public func createBucket(_ name: String, acl: BucketACL, storageClass: String = "Standard") throws -> Bool {
         guard BucketName.isValid(name) else { throw StorageError.invalidBucketName(name) }
         return try buckets.withLock { table in
             if table[name] != nil { return false }
             let directory = layout.bucketDirectory(name)
             try FileSystem.makeDirectory(directory)
             if fsync { try FileSystem.syncPath(layout.root, directory: true) }
-            let info = BucketInfo(name: name, creationDate: clock() / 1000, acl: acl)
+            let info = BucketInfo(name: name, creationDate: clock() / 1000, acl: acl, storageClass: storageClass)
             try FileContent.replace(layout.bucketRecord(name), bytes: BucketRecord.encode(info), temporaryPath: makeTempFilePath(), fsync: fsync)
             // The directory may have been made (and filled) by hand while running.
             var loader = BucketLoader(directory: directory, limits: limits)
