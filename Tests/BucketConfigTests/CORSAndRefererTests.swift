@@ -51,7 +51,7 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         #expect(refused.contains { $0 == ("Vary", "Origin") })
     }
 
-    @Test func validation() {
+    @Test func validation() throws {
         let rule = "<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>"
         let eleven = "<CORSConfiguration>" + String(repeating: rule, count: CORSConfiguration.maxRules + 1) + "</CORSConfiguration>"
         #expect(throws: OSSError.self) { try CORSConfiguration.parse(bytes(eleven)) }
