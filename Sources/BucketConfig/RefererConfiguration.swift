@@ -73,14 +73,16 @@ public struct RefererConfiguration: Sendable, Equatable {
     public static let blacklistedEC = "0003-00000502"
     public static let notWhitelistedEC = "0003-00000503"
 
-    /// The decision for a request's `Referer` header. An empty whitelist
+    /// The decision for a request's `Referer` header. An entry matches a
+    /// Referer that starts with what it describes (OSS matches URL prefixes:
+    /// `http://a.test` allows `http://a.test/page`). An empty whitelist
     /// checks nothing but the blacklist (OSS: hotlink protection is off then).
     public func check(referer: String?) -> Verdict {
         guard let referer, !referer.isEmpty else {
             return referers.isEmpty || allowEmptyReferer ? .allowed : .denied(ec: Self.emptyRefererEC)
         }
         let subject = matchedForm(of: referer)
-        let matches: (String) -> Bool = { Wildcard($0, questionMark: true, caseInsensitive: true).matches(subject) }
+        let matches: (String) -> Bool = { Wildcard($0 + "*", questionMark: true, caseInsensitive: true).matches(subject) }
         if blacklist.contains(where: matches) { return .denied(ec: Self.blacklistedEC) }
         if !referers.isEmpty && !referers.contains(where: matches) { return .denied(ec: Self.notWhitelistedEC) }
         return .allowed

@@ -85,13 +85,20 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         #expect(config.check(referer: "") == .denied(ec: RefererConfiguration.emptyRefererEC))
     }
 
-    @Test func pathTruncationAndQueryKept() throws {
+    @Test func prefixMatchingAndTruncation() throws {
         var config = RefererConfiguration(allowEmptyReferer: true, referers: ["http://example.com"])
-        #expect(config.check(referer: "http://example.com/page") == .denied(ec: RefererConfiguration.notWhitelistedEC))
+        #expect(config.check(referer: "http://example.com/page") == .allowed)
+        #expect(config.check(referer: "http://other.test/http://example.com") == .denied(ec: RefererConfiguration.notWhitelistedEC))
+        // The query string is cut off before matching unless told otherwise.
+        config = RefererConfiguration(allowEmptyReferer: true, referers: ["*.png"])
+        #expect(config.check(referer: "http://a.test/x?y=.png") == .denied(ec: RefererConfiguration.notWhitelistedEC))
+        config.allowTruncateQueryString = false
+        #expect(config.check(referer: "http://a.test/x?y=.png") == .allowed)
+        // TruncatePath leaves `scheme://host` to match.
+        config = RefererConfiguration(allowEmptyReferer: true, referers: ["http://a.test/docs"])
+        #expect(config.check(referer: "http://a.test/docs/x.html") == .allowed)
         config.truncatePath = true
-        #expect(config.check(referer: "http://example.com/page?q=1") == .allowed)
-        config = RefererConfiguration(allowEmptyReferer: true, allowTruncateQueryString: false, referers: ["http://example.com"])
-        #expect(config.check(referer: "http://example.com?q=1") == .denied(ec: RefererConfiguration.notWhitelistedEC))
+        #expect(config.check(referer: "http://a.test/docs/x.html") == .denied(ec: RefererConfiguration.notWhitelistedEC))
     }
 
     @Test func emptyWhitelistAllowsAllButTheBlacklist() {
