@@ -53,6 +53,24 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         #expect(try WebsiteConfiguration.parse(rules(many.dropLast().joined())).routingRules?.rules.count == WebsiteRoutingRules.maxRules)
     }
 
+    @Test func headerListLimits() throws {
+        func website(_ rule: String) -> [UInt8] {
+            bytes("<WebsiteConfiguration><RoutingRules>\(rule)</RoutingRules></WebsiteConfiguration>")
+        }
+        let include = "<IncludeHeader><Key>host</Key><Equals>a.test</Equals></IncludeHeader>"
+        func withIncludes(_ n: Int) -> String {
+            Self.mirrorRule.replacingOccurrences("</HttpErrorCodeReturnedEquals>", "</HttpErrorCodeReturnedEquals>" + String(repeating: include, count: n))
+        }
+        #expect(try WebsiteConfiguration.parse(website(withIncludes(WebsiteRoutingRules.maxIncludeHeaders))).routingRules != nil)
+        #expect(throws: OSSError.self) { try WebsiteConfiguration.parse(website(withIncludes(WebsiteRoutingRules.maxIncludeHeaders + 1))) }
+        func withPass(_ n: Int) -> String {
+            Self.mirrorRule.replacingOccurrences(
+                "</Redirect>", "<MirrorHeaders>" + String(repeating: "<Pass>h</Pass>", count: n) + "</MirrorHeaders></Redirect>")
+        }
+        #expect(try WebsiteConfiguration.parse(website(withPass(WebsiteRoutingRules.maxMirrorHeaders))).routingRules != nil)
+        #expect(throws: OSSError.self) { try WebsiteConfiguration.parse(website(withPass(WebsiteRoutingRules.maxMirrorHeaders + 1))) }
+    }
+
     @Test func resolvesDirectoriesAndMissingKeys() {
         let objects: Set<String> = ["index.html", "docs/index.html", "404.html"]
         let exists: (String) -> Bool = { objects.contains($0) }
