@@ -126,9 +126,9 @@ public struct CORSConfiguration: Sendable, Equatable {
     }
 
     private func allowHeaders(_ rule: Rule, origin: String) -> [(String, String)] {
-        // A rule open to every origin answers `*`; otherwise the origin itself.
+        // OSS answers the request's origin, even for a rule open to every origin (`*`).
         var headers: [(String, String)] = [
-            ("Access-Control-Allow-Origin", rule.allowedOrigins.contains("*") ? "*" : origin),
+            ("Access-Control-Allow-Origin", origin),
             ("Access-Control-Allow-Methods", rule.allowedMethods.joined(separator: ", ")),
         ]
         if !rule.exposeHeaders.isEmpty {
