@@ -7,6 +7,7 @@ import requests
 from oss2.models import BucketCors, BucketReferer, BucketWebsite, CorsRule, ServerSideEncryptionRule
 
 from conftest import RunningEmulator
+from sdk_v2 import client_for, new_bucket
 
 
 @pytest.fixture
@@ -165,3 +166,34 @@ def test_settings_survive_a_restart(data_dir):
         assert b.get_bucket_encryption().kms_master_keyid == "key-1"
     finally:
         second.stop()
+
+
+def test_v2_sdk_round_trips_the_configurations(emulator):
+    """The V2 SDK (alibabacloud-oss-v2) reads back what it put."""
+    import alibabacloud_oss_v2 as oss
+
+    c = client_for(emulator)
+    b = new_bucket(c)
+    c.put_bucket_cors(oss.PutBucketCorsRequest(bucket=b, cors_configuration=oss.CORSConfiguration(
+        cors_rules=[oss.CORSRule(allowed_origins=["*"], allowed_methods=["GET"], allowed_headers=["*"], max_age_seconds=10)],
+        response_vary=True)))
+    r = c.get_bucket_cors(oss.GetBucketCorsRequest(bucket=b))
+    assert r.cors_configuration.cors_rules[0].allowed_methods == ["GET"]
+    assert r.cors_configuration.response_vary is True
+    c.put_bucket_referer(oss.PutBucketRefererRequest(bucket=b, referer_configuration=oss.RefererConfiguration(
+        allow_empty_referer=False, allow_truncate_query_string=True, truncate_path=True,
+        referer_list=oss.RefererList(referers=["http://a.test"]),
+        referer_blacklist=oss.RefererBlacklist(referers=["http://b.test"]))))
+    r = c.get_bucket_referer(oss.GetBucketRefererRequest(bucket=b))
+    assert r.referer_configuration.referer_list.referers == ["http://a.test"]
+    assert r.referer_configuration.truncate_path is True
+    c.put_bucket_website(oss.PutBucketWebsiteRequest(bucket=b, website_configuration=oss.WebsiteConfiguration(
+        index_document=oss.IndexDocument(suffix="index.html", support_sub_dir=True, type=0),
+        error_document=oss.ErrorDocument(key="e.html", http_status=404))))
+    r = c.get_bucket_website(oss.GetBucketWebsiteRequest(bucket=b))
+    assert r.website_configuration.index_document.support_sub_dir is True
+    assert r.website_configuration.error_document.http_status == 404
+    c.put_bucket_encryption(oss.PutBucketEncryptionRequest(bucket=b, server_side_encryption_rule=oss.ServerSideEncryptionRule(
+        apply_server_side_encryption_by_default=oss.ApplyServerSideEncryptionByDefault(sse_algorithm="KMS", kms_master_key_id="k1"))))
+    r = c.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=b))
+    assert r.server_side_encryption_rule.apply_server_side_encryption_by_default.kms_master_key_id == "k1"
