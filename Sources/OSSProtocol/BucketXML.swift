@@ -112,7 +112,8 @@ public enum BucketXML {
         w.element("CrossRegionReplication", "Disabled")
         w.element("DataRedundancyType", "LRS")
         w.element("Name", bucket.name)
-        w.element("Versioning", "")
+        // No Versioning element: OSS writes none for a bucket never versioned
+        // (oss2 then reports versioning_status None, as its suite expects).
         writeOwner(owner, to: &w)
         w.open("AccessControlList")
         w.element("Grant", acl.rawValue)
