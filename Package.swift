@@ -44,8 +44,10 @@ let package = Package(
         .target(name: "LiveIngest", dependencies: ["Locking", "MediaFormats", "Storage"]),
         // The RTMP publishing client behind `push` and `Emulator.publish(file:)`.
         .target(name: "Publisher", dependencies: ["Locking", "MediaFormats", "RTMP", "Transport"]),
-        // Bucket configurations (lifecycle, tagging, logging, policy, capacity, stat): models, XML, validation, records, evaluation.
-        .target(name: "BucketConfig", dependencies: ["OSSProtocol", "Storage"]),
+        // Bucket configurations: models, XML, validation, records and evaluation of lifecycle,
+        // tagging, logging, policy, capacity, stat, and of what changes how requests are served
+        // (CORS, referer, website, encryption).
+        .target(name: "BucketConfig", dependencies: ["Locking", "OSSProtocol", "Storage"]),
         // OSS bucket and object operations (everything but LiveChannel and admin).
         .target(name: "ObjectAPI", dependencies: ["BucketConfig", "CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
         .target(

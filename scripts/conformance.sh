@@ -44,7 +44,7 @@ OSS2_VERSION=2.19.1
 OSS2_SDIST_SHA256=a8ab9ee7eb99e88a7e1382edc6ea641d219d585a7e074e3776e9dec9473e59c1
 DEFAULT_MODULES=(test_object test_multipart test_upload test_download test_iterator
   test_list_objects_v2 test_live_channel test_chinese test_put_object_chunked test_headers
-  test_bucket)
+  test_bucket test_website test_server_side_encryotion)
 ACCESS_KEY_ID=conformance-key
 ACCESS_KEY_SECRET=conformance-secret
 EXPECTATIONS="$root/Tests/Conformance/expected-failures.txt"

@@ -28,6 +28,8 @@ final class FrontDoor: HTTPRequestHandler {
     let journal: RequestJournal
     let faults: FaultInjector
     let events: EventLog?
+    /// Per-bucket CORS rules, hotlink protection, website and default encryption.
+    let configs: BucketServingConfig
 
     init(store: ObjectStore, channels: ChannelRegistry, configuration: EmulatorConfiguration, logger: Logger,
          admin: AdminHandlers, dataDirectory: String, journal: RequestJournal = RequestJournal(),
@@ -52,15 +54,19 @@ final class FrontDoor: HTTPRequestHandler {
         let live = LiveChannelHandlers(
             store: store, channels: channels, urlStyle: configuration.urlStyle, segments: SegmentIndex(store: store))
         self.live = live
-        self.buckets = BucketHandlers(store: store, owner: Owner(id: configuration.ownerId), dependents: channels)
+        let configs = BucketServingConfig(store: store)
+        self.configs = configs
+        self.buckets = BucketHandlers(
+            store: store, owner: Owner(id: configuration.ownerId), dependents: channels, configs: configs)
         self.objects = ObjectHandlers(
             store: store, owner: Owner(id: configuration.ownerId),
             settings: ObjectAPISettings(
                 restoreDelayMilliseconds: Int64(configuration.restoreDelaySeconds * 1000),
-                defaultKMSKeyId: KMSService.defaultKeyId(ownerId: configuration.ownerId)))
+                defaultKMSKeyId: KMSService.defaultKeyId(ownerId: configuration.ownerId)),
+            configs: configs)
         self.admin = admin
         self.callbacks = UploadCallbackSender(signer: callbackKey)
-        self.postObjects = PostObjectHandler(store: store, authenticator: authenticator)
+        self.postObjects = PostObjectHandler(store: store, authenticator: authenticator, configs: configs)
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
@@ -124,9 +130,10 @@ final class FrontDoor: HTTPRequestHandler {
                         "http://\(Emulator.reachableHost(configuration.host)):\(request.localPort)/_emulator\($0)"
                     }
                 }
+                let rules = corsRules(resolved)
                 callbacks.send(pending, publicKeyURL: keyURL) { [self] answer in
                     logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
-                    respond(CORS.decorate(answer, request: request.head))
+                    respond(CORS.decorate(answer, request: request.head, rules: rules))
                 }
                 return
             }
@@ -138,7 +145,22 @@ final class FrontDoor: HTTPRequestHandler {
             response = answer(.internalError("\(error)"), responder: responder)
         }
         logRequest(request, target: target, response: response, requestId: requestId, startedAt: now)
-        respond(CORS.decorate(response, request: request.head))
+        respond(CORS.decorate(response, request: request.head, rules: target.flatMap(corsRules)))
+    }
+
+    /// The CORS rules of the request's bucket; nil for the permissive default.
+    private func corsRules(_ target: RequestTarget) -> CORSConfiguration? {
+        guard target.emulatorPath == nil, let bucket = target.bucket else { return nil }
+        return configs.settings(bucket).cors
+    }
+
+    /// Hotlink protection: anonymous and presigned requests for a bucket's
+    /// objects must carry a Referer its configuration allows.
+    private func checkReferer(_ context: RequestContext, bucket: String) throws {
+        guard context.auth == .anonymous || context.isPresigned, let referer = configs.settings(bucket).referer else { return }
+        if case .denied(let ec) = referer.check(referer: context.headers["Referer"]) {
+            throw OSSError.refererDenied(bucket: bucket, ec: ec)
+        }
     }
 
     /// The error answer; what the client is not told (server paths, system errors) goes to the log.
@@ -177,7 +199,7 @@ final class FrontDoor: HTTPRequestHandler {
             if let path = target.emulatorPath, path != AdminHandlers.openPath {
                 throw OSSError(status: 403, code: "AccessForbidden", message: "CORSResponse: the emulator's own endpoints are not shared with other origins.")
             }
-            return .response(try CORS.preflight(request.head, responder: responder))
+            return .response(try CORS.preflight(request.head, responder: responder, rules: corsRules(target)))
         }
         // No bucket can have such a name; OSS says so before looking anything up.
         if let bucket = target.bucket { try NameRules.validateBucketName(bucket) }
@@ -198,6 +220,15 @@ final class FrontDoor: HTTPRequestHandler {
         guard let key = target.key, !key.isEmpty else {
             // A browser form upload authenticates itself with its policy and signature fields.
             if PostObjectHandler.isFormUpload(context) { return try postObjects.handle(context, bucket: bucket) }
+            if context.auth == .anonymous, context.method == "GET" || context.method == "HEAD", context.query.isEmpty {
+                // A static website's root: its index document, as an object read.
+                let website = try objects.websiteRoot(context, bucket: bucket) { [self] index in
+                    try checkReferer(context, bucket: bucket)
+                    try authorizeObjectAccess(context, bucket: bucket, key: index)
+                    return try objects.handle(context, bucket: bucket, key: index)
+                }
+                if let website { return .response(website) }
+            }
             try requireSignature(context)
             if context.query.has("live") { return .response(try live.bucketLevel(context, bucket: bucket)) }
             return .response(try buckets.handle(context, bucket: bucket))
@@ -206,6 +237,7 @@ final class FrontDoor: HTTPRequestHandler {
             try requireSignature(context)
             return .response(try live.objectLevel(context, bucket: bucket, key: key))
         }
+        try checkReferer(context, bucket: bucket)
         try authorizeObjectAccess(context, bucket: bucket, key: key)
         if let pending = try objects.pendingCallback(context, bucket: bucket, key: key) { return .callback(pending) }
         return .response(try objects.handle(context, bucket: bucket, key: key))

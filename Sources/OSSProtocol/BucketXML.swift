@@ -103,7 +103,9 @@ public enum BucketXML {
     }
 
     /// `GET /?bucketInfo` → BucketInfo/Bucket with every element oss2's `get_bucket_info` reads.
-    public static func bucketInfo(_ bucket: BucketSummary, owner: Owner, acl: BucketACL) -> [UInt8] {
+    public static func bucketInfo(
+        _ bucket: BucketSummary, owner: Owner, acl: BucketACL, encryption: BucketEncryptionSummary? = nil
+    ) -> [UInt8] {
         var w = XMLWriter(root: "BucketInfo")
         w.open("Bucket")
         w.element("AccessMonitor", "Disabled")
@@ -125,7 +127,9 @@ public enum BucketXML {
         w.close()
         w.element("Comment", "")
         w.open("ServerSideEncryptionRule")
-        w.element("SSEAlgorithm", "None")
+        w.element("SSEAlgorithm", encryption?.algorithm ?? "None")
+        if let keyId = encryption?.kmsMasterKeyId { w.element("KMSMasterKeyID", keyId) }
+        if let data = encryption?.kmsDataEncryption { w.element("KMSDataEncryption", data) }
         w.close()
         w.close()
         return w.finish()
@@ -192,5 +196,18 @@ public struct CreateBucketConfiguration: Sendable, Equatable {
             config.dataRedundancyType = redundancy
         }
         return config
+    }
+}
+
+/// A bucket's default encryption as GetBucketInfo reports it.
+public struct BucketEncryptionSummary: Sendable, Equatable {
+    public var algorithm: String
+    public var kmsMasterKeyId: String?
+    public var kmsDataEncryption: String?
+
+    public init(algorithm: String, kmsMasterKeyId: String? = nil, kmsDataEncryption: String? = nil) {
+        self.algorithm = algorithm
+        self.kmsMasterKeyId = kmsMasterKeyId
+        self.kmsDataEncryption = kmsDataEncryption
     }
 }

@@ -70,6 +70,7 @@ extension BucketHandlers {
     /// Sub-resources served here or by the other bucket handlers.
     static let servedSubresources: Set<String> = [
         "acl", "bucketInfo", "location", "uploads", "delete", "lifecycle", "tagging", "logging", "policy", "stat", "qos",
+        "cors", "referer", "website", "encryption",
         "versioning", "versions",
     ]
 

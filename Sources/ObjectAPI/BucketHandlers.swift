@@ -9,11 +9,14 @@ public struct BucketHandlers: Sendable {
     let store: ObjectStore
     let owner: Owner
     let dependents: any BucketDependents
+    /// CORS, referer, website and encryption settings (`BucketHandlers+Serving.swift`).
+    let configs: BucketServingConfig
 
-    public init(store: ObjectStore, owner: Owner, dependents: any BucketDependents) {
+    public init(store: ObjectStore, owner: Owner, dependents: any BucketDependents, configs: BucketServingConfig? = nil) {
         self.store = store
         self.owner = owner
         self.dependents = dependents
+        self.configs = configs ?? BucketServingConfig(store: store)
     }
 
     public func service(_ context: RequestContext) throws -> HTTPResponse {
@@ -45,6 +48,7 @@ public struct BucketHandlers: Sendable {
             try ContentMD5.verify(header: provided, digest: context.request.bodyMD5)
         }
         if let answer = try configuration(context, bucket: bucket) { return answer }
+        if let answer = try servingSubresource(context, bucket: bucket) { return answer }
         try rejectUnknownSubresources(query)
         switch context.method {
         case "PUT":
@@ -65,7 +69,11 @@ public struct BucketHandlers: Sendable {
                 let summary = BucketSummary(
                     name: info.name, creationDate: info.creationDate, storageClass: info.storageClass,
                     extranetEndpoint: endpoint, dataRedundancyType: info.dataRedundancyType, resourceGroupId: info.resourceGroupId)
-                return context.respond.xml(BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl)))
+                let encryption = configs.settings(bucket).encryption.map {
+                    BucketEncryptionSummary(algorithm: $0.algorithm, kmsMasterKeyId: $0.kmsMasterKeyId, kmsDataEncryption: $0.kmsDataEncryption)
+                }
+                return context.respond.xml(
+                    BucketXML.bucketInfo(summary, owner: owner, acl: OSSProtocol.BucketACL(info.acl), encryption: encryption))
             }
             if query.has("location") {
                 return context.respond.xml(BucketXML.location(BucketSummary(name: info.name, creationDate: 0, extranetEndpoint: "").location))
@@ -113,14 +121,17 @@ public struct BucketHandlers: Sendable {
         let acl = try context.headers["x-oss-acl"].map { try OSSProtocol.BucketACL.parse($0) } ?? .private
         let body = try requestBody(context)
         let configuration = try CreateBucketConfiguration.parse(body)
+        let encryption = try Self.creationEncryption(context.headers)
         var template = BucketInfo(
             name: bucket, creationDate: 0, acl: Storage.BucketACL(acl), storageClass: configuration.storageClass,
             dataRedundancyType: configuration.dataRedundancyType)
         if let group = context.headers["x-oss-resource-group-id"], !group.isEmpty { template.resourceGroupId = group }
-        if try !store.createBucket(bucket, acl: Storage.BucketACL(acl), template: template), context.headers["x-oss-acl"] != nil {
+        let created = try store.createBucket(bucket, acl: Storage.BucketACL(acl), template: template)
+        if !created, context.headers["x-oss-acl"] != nil {
             // Repeating PutBucket as the owner updates its settings, as OSS does.
             try store.setACL(Storage.BucketACL(acl), bucket: bucket)
         }
+        if created, let encryption { try configs.setEncryption(encryption, bucket: bucket) }
         return context.respond.response()
     }
 

@@ -30,7 +30,9 @@ extension ObjectHandlers {
         // Headers count only when the append starts the object: later appends
         // keep its metadata and OSS ignores (does not even check) theirs.
         let metadata = position == 0
-            ? try Self.metadata(from: context.headers, key: key, bucketStorageClass: store.bucket(bucket)?.storageClass)
+            ? try Self.metadata(
+                from: context.headers, key: key, bucketStorageClass: store.bucket(bucket)?.storageClass,
+                encryptionDefault: configs.settings(bucket).encryption)
             : ObjectMetadata()
         let info: ObjectInfo
         do {
@@ -53,6 +55,8 @@ extension ObjectHandlers {
         headers.add("ETag", "\"\(info.etag)\"")
         headers.add("x-oss-next-append-position", String(info.size))
         headers.add("x-oss-hash-crc64ecma", String(info.crc64))
+        // Later appends keep the encryption the first one chose, whatever they send.
+        ServerSideEncryption.addHeaders(&headers, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
         return context.respond.response(headers: headers)
     }
 

@@ -27,7 +27,8 @@ extension ObjectHandlers {
         let plan = CopyPlan(
             replaceMetadata: try Self.directive(headers, "x-oss-metadata-directive", values: ("COPY", "REPLACE")),
             replaceTags: try Self.directive(headers, "x-oss-tagging-directive", values: ("Copy", "Replace")),
-            request: try Self.metadata(from: headers, key: key),
+            request: try Self.metadata(from: headers, key: key, encryptionDefault: configs.settings(bucket).encryption),
+            setsEncryption: headers[ServerSideEncryption.algorithmHeader] != nil,
             setsStorageClass: headers["x-oss-storage-class"] != nil,
             setsACL: headers["x-oss-object-acl"] != nil)
         let forbidOverwrite = WriteHeaders.forbidsOverwrite(headers)
@@ -68,6 +69,7 @@ extension ObjectHandlers {
         var responseHeaders: HTTPHeaders = [:]
         responseHeaders.add("ETag", "\"\(info.etag)\"")
         responseHeaders.add("x-oss-hash-crc64ecma", String(info.crc64))
+        ServerSideEncryption.addHeaders(&responseHeaders, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
         return context.respond.xml(
             CopyObjectXML.result(lastModified: info.lastModified / 1000, etag: info.etag), headers: responseHeaders)
     }
@@ -92,6 +94,10 @@ struct CopyPlan {
     var replaceTags: Bool
     /// The metadata this request's headers describe (`ObjectHandlers.metadata(from:key:)`).
     var request: ObjectMetadata
+    /// Whether the request names an encryption: a copy to a new object is
+    /// encrypted as the request (or the target bucket's default) says, never
+    /// as its source was; an object copied onto itself keeps its own unless named.
+    var setsEncryption: Bool = false
     var setsStorageClass: Bool
     var setsACL: Bool
 
@@ -108,6 +114,11 @@ struct CopyPlan {
             }
         }
         if setsStorageClass { target.storageClass = request.storageClass }
+        if setsEncryption || !sameObject {
+            target.serverSideEncryption = request.serverSideEncryption
+            target.serverSideEncryptionKeyId = request.serverSideEncryptionKeyId
+            target.serverSideDataEncryption = request.serverSideDataEncryption
+        }
         if setsACL { target.objectACL = request.objectACL }
         target.taggingQuery = replaceTags ? request.taggingQuery : source.taggingQuery
         return target

@@ -17,14 +17,19 @@ extension ObjectHandlers {
         if WriteHeaders.forbidsOverwrite(context.headers), (try? store.objectInfo(bucket: bucket, key: key)) != nil {
             throw OSSError.fileAlreadyExists
         }
-        var metadata = try Self.metadata(from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass)
+        var metadata = try Self.metadata(
+            from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass,
+            encryptionDefault: configs.settings(bucket).encryption)
         if context.query.has("sequential") {
             // Parts in order: the completed object's MD5 is known and announced.
             metadata.attributes[ObjectMetadata.Attribute.sequential] = "1"
         }
         let upload = try store.initiateMultipartUpload(bucket: bucket, key: key, metadata: metadata)
+        var headers: HTTPHeaders = [:]
+        ServerSideEncryption.addHeaders(&headers, metadata: metadata, defaultKeyId: settings.defaultKMSKeyId)
         return context.respond.xml(
-            MultipartXML.initiateResult(bucket: bucket, key: key, uploadId: upload.uploadId, urlEncoded: urlEncoded))
+            MultipartXML.initiateResult(bucket: bucket, key: key, uploadId: upload.uploadId, urlEncoded: urlEncoded),
+            headers: headers)
     }
 
     /// PUT ?partNumber&uploadId (UploadPart, or UploadPartCopy with x-oss-copy-source),
@@ -63,6 +68,7 @@ extension ObjectHandlers {
 
     private func uploadPart(_ context: RequestContext, bucket: String, key: String, uploadId: String) throws -> HTTPResponse {
         let partNumber = try MultipartRules.partNumber(context.query.value("partNumber"))
+        try ServerSideEncryption.refuse(context.headers)
         let request = context.request
         if let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: request.bodyMD5)
@@ -82,6 +88,9 @@ extension ObjectHandlers {
         headers.add("ETag", "\"\(part.etag)\"")
         headers.add("x-oss-hash-crc64ecma", String(part.crc64))
         headers.add("Content-MD5", Base64.encode(part.md5))
+        if let upload = try? store.multipartUpload(bucket: bucket, key: key, uploadId: uploadId) {
+            ServerSideEncryption.addHeaders(&headers, metadata: upload.metadata, defaultKeyId: settings.defaultKMSKeyId)
+        }
         return context.respond.response(headers: headers)
     }
 
@@ -138,6 +147,7 @@ extension ObjectHandlers {
         _ context: RequestContext, bucket: String, key: String, uploadId: String
     ) throws -> (ObjectInfo, HTTPHeaders) {
         _ = try Self.urlEncoding(context.query)
+        try ServerSideEncryption.refuse(context.headers)
         let body = try requestBody(context)
         let completeAll = context.headers["x-oss-complete-all"]?.lowercased() == "yes"
         var requested: [RequestedPart] = []
@@ -170,6 +180,7 @@ extension ObjectHandlers {
         var headers: HTTPHeaders = [:]
         headers.add("ETag", "\"\(info.etag)\"")
         headers.add("x-oss-hash-crc64ecma", String(info.crc64))
+        ServerSideEncryption.addHeaders(&headers, metadata: info.metadata, defaultKeyId: settings.defaultKMSKeyId)
         return (info, headers)
     }
 

@@ -1,3 +1,4 @@
+import BucketConfig
 import Digest
 import OSSProtocol
 import Storage
@@ -9,11 +10,16 @@ public struct ObjectHandlers: Sendable {
     /// The owner GetObjectACL names.
     let owner: Owner
     let settings: ObjectAPISettings
+    /// Bucket settings that change how objects are served and written
+    /// (website documents, default encryption).
+    let configs: BucketServingConfig
 
-    public init(store: ObjectStore, owner: Owner = Owner(id: "1000000000000000"), settings: ObjectAPISettings = ObjectAPISettings()) {
+    public init(store: ObjectStore, owner: Owner = Owner(id: "1000000000000000"), settings: ObjectAPISettings = ObjectAPISettings(),
+                configs: BucketServingConfig? = nil) {
         self.store = store
         self.owner = owner
         self.settings = settings
+        self.configs = configs ?? BucketServingConfig(store: store)
     }
 
     /// Object sub-resources this emulator does not serve; answered 501.
@@ -47,8 +53,8 @@ public struct ObjectHandlers: Sendable {
         case "PUT" where context.headers["x-oss-copy-source"] != nil:
             return try copy(context, bucket: bucket, key: key)
         case "PUT": return try put(context, bucket: bucket, key: key)
-        case "GET": return try get(context, bucket: bucket, key: key)
-        case "HEAD": return try head(context, bucket: bucket, key: key)
+        case "GET": return try servingWebsite(context, bucket: bucket, key: key) { try get(context, bucket: bucket, key: $0) }
+        case "HEAD": return try servingWebsite(context, bucket: bucket, key: key) { try head(context, bucket: bucket, key: $0) }
         case "DELETE":
             try store.deleteObject(bucket: bucket, key: key)
             return context.respond.response(status: 204)
@@ -74,7 +80,9 @@ public struct ObjectHandlers: Sendable {
         if let provided = context.headers["Content-MD5"] {
             try ContentMD5.verify(header: provided, digest: request.bodyMD5)
         }
-        var metadata = try Self.metadata(from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass)
+        var metadata = try Self.metadata(
+            from: context.headers, key: key, bucketStorageClass: bucketInfo.storageClass,
+            encryptionDefault: configs.settings(bucket).encryption)
         if context.isPresigned, context.headers["Content-Type"] == nil {
             // OSS guesses no type for a presigned PUT: the URL signed none.
             metadata.contentType = ContentTypes.fallback
@@ -99,7 +107,7 @@ public struct ObjectHandlers: Sendable {
         return (info, headers)
     }
 
-    private func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+    func get(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         // Small objects come from memory, answered in one write; symlinks,
         // ranges and gzip go the descriptor way.
         let opened = try store.openObjectContent(bucket: bucket, key: key)
@@ -160,7 +168,7 @@ public struct ObjectHandlers: Sendable {
         return context.respond.response(headers: headers, body: .bytes(bytes))
     }
 
-    private func head(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
+    func head(_ context: RequestContext, bucket: String, key: String) throws -> HTTPResponse {
         let info = try followingSymlink(store.objectInfo(bucket: bucket, key: key), bucket: bucket)
         if let conditional = try Self.conditionalResponse(context, info: info) { return conditional }
         var headers = Self.objectHeaders(info, query: context.query)
@@ -239,7 +247,10 @@ public struct ObjectHandlers: Sendable {
     /// OSS write properties (`WriteHeaders`).
     /// `bucketStorageClass` is the class a new object takes when the request
     /// names none (its bucket's, as OSS does).
-    static func metadata(from headers: HTTPHeaders, key: String, bucketStorageClass: String? = nil) throws -> ObjectMetadata {
+    /// `encryptionDefault` is the bucket's default encryption, for a request that names none.
+    static func metadata(
+        from headers: HTTPHeaders, key: String, bucketStorageClass: String? = nil, encryptionDefault: EncryptionRule? = nil
+    ) throws -> ObjectMetadata {
         var metadata = ObjectMetadata(contentType: headers["Content-Type"] ?? ContentTypes.forKey(key))
         var userMetadataBytes = 0
         for (name, value) in headers.pairs {
@@ -256,7 +267,7 @@ public struct ObjectHandlers: Sendable {
         metadata.contentDisposition = headers["Content-Disposition"]
         metadata.contentEncoding = headers["Content-Encoding"]
         metadata.expires = headers["Expires"]
-        try WriteHeaders.apply(headers, to: &metadata)
+        try WriteHeaders.apply(headers, to: &metadata, encryptionDefault: encryptionDefault)
         if let bucketStorageClass, headers["x-oss-storage-class"] == nil {
             metadata.storageClass = bucketStorageClass
         }

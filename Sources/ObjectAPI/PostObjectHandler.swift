@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BucketConfig
 import Digest
 import OSSProtocol
 import Storage
@@ -17,10 +18,13 @@ public struct PostObjectHandler: Sendable {
 
     let store: ObjectStore
     let authenticator: Authenticator
+    /// The bucket's default encryption applies to form uploads too.
+    let configs: BucketServingConfig
 
-    public init(store: ObjectStore, authenticator: Authenticator) {
+    public init(store: ObjectStore, authenticator: Authenticator, configs: BucketServingConfig? = nil) {
         self.store = store
         self.authenticator = authenticator
+        self.configs = configs ?? BucketServingConfig(store: store)
     }
 
     /// A POST to a bucket with a form body, whatever its query.
@@ -67,7 +71,7 @@ public struct PostObjectHandler: Sendable {
 
         let metadata = try ObjectHandlers.metadata(
             from: Self.writeHeaders(fields, fileContentType: form.fileContentType), key: key,
-            bucketStorageClass: bucketInfo.storageClass)
+            bucketStorageClass: bucketInfo.storageClass, encryptionDefault: configs.settings(bucket).encryption)
         let info = try store.putObject(
             bucket: bucket, key: key, movingFile: filePath, md5: form.fileMD5, crc64: form.fileCRC64, metadata: metadata)
         var headers: HTTPHeaders = [:]

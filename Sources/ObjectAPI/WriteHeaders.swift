@@ -1,3 +1,4 @@
+import BucketConfig
 import OSSProtocol
 import Storage
 import Transport
@@ -29,7 +30,7 @@ enum WriteHeaders {
     }
 
     /// Applies the OSS write properties in `headers` to `metadata`.
-    static func apply(_ headers: HTTPHeaders, to metadata: inout ObjectMetadata) throws {
+    static func apply(_ headers: HTTPHeaders, to metadata: inout ObjectMetadata, encryptionDefault: EncryptionRule? = nil) throws {
         if let tagging = headers["x-oss-tagging"] {
             metadata.taggingQuery = try ObjectTags.canonicalQuery(header: tagging)
         }
@@ -39,44 +40,69 @@ enum WriteHeaders {
         if let acl = headers["x-oss-object-acl"] {
             metadata.objectACL = try ObjectACL.parse(acl)
         }
-        try ServerSideEncryption.apply(headers, to: &metadata)
+        try ServerSideEncryption.apply(headers, to: &metadata, bucketDefault: encryptionDefault)
     }
 }
 
-/// `x-oss-server-side-encryption` (and `-key-id` for KMS): validated, stored
-/// and echoed. Objects are not encrypted at rest.
+/// `x-oss-server-side-encryption` (with `-key-id` and
+/// `x-oss-server-side-data-encryption` for KMS): validated, stored and
+/// echoed; a write without it takes its bucket's default encryption.
+/// Objects are not encrypted at rest.
 enum ServerSideEncryption {
-    static let algorithms = ["AES256", "KMS", "SM4"]
+    static let algorithms = EncryptionRule.algorithms
+    static let algorithmHeader = "x-oss-server-side-encryption"
+    static let keyIdHeader = "x-oss-server-side-encryption-key-id"
+    static let dataHeader = "x-oss-server-side-data-encryption"
 
-    static func apply(_ headers: HTTPHeaders, to metadata: inout ObjectMetadata) throws {
-        let keyId = headers["x-oss-server-side-encryption-key-id"]
-        guard let algorithm = headers["x-oss-server-side-encryption"] else {
+    /// The encryption the headers name, nil when they name none.
+    static func requested(_ headers: HTTPHeaders) throws -> EncryptionRule? {
+        let keyId = headers[keyIdHeader]
+        guard let algorithm = headers[algorithmHeader] else {
             if let keyId {
                 throw OSSError.invalidArgument(
                     "x-oss-server-side-encryption-key-id needs x-oss-server-side-encryption: KMS.",
-                    name: "x-oss-server-side-encryption-key-id", value: keyId)
+                    name: keyIdHeader, value: keyId)
             }
-            return
+            return nil
         }
-        guard algorithms.contains(algorithm) else {
-            throw OSSError(status: 400, code: "InvalidEncryptionAlgorithmError",
-                           message: "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4")
-        }
+        guard algorithms.contains(algorithm) else { throw EncryptionRule.invalidAlgorithm }
         if let keyId, algorithm != "KMS" || keyId.isEmpty {
             throw OSSError.invalidArgument(
                 "x-oss-server-side-encryption-key-id is only valid with x-oss-server-side-encryption: KMS.",
-                name: "x-oss-server-side-encryption-key-id", value: keyId)
+                name: keyIdHeader, value: keyId)
         }
-        metadata.serverSideEncryption = algorithm
-        metadata.serverSideEncryptionKeyId = keyId
+        let data = headers[dataHeader]
+        if algorithm == "KMS", let data, !EncryptionRule.dataAlgorithms.contains(data) {
+            throw OSSError.invalidArgument("x-oss-server-side-data-encryption must be SM4.", name: dataHeader, value: data)
+        }
+        // The data cipher counts for KMS only; OSS ignores it with AES256 and SM4.
+        return EncryptionRule(algorithm: algorithm, kmsMasterKeyId: keyId, kmsDataEncryption: data)
+    }
+
+    static func apply(_ headers: HTTPHeaders, to metadata: inout ObjectMetadata, bucketDefault: EncryptionRule? = nil) throws {
+        guard let rule = try requested(headers) ?? bucketDefault else { return }
+        metadata.serverSideEncryption = rule.algorithm
+        metadata.serverSideEncryptionKeyId = rule.kmsMasterKeyId
+        metadata.serverSideDataEncryption = rule.kmsDataEncryption
+    }
+
+    /// Refuses encryption headers where OSS does (UploadPart, CompleteMultipartUpload:
+    /// the upload's encryption was fixed when it was initiated).
+    static func refuse(_ headers: HTTPHeaders) throws {
+        for name in [algorithmHeader, keyIdHeader, dataHeader] {
+            if let value = headers[name] {
+                throw OSSError.invalidArgument("\(name) is not allowed in this request.", name: name, value: value)
+            }
+        }
     }
 
     /// The answer headers of an object written with SSE.
     static func addHeaders(_ headers: inout HTTPHeaders, metadata: ObjectMetadata, defaultKeyId: String) {
         guard let algorithm = metadata.serverSideEncryption else { return }
-        headers.add("x-oss-server-side-encryption", algorithm)
+        headers.add(algorithmHeader, algorithm)
         if algorithm == "KMS" {
-            headers.add("x-oss-server-side-encryption-key-id", metadata.serverSideEncryptionKeyId ?? defaultKeyId)
+            headers.add(keyIdHeader, metadata.serverSideEncryptionKeyId ?? defaultKeyId)
+            if let data = metadata.serverSideDataEncryption { headers.add(dataHeader, data) }
         }
     }
 }

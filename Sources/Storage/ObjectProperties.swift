@@ -27,6 +27,7 @@ extension ObjectMetadata {
         public static let sequential = "oss.sequential"
         public static let serverSideEncryption = "oss.sse"
         public static let serverSideEncryptionKeyId = "oss.sse-key-id"
+        public static let serverSideDataEncryption = "oss.sse-data"
     }
 
     public static let standardStorageClass = "Standard"
@@ -90,6 +91,12 @@ extension ObjectMetadata {
     public var serverSideEncryptionKeyId: String? {
         get { attributes[Attribute.serverSideEncryptionKeyId] }
         set { attributes[Attribute.serverSideEncryptionKeyId] = newValue }
+    }
+
+    /// The data cipher of an SSE-KMS object (`x-oss-server-side-data-encryption`, `SM4`); nil for AES-256.
+    public var serverSideDataEncryption: String? {
+        get { attributes[Attribute.serverSideDataEncryption] }
+        set { attributes[Attribute.serverSideDataEncryption] = newValue }
     }
 
     /// The OSS properties a copy or a metadata update keeps, without the

@@ -25,6 +25,13 @@ extension ObjectStore {
         return records.map { (name: String(decoding: $0.0, as: UTF8.self), bytes: $0.1) }
     }
 
+    /// Whether the bucket has any record in the namespace (one `stat`): lets
+    /// a cache of records notice that its bucket was deleted and made again.
+    public func hasRecords(namespace: String, bucket: String) -> Bool {
+        guard let directory = try? recordDirectory(namespace: namespace, bucket: bucket) else { return false }
+        return FileSystem.kind(directory) == .directory
+    }
+
     /// Deletes a record; nothing happens when it is absent.
     public func deleteRecord(namespace: String, bucket: String, name: String) throws {
         let directory = try recordDirectory(namespace: namespace, bucket: bucket)

@@ -31,6 +31,19 @@ import Testing
         #expect(b.child("AccessControlList")?.text(of: "Grant") == "public-read-write")
         #expect(b.text(of: "CreationDate") == "2024-03-05T08:00:00.000Z")
         #expect(b.child("ServerSideEncryptionRule")?.text(of: "SSEAlgorithm") == "None")
+        #expect(b.child("Versioning") == nil)
+    }
+
+    @Test func bucketInfoReportsTheDefaultEncryption() throws {
+        let kms = BucketEncryptionSummary(algorithm: "KMS", kmsMasterKeyId: "key-1", kmsDataEncryption: "SM4")
+        let root = try XMLDocument.parse(BucketXML.bucketInfo(bucket, owner: owner, acl: .private, encryption: kms))
+        let rule = try #require(root.child("Bucket")?.child("ServerSideEncryptionRule"))
+        #expect(rule.text(of: "SSEAlgorithm") == "KMS")
+        #expect(rule.text(of: "KMSMasterKeyID") == "key-1")
+        #expect(rule.text(of: "KMSDataEncryption") == "SM4")
+        let aes = try XMLDocument.parse(BucketXML.bucketInfo(
+            bucket, owner: owner, acl: .private, encryption: BucketEncryptionSummary(algorithm: "AES256")))
+        #expect(aes.child("Bucket")?.child("ServerSideEncryptionRule")?.child("KMSMasterKeyID") == nil)
     }
 
     @Test func aclBodyAndHeader() throws {
