@@ -27,14 +27,15 @@ extension FrontDoor {
 
     /// Delay first (then the request runs, or fails as the rule says); an
     /// error answers as OSS would, journalled like any answer; a reset drops
-    /// the connection with nothing sent.
+    /// the connection with nothing sent, or, with `truncateAfterBytes`, after
+    /// that much of the body (a reset mid-response).
     func inject(_ rule: FaultRule, target: RequestTarget, request: HTTPRequest, respond: @escaping HTTPResponder) {
         let act: @Sendable () -> Void = { [self] in
             if rule.stall {
                 // No answer: the connection waits until the client gives up.
                 return
             }
-            if rule.reset {
+            if rule.reset && rule.truncateAfterBytes == nil {
                 var response = HTTPResponse(status: 500)
                 response.resetsConnection = true
                 record(request, target: target, response: response, startedAt: configuration.wallClock(), elapsed: 0)
@@ -78,7 +79,7 @@ enum FaultBody {
         let truncated = limit < bytes.count
         guard let rate = rule.bodyBytesPerSecond else {
             stream.write(body)
-            if truncated { stream.abort() } else { stream.finish() }
+            if truncated { stream.abort(reset: rule.reset) } else { stream.finish() }
             return shaped
         }
         let piece = max(1, rate / ticksPerSecond)
@@ -94,7 +95,7 @@ enum FaultBody {
             if !range.isEmpty { stream.write(Array(body[range])) }
             if range.upperBound >= body.count || stream.isCancelled {
                 timer.cancel()
-                if truncated { stream.abort() } else { stream.finish() }
+                if truncated { stream.abort(reset: rule.reset) } else { stream.finish() }
             }
         }
         timer.resume()

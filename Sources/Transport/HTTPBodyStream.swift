@@ -16,7 +16,7 @@ public final class HTTPBodyStream: Sendable {
     enum Event: Sendable {
         case bytes([UInt8])
         case finish
-        case abort
+        case abort(reset: Bool)
     }
 
     struct Sink: Sendable {
@@ -28,6 +28,7 @@ public final class HTTPBodyStream: Sendable {
         var buffered: [[UInt8]] = []
         var finished = false
         var aborted = false
+        var abortResets = false
         var cancelled = false
         var sink: Sink?
         var onCancel: (@Sendable () -> Void)?
@@ -51,17 +52,20 @@ public final class HTTPBodyStream: Sendable {
     public func finish() { send(.finish) }
 
     /// Breaks the body off: what was written goes out, then the connection
-    /// closes without completing it (a truncated download, on purpose).
-    public func abort() { send(.abort) }
+    /// closes without completing it (a truncated download, on purpose); with
+    /// `reset`, it is reset (RST) instead of closed, as a dropped network
+    /// path or a crashed server would leave it.
+    public func abort(reset: Bool = false) { send(.abort(reset: reset)) }
 
     private func send(_ event: Event) {
         state.withLock { state in
             guard !state.finished && !state.cancelled else { return }
             switch event {
             case .finish: state.finished = true
-            case .abort:
+            case .abort(let reset):
                 state.finished = true
                 state.aborted = true
+                state.abortResets = reset
             case .bytes: break
             }
             if let sink = state.sink {
@@ -81,7 +85,7 @@ public final class HTTPBodyStream: Sendable {
             state.sink = sink
             let buffered = state.buffered
             state.buffered = []
-            return (buffered, state.aborted ? .abort : state.finished ? .finish : nil)
+            return (buffered, state.aborted ? .abort(reset: state.abortResets) : state.finished ? .finish : nil)
         }
     }
 

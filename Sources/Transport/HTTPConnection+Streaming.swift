@@ -27,11 +27,11 @@ extension HTTPConnection {
             sendStreamBytes(bytes, chunked: current.chunked)
             socket.flushOnQueue()
             armTimer()
-        case .abort:
+        case .abort(let reset):
             streaming = nil
             stream.detach()
             socket.flushOnQueue()
-            closeAfterResponses()
+            closeAfterResponses(reset: reset)
         case .finish:
             streaming = nil
             stream.detach()

@@ -339,7 +339,8 @@ final class HTTPConnection: @unchecked Sendable {
         armTimer()
     }
 
-    func closeAfterResponses() {
+    /// `reset`: the connection is reset (RST) once what is queued is written.
+    func closeAfterResponses(reset: Bool = false) {
         closing = true
         inputHalted = true
         pendingInput = []
@@ -352,7 +353,9 @@ final class HTTPConnection: @unchecked Sendable {
             slot.response?.body.release()
         }
         slots.removeAll { !$0.handlerCalled || $0.response != nil }
-        if peerFinished {
+        if reset {
+            socket.resetAfterWriting()
+        } else if peerFinished {
             socket.closeAfterWriting()
         } else {
             socket.closeAfterWriting(linger: context.limits.lingerTimeout)

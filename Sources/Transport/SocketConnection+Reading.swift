@@ -11,16 +11,10 @@ import Darwin
 extension SocketConnection {
     /// `mayHaveError`: false when the caller knows the socket has no pending
     /// error (a poll that reported neither POLLERR nor POLLHUP), which saves
-    /// asking for it.
+    /// asking for it after a full read.
     func readAvailable(mayHaveError: Bool = true) {
         let buffer = loop.readBuffer
         guard let base = buffer.baseAddress else { return }
-        if mayHaveError, let code = pendingError() {
-            // A reset peer can take no answer: request bytes still queued in
-            // front of the error are not worth reading (or spooling).
-            closeNow(.failed(operation: "read", errno: code))
-            return
-        }
         var reads = 0
         while true {
             if case .closed = state { return }
@@ -43,6 +37,14 @@ extension SocketConnection {
             let count = read(descriptor, base, buffer.count)
             if count > 0 {
                 reads += 1
+                // A reset peer can take no answer: request bytes still queued
+                // in front of the error are not worth reading (or spooling).
+                // Asked only when the first read filled the buffer (more may be
+                // queued); a short read costs no extra system call.
+                if reads == 1, count == buffer.count, mayHaveError, let code = pendingError() {
+                    closeNow(.failed(operation: "read", errno: code))
+                    return
+                }
                 switch state {
                 case .open:
                     onReadHandler?(UnsafeRawBufferPointer(start: base, count: count))

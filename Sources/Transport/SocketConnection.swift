@@ -72,6 +72,8 @@ public final class SocketConnection: @unchecked Sendable {
     private var writeSuspended = true
     private var pendingCancels = 2
     private var closeReason = CloseReason.closedLocally
+    /// `resetAfterWriting`: the drained connection is reset, not closed.
+    private var resetWhenDrained = false
     var lingeredBytes = 0
     private var lingerTimer: DispatchSourceTimer?
 
@@ -212,15 +214,24 @@ public final class SocketConnection: @unchecked Sendable {
     public func reset() {
         loop.execute { [self] in
             if case .closed = state { return }
-            var option = linger(l_onoff: 1, l_linger: 0)
-            _ = setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
-            closeNow(.closedLocally)
+            closeWithReset()
         }
     }
 
     /// Stops taking new writes, sends what is queued, then closes.
     public func closeAfterWriting() {
         loop.execute { [self] in beginDraining(linger: nil) }
+    }
+
+    /// Stops taking new writes, hands what is queued to the kernel, then
+    /// resets (RST): the peer reads what arrived, then ECONNRESET. Bytes the
+    /// kernel has not yet sent when the reset goes out are lost, as on a
+    /// real broken connection.
+    public func resetAfterWriting() {
+        loop.execute { [self] in
+            resetWhenDrained = true
+            beginDraining(linger: nil)
+        }
     }
 
     /// As `closeAfterWriting()`, then half-closes and reads (discarding) for up
@@ -357,6 +368,10 @@ public final class SocketConnection: @unchecked Sendable {
     }
 
     private func finishDraining(linger: Duration?) {
+        if resetWhenDrained {
+            closeWithReset()
+            return
+        }
         guard let linger, !inputEnded else {
             closeNow(.closedLocally)
             return
@@ -369,6 +384,13 @@ public final class SocketConnection: @unchecked Sendable {
         timer.setEventHandler { [unowned self] in self.closeNow(.closedLocally) }
         timer.activate()
         lingerTimer = timer
+    }
+
+    /// SO_LINGER with a zero timeout, then close: the kernel sends RST.
+    private func closeWithReset() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        closeNow(.closedLocally)
     }
 
     func closeNow(_ reason: CloseReason) {

@@ -248,6 +248,42 @@ def test_a_slowed_body_takes_its_time_and_a_cut_one_breaks_the_download(emulator
     assert bucket.get_object("big").read() == data
 
 
+def test_a_reset_mid_response_sends_part_of_the_body_then_resets(emulator):
+    import socket
+    from urllib.parse import urlparse
+
+    bucket = emulator.bucket("fault-rst")
+    bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ)
+    data = os.urandom(100 * 1024)
+    bucket.put_object("big", data)
+    add_fault(emulator, {"operation": "GetObject", "bucket": "fault-rst", "reset": True,
+                         "truncateAfterBytes": 1000, "times": 1})
+    url = urlparse(emulator.endpoint)
+    received = b""
+    with socket.create_connection((url.hostname, url.port), timeout=10) as raw:
+        raw.sendall(b"GET /fault-rst/big HTTP/1.1\r\nHost: " + url.netloc.encode() + b"\r\n\r\n")
+        with pytest.raises(ConnectionResetError):
+            while True:
+                piece = raw.recv(65536)
+                if not piece:
+                    break  # a FIN, not a reset: the assertion above fails
+                received += piece
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    # The chunked body as far as it went: 1,000 bytes of the object and no last chunk.
+    content = b""
+    while body:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line, 16)
+        if size == 0:
+            break
+        content += rest[:size]
+        body = rest[size + 2:]
+    assert content == data[:1000]
+    # The rule was used up: the next download is whole.
+    assert bucket.get_object("big").read() == data
+
+
 def test_a_publisher_dropped_after_some_bytes(emulator):
     bucket = emulator.bucket("fault-bytes")
     bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)

@@ -40,6 +40,30 @@ extension ServerTests {
             #expect(try client.readToEnd() == payload)
         }
 
+        @Test func resetAfterWritingDeliversWhatWasWrittenThenResets() throws {
+            let payload = [UInt8](repeating: 0x42, count: 10_000)
+            let listener = try TCPListener(host: "127.0.0.1", port: 0)
+            defer { listener.stop() }
+            listener.start { connection in
+                connection.start(onRead: { _ in }, onClose: { _ in })
+                connection.write(payload)
+                connection.resetAfterWriting()
+            }
+            let client = try TestClient(port: listener.port)
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            var lastErrno: Int32 = 0
+            while true {
+                let count = recv(client.fd, &buffer, buffer.count, 0)
+                if count > 0 { received += buffer[0..<count]; continue }
+                lastErrno = count == 0 ? 0 : errno
+                if count < 0 && errno == EINTR { continue }
+                break
+            }
+            #expect(received == payload)
+            #expect(lastErrno == ECONNRESET, "ends with a reset, not a FIN")
+        }
+
         @Test func backpressureReportsWhenTheBacklogDrains() async throws {
             let events = Locked<[String]>([])
             let chunk = [UInt8](repeating: 7, count: 256 * 1024)
