@@ -32,7 +32,7 @@ struct ChannelOverview: Sendable {
         var channels: [Channel]
     }
 
-    static func collect(store: ObjectStore, channels registry: ChannelRegistry) -> [Bucket] {
+    static func collect(store: ObjectStore, channels registry: ChannelRegistry, recentLimit: Int = recentSegmentLimit) -> [Bucket] {
         let index = SegmentIndex(store: store)
         return store.listBuckets().map { bucket in
             let records = registry.list(bucket: bucket.name, prefix: "", marker: "", maxKeys: Int.max).records
@@ -41,7 +41,7 @@ struct ChannelOverview: Sendable {
                 let segments = (try? index.segments(bucket: bucket.name, channel: record.name)) ?? []
                 return Channel(
                     bucket: bucket.name, name: record.name, configuration: record.configuration, live: live,
-                    segmentCount: segments.count, recentSegments: Array(segments.suffix(recentSegmentLimit)),
+                    segmentCount: segments.count, recentSegments: Array(segments.suffix(recentLimit)),
                     history: record.history)
             }
             return Bucket(name: bucket.name, acl: bucket.acl, channels: channels)
