@@ -52,7 +52,7 @@ public enum ConsolePage {
             html += "<p class=\"muted\" id=\"no-channels\" data-live>No channels yet: create one with PutLiveChannel "
                 + "(e.g. <code>bucket.create_live_channel(name, LiveChannelInfo(target=LiveChannelInfoTarget()))</code> in oss2).</p>\n"
         }
-        html += "<div class=\"cards\" id=\"cards\" data-live>\n"
+        html += "<div class=\"cards\" id=\"cards\">\n"
         for channel in channels {
             html += card(channel, acl: model.acl(of: channel.bucket), links: model.links)
         }
