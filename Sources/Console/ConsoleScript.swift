@@ -152,7 +152,9 @@ enum ConsoleScript {
       const show = (name, text) => { const el = $('[data-p="' + name + '"]', box); if (el) el.textContent = text; };
       video.addEventListener("playing", () => { p.playing = true; });
       video.addEventListener("waiting", () => { if (p.playing) { p.stalls++; show("stalls", String(p.stalls)); } });
-      if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      // ?player=mse tries the MediaSource player where the browser has its own HLS too.
+      const forceMSE = new URLSearchParams(location.search).get("player") === "mse";
+      if (!forceMSE && video.canPlayType("application/vnd.apple.mpegurl")) {
         p.mode = "native HLS"; video.src = p.src;
       } else if (window.MediaSource) {
         p.mode = "MediaSource"; feed(p).catch(e => show("mode", "MediaSource: " + e.message));

@@ -1,3 +1,4 @@
+import Console
 import LiveIngest
 import OSSProtocol
 import Storage
@@ -62,13 +63,20 @@ struct ChannelOverview: Sendable {
         if case .live(let connected, let remote, let video, let audio) = channel.live {
             live = .object([
                 ("connectedTime", .int(connected)), ("remoteAddr", .string(remote)),
-                ("video", video.map { .object([
-                    ("width", .int($0.width)), ("height", .int($0.height)), ("frameRate", .int($0.frameRate)),
-                    ("bandwidth", .int($0.bandwidth)), ("codec", .string($0.codec)),
-                ]) } ?? .null),
-                ("audio", audio.map { .object([
-                    ("sampleRate", .int($0.sampleRate)), ("bandwidth", .int($0.bandwidth)), ("codec", .string($0.codec)),
-                ]) } ?? .null),
+                ("video", video.map { stat in .object([
+                    ("width", .int(stat.width)), ("height", .int(stat.height)), ("frameRate", .int(stat.frameRate)),
+                    ("bandwidth", .int(stat.bandwidth)), ("codec", .string(stat.codec)),
+                ] + (stat.details.map { details in [
+                    ("profile", .string(ConsoleFormat.h264Profile(details.profileIDC, constraintFlags: details.constraintFlags))),
+                    ("level", .string(ConsoleFormat.h264Level(details.levelIDC))),
+                    ("keyFrameIntervalMilliseconds", details.keyFrameIntervalMilliseconds.map { .int($0) } ?? .null),
+                ] } ?? [])) } ?? .null),
+                ("audio", audio.map { stat in .object([
+                    ("sampleRate", .int(stat.sampleRate)), ("bandwidth", .int(stat.bandwidth)), ("codec", .string(stat.codec)),
+                ] + (stat.details.map { details in [
+                    ("objectType", .int(Int64(details.objectType))), ("profile", .string(ConsoleFormat.aacObjectType(details.objectType))),
+                    ("channels", .int(Int64(details.channels))),
+                ] } ?? [])) } ?? .null),
             ])
         }
         let state: String

@@ -82,7 +82,9 @@ def severe(driver):
     return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def test_console_shows_plays_and_updates_a_live_push(emulator, tmp_path):
+# The browser's own HLS (Chromium has it), and the MediaSource player other browsers get.
+@pytest.mark.parametrize("player", ["native HLS", "MediaSource"])
+def test_console_shows_plays_and_updates_a_live_push(emulator, tmp_path, player):
     assert DRIVER and BROWSER, "scripts/setup.sh --test installs Debian's chromium and chromium-driver"
     os.makedirs(SCREENSHOTS, exist_ok=True)
     fixture = str(tmp_path / "live.flv")
@@ -101,7 +103,7 @@ def test_console_shows_plays_and_updates_a_live_push(emulator, tmp_path):
         wait_for(lambda: (channel_entry(emulator, "console", "cam") or {}).get("segmentCount", 0) >= 3,
                  what="three segments")
         driver = browser(tmp_path)
-        driver.get(emulator.endpoint + "/_emulator/")
+        driver.get(emulator.endpoint + "/_emulator/" + ("?player=mse" if player == "MediaSource" else ""))
         driver.execute_script("window.__sameDocument = true;")
 
         # The card: live, 640x360, 30 fps, a bitrate.
@@ -127,7 +129,9 @@ def test_console_shows_plays_and_updates_a_live_push(emulator, tmp_path):
         end = driver.execute_script("return arguments[0].currentTime", video)
         waiting = driver.execute_script("return window.__waiting")
         mode = video.get_attribute("data-mode")
-        driver.save_screenshot(os.path.join(SCREENSHOTS, "console-desktop.png"))
+        tag = "native" if player == "native HLS" else "mse"
+        driver.save_screenshot(os.path.join(SCREENSHOTS, f"console-desktop-{tag}.png"))
+        assert mode == player
         assert end - start >= MIN_ADVANCE_SECONDS, (start, end, mode)
         assert waiting == 0, (waiting, mode)
         stats = card.find_element(By.CSS_SELECTOR, ".pstat").text
@@ -151,20 +155,21 @@ def test_console_shows_plays_and_updates_a_live_push(emulator, tmp_path):
         # The bucket browser: the channel's folder, then its segments with sizes and type.
         driver.find_element(By.CSS_SELECTOR, '#listing a[href$="prefix=cam/"]').click()
         wait_for(lambda: "prefix=cam/" in driver.current_url, what="the folder page")
-        rows = driver.find_elements(By.CSS_SELECTOR, "#listing table.objects tr")
-        names = [row.find_elements(By.TAG_NAME, "td")[0].text for row in rows[1:]]
+        # Read in one go: the listing is swapped in place as segments come.
+        names = driver.execute_script(
+            "return Array.from(document.querySelectorAll('#listing table.objects td:first-child')).map(td => td.textContent)")
         segments = [o.key.split("/")[-1] for o in oss2.ObjectIterator(bucket, prefix="cam/") if o.key.endswith(".ts")]
         listed = [n for n in names if n.endswith(".ts")]
         assert len(listed) >= 3 and set(listed) <= set(segments) | set(listed), (names, segments)
-        assert "video/MP2T" in driver.find_element(By.ID, "listing").text
-        driver.save_screenshot(os.path.join(SCREENSHOTS, "console-listing.png"))
+        assert "video/MP2T" in driver.execute_script("return document.getElementById('listing').textContent")
+        driver.save_screenshot(os.path.join(SCREENSHOTS, f"console-listing-{tag}.png"))
 
         # A phone's width: nothing scrolls sideways.
         driver.set_window_size(PHONE_WIDTH, 900)
         time.sleep(0.5)
         overflow = driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        driver.save_screenshot(os.path.join(SCREENSHOTS, "console-phone.png"))
+        driver.save_screenshot(os.path.join(SCREENSHOTS, f"console-phone-{tag}.png"))
         assert overflow <= 0, overflow
 
         errors = severe(driver)

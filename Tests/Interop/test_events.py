@@ -155,6 +155,9 @@ def test_channels_json_and_status_page_show_the_live_push(emulator):
         assert cam["live"]["video"]["width"] == 640 and cam["live"]["video"]["height"] == 360
         assert cam["live"]["video"]["frameRate"] == 30
         assert cam["live"]["audio"]["sampleRate"] == 44100
+        # What GetLiveChannelStat does not carry: from the sequence headers and key frames.
+        assert (cam["live"]["video"]["profile"], cam["live"]["video"]["level"]) == ("Main", "3.0")
+        assert (cam["live"]["audio"]["profile"], cam["live"]["audio"]["channels"]) == ("AAC-LC", 2)
         assert cam["live"]["remoteAddr"].startswith("127.0.0.1:")
         assert segment["data"]["key"] in [s["key"] for s in cam["lastSegments"]]
 
