@@ -4,7 +4,7 @@ import OSSProtocol
 import Storage
 
 /// Every bucket's channels with status, live statistics and their newest
-/// segments: what `/_emulator/channels` and the status page show.
+/// segments: what `/_emulator/channels` and the console show.
 struct ChannelOverview: Sendable {
     /// Newest segments listed per channel.
     static let recentSegmentLimit = 5

@@ -8,8 +8,8 @@ extension EmulatorEvent {
         case .publishStarted(let bucket, let channel, let remote, let playlist):
             return "\(bucket)/\(channel): publisher \(remote) started, playlist \(playlist)"
         case .publishRefused(let bucket, let channel, let remote, let reason):
-            let target = bucket.map { b in channel.map { "\(b)/\($0)" } ?? b } ?? "a publish"
-            return "\(target): refused \(remote): \(reason)"
+            let target = bucket.map { b in (channel.map { "\(b)/\($0)" } ?? b) + ": " } ?? ""
+            return "\(target)publish from \(remote) refused: \(reason)"
         case .publishEnded(let bucket, let channel, let reason):
             return "\(bucket)/\(channel): push ended (\(reason))"
         case .segmentWritten(let bucket, _, let key, let duration, let size):

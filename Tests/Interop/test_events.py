@@ -1,6 +1,6 @@
 """The /_emulator/ admin endpoints from Python: Server-Sent Events read by
 `requests` while a real ffmpeg publishes, admin auth, reset, channels JSON and
-the status page."""
+the console page."""
 import http.client
 import json
 import queue
