@@ -50,10 +50,12 @@ let package = Package(
         .target(name: "BucketConfig", dependencies: ["Locking", "OSSProtocol", "Storage"]),
         // OSS bucket and object operations (everything but LiveChannel and admin).
         .target(name: "ObjectAPI", dependencies: ["BucketConfig", "CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
+        // The console at /_emulator/: page, style, script, icon and signed links (no HTTP, no state).
+        .target(name: "Console", dependencies: ["OSSProtocol"]),
         .target(
             name: "Emulator",
             dependencies: [
-                "BucketConfig", "Digest", "KMS", "LiveIngest", "Locking", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
+                "BucketConfig", "Console", "Digest", "KMS", "LiveIngest", "Locking", "MediaFormats", "OSSProtocol", "ObjectAPI", "Publisher", "RTMP", "Storage", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -89,7 +91,8 @@ let package = Package(
         .testTarget(name: "LiveIngestTests", dependencies: ["LiveIngest", "Locking"]),
         .testTarget(name: "PublisherTests", dependencies: ["Locking", "Publisher", "MediaFormats"]),
         .testTarget(name: "ObjectAPITests", dependencies: ["CZlib", "Locking", "ObjectAPI", "OSSProtocol", "Storage", "Transport"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "LiveIngest", "Locking", "Publisher"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "OSSProtocol"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Console", "Emulator", "LiveIngest", "Locking", "Publisher"]),
         // Pieces of the command line (progress figures, JSON logs).
         .testTarget(name: "CLITests", dependencies: ["Locking", "oss-live-emulator"]),
     ]

@@ -32,6 +32,10 @@ struct AdminHandlers: Sendable {
             respond(json(.object([("status", .string("ok"))]), responder: responder))
             return
         }
+        if path == Self.faviconPath && (method == "GET" || method == "HEAD") {
+            respond(Self.favicon(responder: responder))
+            return
+        }
         guard Self.authorized(request.head.headers["Authorization"], configuration: configuration) else {
             let message = configuration.adminToken == nil
                 ? "the emulator listens on \(configuration.host): start it with --admin-token and send Authorization: Bearer <token>"
@@ -47,14 +51,7 @@ struct AdminHandlers: Sendable {
         }
         switch (method, path) {
         case ("GET", "/"), ("HEAD", "/"):
-            let page = StatusPage.render(
-                ChannelOverview.collect(store: store, channels: channels), events: events.records(after: 0),
-                links: StatusPage.Links(host: request.head.headers["Host"] ?? target.host, credential: configuration.credentials.first,
-                                        nowSeconds: responder.nowSeconds),
-                control: StatusPage.TestControl(nowMilliseconds: clock.nowMilliseconds, offsetMilliseconds: clock.offsetMilliseconds,
-                                                faults: faults.rules, requests: journal.newest(StatusPage.recentRequestLimit)))
-            respond(responder.response(headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"],
-                                       body: .bytes(Array(page.utf8))))
+            respond(console(request, target: target, responder: responder))
         case ("GET", "/channels"), ("HEAD", "/channels"):
             respond(json(ChannelOverview.json(ChannelOverview.collect(store: store, channels: channels)), responder: responder))
         case ("GET", "/requests"), ("HEAD", "/requests"):
@@ -124,6 +121,10 @@ struct AdminHandlers: Sendable {
                                  status: 500, responder: responder))
                 }
             }
+        case ("GET", _) where path.hasPrefix("/play/"), ("HEAD", _) where path.hasPrefix("/play/"):
+            respond(signedPlaylist(request, rest: String(path.dropFirst("/play/".count)), responder: responder))
+        case ("GET", _) where path.hasPrefix("/vod/"), ("HEAD", _) where path.hasPrefix("/vod/"):
+            respond(signedVodPlaylist(request, rest: String(path.dropFirst("/vod/".count)), target: target, responder: responder))
         default:
             let known = ["/", "/health", "/channels", "/events", "/reset", "/requests", "/stats", "/clock", "/faults", "/lifecycle"].contains(path)
             let message = known ? "\(method) is not allowed on /_emulator\(path)" : "no emulator endpoint \(method) /_emulator\(path)"
@@ -152,7 +153,7 @@ struct AdminHandlers: Sendable {
             body: .stream(stream))
     }
 
-    private func json(_ value: JSONValue, status: Int = 200, responder: Responder) -> HTTPResponse {
+    func json(_ value: JSONValue, status: Int = 200, responder: Responder) -> HTTPResponse {
         responder.response(status: status, headers: ["Content-Type": "application/json"], body: .bytes(Array((value.rendered + "\n").utf8)))
     }
 

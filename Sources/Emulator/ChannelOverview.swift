@@ -1,9 +1,10 @@
+import Console
 import LiveIngest
 import OSSProtocol
 import Storage
 
 /// Every bucket's channels with status, live statistics and their newest
-/// segments: what `/_emulator/channels` and the status page show.
+/// segments: what `/_emulator/channels` and the console show.
 struct ChannelOverview: Sendable {
     /// Newest segments listed per channel.
     static let recentSegmentLimit = 5
@@ -32,7 +33,7 @@ struct ChannelOverview: Sendable {
         var channels: [Channel]
     }
 
-    static func collect(store: ObjectStore, channels registry: ChannelRegistry) -> [Bucket] {
+    static func collect(store: ObjectStore, channels registry: ChannelRegistry, recentLimit: Int = recentSegmentLimit) -> [Bucket] {
         let index = SegmentIndex(store: store)
         return store.listBuckets().map { bucket in
             let records = registry.list(bucket: bucket.name, prefix: "", marker: "", maxKeys: Int.max).records
@@ -41,7 +42,7 @@ struct ChannelOverview: Sendable {
                 let segments = (try? index.segments(bucket: bucket.name, channel: record.name)) ?? []
                 return Channel(
                     bucket: bucket.name, name: record.name, configuration: record.configuration, live: live,
-                    segmentCount: segments.count, recentSegments: Array(segments.suffix(recentSegmentLimit)),
+                    segmentCount: segments.count, recentSegments: Array(segments.suffix(recentLimit)),
                     history: record.history)
             }
             return Bucket(name: bucket.name, acl: bucket.acl, channels: channels)
@@ -62,13 +63,20 @@ struct ChannelOverview: Sendable {
         if case .live(let connected, let remote, let video, let audio) = channel.live {
             live = .object([
                 ("connectedTime", .int(connected)), ("remoteAddr", .string(remote)),
-                ("video", video.map { .object([
-                    ("width", .int($0.width)), ("height", .int($0.height)), ("frameRate", .int($0.frameRate)),
-                    ("bandwidth", .int($0.bandwidth)), ("codec", .string($0.codec)),
-                ]) } ?? .null),
-                ("audio", audio.map { .object([
-                    ("sampleRate", .int($0.sampleRate)), ("bandwidth", .int($0.bandwidth)), ("codec", .string($0.codec)),
-                ]) } ?? .null),
+                ("video", video.map { stat in .object([
+                    ("width", .int(stat.width)), ("height", .int(stat.height)), ("frameRate", .int(stat.frameRate)),
+                    ("bandwidth", .int(stat.bandwidth)), ("codec", .string(stat.codec)),
+                ] + (stat.details.map { details in [
+                    ("profile", .string(ConsoleFormat.h264Profile(details.profileIDC, constraintFlags: details.constraintFlags))),
+                    ("level", .string(ConsoleFormat.h264Level(details.levelIDC))),
+                    ("keyFrameIntervalMilliseconds", details.keyFrameIntervalMilliseconds.map { .int($0) } ?? .null),
+                ] } ?? [])) } ?? .null),
+                ("audio", audio.map { stat in .object([
+                    ("sampleRate", .int(stat.sampleRate)), ("bandwidth", .int(stat.bandwidth)), ("codec", .string(stat.codec)),
+                ] + (stat.details.map { details in [
+                    ("objectType", .int(Int64(details.objectType))), ("profile", .string(ConsoleFormat.aacObjectType(details.objectType))),
+                    ("channels", .int(Int64(details.channels))),
+                ] } ?? [])) } ?? .null),
             ])
         }
         let state: String

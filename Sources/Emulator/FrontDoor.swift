@@ -111,6 +111,14 @@ final class FrontDoor: HTTPRequestHandler {
                 respond(answer)
                 return
             }
+            if resolved.style == .path, resolved.isEmulatorHost, "/" + (resolved.bucket ?? "") == AdminHandlers.faviconPath,
+               resolved.key?.isEmpty ?? true, request.head.method == "GET" || isHead {
+                // What a browser asks for by itself; never a bucket (OSS bucket names are lowercase letters, digits and hyphens).
+                let answer = AdminHandlers.favicon(responder: responder)
+                logRequest(request, target: resolved, response: answer, requestId: requestId, startedAt: now)
+                respond(answer)
+                return
+            }
             if let path = resolved.emulatorPath, request.head.method != "OPTIONS" {
                 // Admin answers may come later (reset) or stream (events).
                 admin.handle(request, target: resolved, path: path, responder: responder) { [self] response in

@@ -99,7 +99,8 @@ extension EmulatorEvent {
 extension EmulatorEventRecord {
     var json: JSONValue {
         guard case .object(let members) = event.json else { return event.json }
-        return .object([("sequence", .int(Int64(clamping: sequence))), ("time", .int(time))] + members)
+        return .object([("sequence", .int(Int64(clamping: sequence))), ("time", .int(time))] + members
+                       + [("summary", .string(event.summary))])
     }
 
     /// One Server-Sent Events message.

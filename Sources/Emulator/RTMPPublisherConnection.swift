@@ -267,9 +267,15 @@ final class RTMPPublisherConnection: @unchecked Sendable {
     private static func stats(of publisher: ChannelPublisher?) -> (video: LiveVideoStat?, audio: LiveAudioStat?) {
         guard let stats = publisher?.stats else { return (nil, nil) }
         let video = stats.video.map {
-            LiveVideoStat(width: $0.width, height: $0.height, frameRate: $0.frameRate, bandwidth: $0.bandwidth)
+            LiveVideoStat(width: $0.width, height: $0.height, frameRate: $0.frameRate, bandwidth: $0.bandwidth,
+                          details: LiveVideoDetails(
+                            profileIDC: Int($0.profileIDC), constraintFlags: Int($0.constraintFlags), levelIDC: Int($0.levelIDC),
+                            keyFrameIntervalMilliseconds: $0.keyFrameIntervalMilliseconds, bandwidthHistory: $0.bandwidthHistory))
         }
-        let audio = stats.audio.map { LiveAudioStat(bandwidth: $0.bandwidth, sampleRate: $0.sampleRate) }
+        let audio = stats.audio.map {
+            LiveAudioStat(bandwidth: $0.bandwidth, sampleRate: $0.sampleRate,
+                          details: LiveAudioDetails(objectType: Int($0.objectType), channels: $0.channels, bandwidthHistory: $0.bandwidthHistory))
+        }
         return (video, audio)
     }
 

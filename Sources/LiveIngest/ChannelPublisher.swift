@@ -37,11 +37,24 @@ public struct IngestStats: Sendable, Equatable {
         public var frameRate: Int
         /// Bytes per second over the last few seconds.
         public var bandwidth: Int64
+        /// From the SPS: `profile_idc` (66 Baseline, 77 Main, 100 High, …) and `level_idc` (30 = 3.0).
+        public var profileIDC: UInt8
+        public var levelIDC: UInt8
+        /// The SPS's `constraint_set` flags (set 1 with Baseline: Constrained Baseline).
+        public var constraintFlags: UInt8
+        /// Publisher time between the last two key frames; nil before the second.
+        public var keyFrameIntervalMilliseconds: Int64?
+        /// Bytes of each of the last whole seconds, oldest first (`RateHistory`).
+        public var bandwidthHistory: [Int64]
     }
 
     public struct Audio: Sendable, Equatable {
         public var sampleRate: Int
         public var bandwidth: Int64
+        /// The AAC audio object type (2 = LC, 5 = SBR/HE-AAC, 29 = PS/HE-AACv2).
+        public var objectType: UInt8
+        public var channels: Int
+        public var bandwidthHistory: [Int64]
     }
 
     public var video: Video?
@@ -109,6 +122,11 @@ public final class ChannelPublisher: @unchecked Sendable {
         var video = RateMeter()
         var audio = RateMeter()
         var videoFrames = RateMeter()
+        var videoHistory = RateHistory()
+        var audioHistory = RateHistory()
+        /// Publisher timestamps of the last key frame and the gap before it.
+        var lastKeyFrame: UInt32?
+        var keyFrameInterval: Int64?
         var videoInfo: VideoStreamInfo?
         var audioInfo: AudioStreamInfo?
     }
@@ -171,10 +189,19 @@ public final class ChannelPublisher: @unchecked Sendable {
         meters.withLock { meters in
             if tagType == 9 {
                 meters.video.add(payload.count, nowMilliseconds: now)
+                meters.videoHistory.add(payload.count, nowMilliseconds: now)
                 meters.videoFrames.add(1, nowMilliseconds: now)
                 meters.videoInfo = remuxer.videoInfo
+                // FLV AVC: frame type 1 (key frame) in the high nibble, packet type 1 (NAL units).
+                if payload.count >= 2, payload[0] >> 4 == 1, payload[1] == 1 {
+                    if let last = meters.lastKeyFrame, timestamp &- last > 0, timestamp &- last < 1 << 31 {
+                        meters.keyFrameInterval = Int64(timestamp &- last)
+                    }
+                    meters.lastKeyFrame = timestamp
+                }
             } else if tagType == 8 {
                 meters.audio.add(payload.count, nowMilliseconds: now)
+                meters.audioHistory.add(payload.count, nowMilliseconds: now)
                 meters.audioInfo = remuxer.audioInfo
             }
         }
@@ -282,10 +309,16 @@ public final class ChannelPublisher: @unchecked Sendable {
                 let rate = info.frameRate.map { Int(($0).rounded()) } ?? measured
                 stats.video = IngestStats.Video(
                     width: info.width, height: info.height, frameRate: rate,
-                    bandwidth: meters.video.bytesPerSecond(nowMilliseconds: now))
+                    bandwidth: meters.video.bytesPerSecond(nowMilliseconds: now),
+                    profileIDC: info.profileIDC, levelIDC: info.levelIDC, constraintFlags: info.configuration.profileCompatibility,
+                    keyFrameIntervalMilliseconds: meters.keyFrameInterval,
+                    bandwidthHistory: meters.videoHistory.samples(nowMilliseconds: now))
             }
             if let info = meters.audioInfo {
-                stats.audio = IngestStats.Audio(sampleRate: info.sampleRate, bandwidth: meters.audio.bytesPerSecond(nowMilliseconds: now))
+                stats.audio = IngestStats.Audio(
+                    sampleRate: info.sampleRate, bandwidth: meters.audio.bytesPerSecond(nowMilliseconds: now),
+                    objectType: info.objectType, channels: info.channels,
+                    bandwidthHistory: meters.audioHistory.samples(nowMilliseconds: now))
             }
             return stats
         }

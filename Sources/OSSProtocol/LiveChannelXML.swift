@@ -32,13 +32,48 @@ public struct LiveVideoStat: Sendable, Equatable {
     public var frameRate: Int
     public var bandwidth: Int64
     public var codec: String
+    /// Details GetLiveChannelStat does not carry (the emulator's console shows them).
+    public var details: LiveVideoDetails?
 
-    public init(width: Int, height: Int, frameRate: Int, bandwidth: Int64, codec: String = "H264") {
+    public init(width: Int, height: Int, frameRate: Int, bandwidth: Int64, codec: String = "H264",
+                details: LiveVideoDetails? = nil) {
         self.width = width
         self.height = height
         self.frameRate = frameRate
         self.bandwidth = bandwidth
         self.codec = codec
+        self.details = details
+    }
+}
+
+/// H.264 profile and level, key-frame interval and per-second byte counts of a live video track.
+public struct LiveVideoDetails: Sendable, Equatable {
+    public var profileIDC: Int
+    public var constraintFlags: Int
+    public var levelIDC: Int
+    public var keyFrameIntervalMilliseconds: Int64?
+    /// Bytes of each of the last whole seconds, oldest first.
+    public var bandwidthHistory: [Int64]
+
+    public init(profileIDC: Int, constraintFlags: Int, levelIDC: Int, keyFrameIntervalMilliseconds: Int64?, bandwidthHistory: [Int64]) {
+        self.profileIDC = profileIDC
+        self.constraintFlags = constraintFlags
+        self.levelIDC = levelIDC
+        self.keyFrameIntervalMilliseconds = keyFrameIntervalMilliseconds
+        self.bandwidthHistory = bandwidthHistory
+    }
+}
+
+/// AAC object type, channels and per-second byte counts of a live audio track.
+public struct LiveAudioDetails: Sendable, Equatable {
+    public var objectType: Int
+    public var channels: Int
+    public var bandwidthHistory: [Int64]
+
+    public init(objectType: Int, channels: Int, bandwidthHistory: [Int64]) {
+        self.objectType = objectType
+        self.channels = channels
+        self.bandwidthHistory = bandwidthHistory
     }
 }
 
@@ -46,11 +81,13 @@ public struct LiveAudioStat: Sendable, Equatable {
     public var bandwidth: Int64
     public var sampleRate: Int
     public var codec: String
+    public var details: LiveAudioDetails?
 
-    public init(bandwidth: Int64, sampleRate: Int, codec: String = "AAC") {
+    public init(bandwidth: Int64, sampleRate: Int, codec: String = "AAC", details: LiveAudioDetails? = nil) {
         self.bandwidth = bandwidth
         self.sampleRate = sampleRate
         self.codec = codec
+        self.details = details
     }
 }
 

@@ -59,7 +59,7 @@ import Testing
             id: 7
             event: publish-refused
             data: {"sequence": 7, "time": 1700000000000, "type": "publish-refused", "bucket": null, "channel": null, \
-            "remoteAddress": "127.0.0.1:5", "reason": "say \\"no\\"\\n"}
+            "remoteAddress": "127.0.0.1:5", "reason": "say \\"no\\"\\n", "summary": "publish from 127.0.0.1:5 refused: say \\"no\\"\\n"}
 
 
             """)

@@ -1,6 +1,6 @@
 """The /_emulator/ admin endpoints from Python: Server-Sent Events read by
 `requests` while a real ffmpeg publishes, admin auth, reset, channels JSON and
-the status page."""
+the console page."""
 import http.client
 import json
 import queue
@@ -155,6 +155,9 @@ def test_channels_json_and_status_page_show_the_live_push(emulator):
         assert cam["live"]["video"]["width"] == 640 and cam["live"]["video"]["height"] == 360
         assert cam["live"]["video"]["frameRate"] == 30
         assert cam["live"]["audio"]["sampleRate"] == 44100
+        # What GetLiveChannelStat does not carry: from the sequence headers and key frames.
+        assert (cam["live"]["video"]["profile"], cam["live"]["video"]["level"]) == ("Main", "3.0")
+        assert (cam["live"]["audio"]["profile"], cam["live"]["audio"]["channels"]) == ("AAC-LC", 2)
         assert cam["live"]["remoteAddr"].startswith("127.0.0.1:")
         assert segment["data"]["key"] in [s["key"] for s in cam["lastSegments"]]
 
@@ -162,12 +165,12 @@ def test_channels_json_and_status_page_show_the_live_push(emulator):
         assert page.status_code == 200
         assert page.headers["Content-Type"].startswith("text/html")
         html = page.text
-        assert "<td>cam</td>" in html
-        assert "640x360 30 fps" in html
-        assert "44100 Hz" in html
+        assert 'id="ch-status/cam-head" data-live data-state="live"' in html
+        assert '<b class="res">640x360</b>' in html and '<b class="fps">30 fps</b>' in html
+        assert "44.1 kHz" in html
         assert segment["data"]["key"].split("/")[-1] in html
-        # The signed play link on the page plays.
-        start = html.index('<a href="') + len('<a href="')
+        # The signed play link on the page (for browsers without script) plays.
+        start = html.index('<noscript><p><a href="') + len('<noscript><p><a href="')
         link = html[start:html.index('"', start)].replace("&amp;", "&")
         played = requests.get(link, timeout=10)
         assert played.status_code == 200 and "#EXTM3U" in played.text
