@@ -16,9 +16,9 @@ import Dispatch
 extension ConnectionQueue {
     /// How often batched connections are read. A live publisher's media then
     /// waits at most this long in the socket, far below a segment's length.
-    static let pollInterval: DispatchTimeInterval = .milliseconds(40)
+    static let pollInterval: DispatchTimeInterval = .milliseconds(100)
     /// How late the tick may run, so the kernel can coalesce its timers.
-    static let pollLeeway: DispatchTimeInterval = .milliseconds(10)
+    static let pollLeeway: DispatchTimeInterval = .milliseconds(20)
 
     /// On `queue`.
     func addPolled(_ connection: SocketConnection) {

@@ -26,6 +26,11 @@ extension SocketConnection {
                 // Yield the queue to other connections, then carry on without
                 // waiting for an event that may never come.
                 unreadInputMayRemain = true
+                if inPollSet {
+                    // More than the tick keeps up with: per-event reading for now.
+                    flooding = true
+                    updateReadSource()
+                }
                 scheduleRead()
                 return
             }
@@ -54,9 +59,16 @@ extension SocketConnection {
                 case .closed:
                     return
                 }
-                if count < buffer.count && reads == 1 && inPollSet {
-                    unreadInputMayRemain = false
-                    return
+                if count < buffer.count && reads == 1 {
+                    if flooding {
+                        // Slowed down: back to the tick, which reads the rest.
+                        flooding = false
+                        updateReadSource()
+                    }
+                    if inPollSet {
+                        unreadInputMayRemain = false
+                        return
+                    }
                 }
             } else if count == 0 {
                 unreadInputMayRemain = false

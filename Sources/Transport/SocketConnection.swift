@@ -56,6 +56,10 @@ public final class SocketConnection: @unchecked Sendable {
     var readingWanted = false
     /// Read on the queue's poll tick instead of per readable event.
     private var batchedReading = false
+    /// A batched connection with more input than the tick keeps up with (a
+    /// push sent as fast as it goes): read per event until it slows down,
+    /// so it is not held to one turn per tick.
+    var flooding = false
     /// In the queue's poll set.
     var inPollSet = false
     /// Runs on every poll tick while the connection reads in batches (see
@@ -256,16 +260,18 @@ public final class SocketConnection: @unchecked Sendable {
     /// for connections that take a steady stream of small messages where a
     /// few milliseconds of delay cost nothing (a live publisher): one wake-up
     /// then serves every such connection of the queue. A connection with more
-    /// input than one turn reads still goes on at once, as before.
+    /// input than one turn reads goes back to per-event reading until a read
+    /// finds less than a buffer (`flooding`), so a fast push keeps its pace.
     public func setBatchedReading(_ enabled: Bool) {
         loop.execute { [self] in
             guard batchedReading != enabled else { return }
             batchedReading = enabled
+            flooding = false
             updateReadSource()
         }
     }
 
-    private func updateReadSource() {
+    func updateReadSource() {
         let wanted: Bool
         switch state {
         case .open: wanted = started && !userPaused && !inputEnded
@@ -274,8 +280,8 @@ public final class SocketConnection: @unchecked Sendable {
         case .closed: return
         }
         readingWanted = wanted
-        let byPoll = wanted && batchedReading
-        let bySource = wanted && !batchedReading
+        let byPoll = wanted && batchedReading && !flooding
+        let bySource = wanted && !(batchedReading && !flooding)
         if byPoll != inPollSet {
             inPollSet = byPoll
             if byPoll { loop.addPolled(self) } else { loop.removePolled(self) }

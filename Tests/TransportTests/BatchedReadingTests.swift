@@ -56,13 +56,30 @@ extension ServerTests {
             defer { harness.listener.stop() }
             let client = try TestClient(port: harness.listener.port)
             #expect(await eventually { harness.accepted.withLock { $0 } == 1 })
-            // 32 MiB: at one turn of reads per tick (4 x 64 KiB every 40 ms) this
-            // would take 5 s; read on without waiting for the tick it takes far less.
+            // 32 MiB: at one turn of reads per tick (4 x 64 KiB every 100 ms) this
+            // would take 13 s; read on without waiting for the tick it takes far less.
             let chunk = [UInt8](repeating: 0x5A, count: 1 << 20)
             let started = ContinuousClock.now
             for _ in 0..<32 { try client.send(chunk) }
             #expect(await eventually(timeout: .seconds(4)) { harness.bytes(0).count == 32 << 20 })
             #expect(ContinuousClock.now - started < .seconds(4))
+        }
+
+        @Test func aFloodGoesBackToTheTickOnceItSlowsDown() async throws {
+            let harness = try Harness(queueCount: 1)
+            defer { harness.listener.stop() }
+            let client = try TestClient(port: harness.listener.port)
+            #expect(await eventually { harness.connections.withLock { $0[0] } != nil })
+            let connection = try #require(harness.connections.withLock { $0[0] })
+            try client.send([UInt8](repeating: 1, count: 8 << 20))
+            #expect(await eventually { harness.bytes(0).count == 8 << 20 })
+            // Then a trickle: read on the tick again (in the poll set), every byte arriving.
+            for index in 0..<5 {
+                try client.send("t\(index)")
+                try await Task.sleep(for: .milliseconds(30))
+            }
+            #expect(await eventually { harness.bytes(0).count == (8 << 20) + 10 })
+            #expect(await eventually { connection.queue.sync { connection.inPollSet && !connection.flooding } })
         }
 
         @Test func pausedConnectionReadsNothingUntilResumed() async throws {
