@@ -114,26 +114,6 @@ public struct BucketPolicy: Sendable, Equatable {
 
     /// `*` matches any run of characters, `?` one character.
     static func glob(_ pattern: String, matches text: String) -> Bool {
-        let p = Array(pattern), t = Array(text)
-        var pi = 0, ti = 0
-        var star: Int?, resume = 0
-        while ti < t.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
-                pi += 1
-                ti += 1
-            } else if pi < p.count && p[pi] == "*" {
-                star = pi
-                resume = ti
-                pi += 1
-            } else if let starIndex = star {
-                pi = starIndex + 1
-                resume += 1
-                ti = resume
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        Wildcard(pattern, questionMark: true).matches(text)
     }
 }

@@ -1,5 +1,6 @@
-/// Patterns of CORS origins and headers and of referers: `*` stands for any
-/// run of characters (possibly none), `?` (referers only) for exactly one.
+/// Glob patterns: CORS origins and headers, referers, policy actions and
+/// resources, fault-rule buckets and keys. `*` stands for any run of
+/// characters (possibly none), `?` (when `questionMark`) for exactly one.
 /// Matching is on Unicode scalars, so a `?` never splits a character's bytes.
 public struct Wildcard: Sendable, Equatable {
     public let pattern: String

@@ -1,3 +1,4 @@
+import BucketConfig
 import OSSProtocol
 import Locking
 
@@ -110,26 +111,7 @@ public struct FaultRule: Sendable, Equatable {
 
     /// `*` any run (also empty), `?` one character; everything else literal.
     static func glob(_ pattern: String, matches text: String) -> Bool {
-        let p = Array(pattern), t = Array(text)
-        var pi = 0, ti = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
-                pi += 1
-                ti += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        Wildcard(pattern, questionMark: true).matches(text)
     }
 }
 

@@ -1,5 +1,3 @@
-import OSSProtocol
-
 /// The errors of the lifecycle, tagging, logging, policy and capacity
 /// sub-resources, with the status and `Code` OSS answers.
 extension OSSError {
