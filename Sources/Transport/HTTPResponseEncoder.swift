@@ -5,16 +5,25 @@ enum HTTPResponseEncoder {
 
     static func head(status: Int, reason: String?, headers: HTTPHeaders) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(64 + headers.pairs.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
+        var capacity = 64
+        for (name, value) in headers { capacity += name.utf8.count + value.utf8.count + 4 }
+        out.reserveCapacity(capacity)
         let code = (100...999).contains(status) ? status : 500
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
-        out.append(contentsOf: String(code).utf8)
-        out.append(UInt8(ascii: " "))
-        appendSanitized(reason ?? HTTPStatus.reasonPhrase(code), to: &out)
-        out.append(contentsOf: crlf)
-        for (name, value) in headers.pairs {
+        if reason == nil, code == 200 {
+            out.append(contentsOf: okStatusLine)
+        } else {
+            out.append(contentsOf: "HTTP/1.1 ".utf8)
+            out.append(UInt8(ascii: "0") + UInt8(code / 100))
+            out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+            out.append(UInt8(ascii: "0") + UInt8(code % 10))
+            out.append(UInt8(ascii: " "))
+            appendSanitized(reason ?? HTTPStatus.reasonPhrase(code), to: &out)
+            out.append(contentsOf: crlf)
+        }
+        for (name, value) in headers {
             appendSanitized(name, to: &out)
-            out.append(contentsOf: ": ".utf8)
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: " "))
             appendSanitized(value, to: &out)
             out.append(contentsOf: crlf)
         }
@@ -23,10 +32,21 @@ enum HTTPResponseEncoder {
     }
 
     private static let crlf: [UInt8] = [0x0D, 0x0A]
+    /// Most answers are a plain 200.
+    private static let okStatusLine = Array("HTTP/1.1 200 OK\r\n".utf8)
 
+    /// Copies `text` in one go when it holds no CR, LF or NUL (nearly
+    /// always); otherwise byte by byte with those replaced by a space.
     private static func appendSanitized(_ text: String, to out: inout [UInt8]) {
-        for byte in text.utf8 {
-            out.append(byte == 0x0D || byte == 0x0A || byte == 0 ? UInt8(ascii: " ") : byte)
+        var text = text
+        text.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                out.append(byte == 0x0D || byte == 0x0A || byte == 0 ? UInt8(ascii: " ") : byte)
+            }
         }
     }
 }
