@@ -14,6 +14,26 @@ enum ContentTypes {
         "tar": "application/x-tar", "webm": "video/webm", "mov": "video/quicktime",
     ]
 
+    /// Whether the type is an HLS playlist's (`application/x-mpegurl`,
+    /// `application/vnd.apple.mpegurl`, any case, with parameters).
+    static func isPlaylist(_ contentType: String) -> Bool {
+        let bytes = contentType.utf8
+        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            // Unicode case mapping and characters, as for any other text.
+            let lowered = contentType.lowercased()
+            return playlistTypes.contains { lowered.hasPrefix($0) }
+        }
+        // Printable ASCII: one byte per character, so a byte prefix is a character prefix.
+        return playlistTypes.contains { prefix in
+            bytes.count >= prefix.utf8.count
+                && zip(bytes, prefix.utf8).allSatisfy { byte, expected in
+                    (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected
+                }
+        }
+    }
+
+    private static let playlistTypes = ["application/x-mpegurl", "application/vnd.apple.mpegurl"]
+
     static func forKey(_ key: String) -> String {
         let name = key.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(key)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return fallback }
