@@ -250,7 +250,8 @@ public struct HostResolver: Sendable {
     /// Printable ASCII only: there every byte is one character (no CR LF
     /// pair, no combining mark), so byte and character reading agree.
     static func isPlainASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        var text = text
+        return text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {

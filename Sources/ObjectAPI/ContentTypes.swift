@@ -17,22 +17,27 @@ enum ContentTypes {
     /// Whether the type is an HLS playlist's (`application/x-mpegurl`,
     /// `application/vnd.apple.mpegurl`, any case, with parameters).
     static func isPlaylist(_ contentType: String) -> Bool {
-        let bytes = contentType.utf8
-        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            // Unicode case mapping and characters, as for any other text.
-            let lowered = contentType.lowercased()
-            return playlistTypes.contains { lowered.hasPrefix($0) }
-        }
-        // Printable ASCII: one byte per character, so a byte prefix is a character prefix.
-        return playlistTypes.contains { prefix in
-            bytes.count >= prefix.utf8.count
-                && zip(bytes, prefix.utf8).allSatisfy { byte, expected in
-                    (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected
+        var text = contentType
+        let byBytes: Bool? = text.withUTF8 { bytes in
+            // Printable ASCII: one byte per character, so a byte prefix is a character prefix.
+            guard !bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) else { return nil }
+            return playlistTypes.contains { prefix in
+                guard bytes.count >= prefix.count else { return false }
+                for index in prefix.indices {
+                    let byte = bytes[index]
+                    guard (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == prefix[index]
+                    else { return false }
                 }
+                return true
+            }
         }
+        if let byBytes { return byBytes }
+        // Unicode case mapping and characters, as for any other text.
+        let lowered = contentType.lowercased()
+        return playlistTypes.contains { lowered.hasPrefix(String(decoding: $0, as: UTF8.self)) }
     }
 
-    private static let playlistTypes = ["application/x-mpegurl", "application/vnd.apple.mpegurl"]
+    private static let playlistTypes = [Array("application/x-mpegurl".utf8), Array("application/vnd.apple.mpegurl".utf8)]
 
     static func forKey(_ key: String) -> String {
         let name = key.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(key)

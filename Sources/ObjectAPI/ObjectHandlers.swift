@@ -191,7 +191,7 @@ public struct ObjectHandlers: Sendable {
         case .notModified:
             var headers: HTTPHeaders = [:]
             headers.add("ETag", "\"\(info.etag)\"")
-            headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
+            headers.add("Last-Modified", HTTPDateCache.httpDate(info.lastModified / 1000))
             return context.respond.response(status: 304, headers: headers)
         }
     }
@@ -202,7 +202,7 @@ public struct ObjectHandlers: Sendable {
         headers.reserveCapacity(16 + info.metadata.userMetadata.count)
         headers.add("Content-Type", query.value("response-content-type") ?? info.metadata.contentType)
         headers.add("ETag", "\"\(info.etag)\"")
-        headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
+        headers.add("Last-Modified", HTTPDateCache.httpDate(info.lastModified / 1000))
         headers.add("Accept-Ranges", "bytes")
         headers.add("x-oss-object-type", info.objectType.rawValue)
         headers.add("x-oss-storage-class", info.storageClass)

@@ -21,7 +21,7 @@ public struct Responder: Sendable {
         // One more for the HEAD answer's Content-Length or the transport's Connection.
         all.reserveCapacity(headers.count + 4)
         all.add("Server", "AliyunOSS")
-        all.add("Date", OSSTime.httpDate(nowSeconds))
+        all.add("Date", HTTPDateCache.httpDate(nowSeconds))
         all.add("x-oss-request-id", requestId)
         all.add(contentsOf: headers)
         if isHead {
