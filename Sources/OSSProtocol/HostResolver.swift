@@ -33,11 +33,14 @@ public struct HostResolver: Sendable {
         guard target.first == "/" else { throw .invalidURI(requestTarget) }
         guard HostResolver.hasValidPort(hostPart) else { throw .invalidHostHeader(hostPart) }
 
-        let queryStart = target.firstIndex(of: "?")
+        // Printable ASCII (what SDKs send, percent-encoded) is split by bytes; anything
+        // else by characters, where a mark after `?` or `/` joins it.
+        let ascii = HostResolver.isPlainASCII(target)
+        let queryStart = HostResolver.firstIndex(of: "?", in: target, ascii: ascii)
         let rawPath = queryStart.map { target[..<$0] } ?? target
         let query: [QueryItem]
         if let queryStart {
-            guard let items = QueryItem.parse(target[target.index(after: queryStart)...]) else {
+            guard let items = QueryItem.parse(target[HostResolver.index(after: queryStart, in: target, ascii: ascii)...]) else {
                 throw .invalidURI(requestTarget)
             }
             query = items
@@ -46,7 +49,7 @@ public struct HostResolver: Sendable {
         }
 
         let host = HostResolver.lowercasedHost(HostResolver.hostWithoutPort(hostPart))
-        let afterSlash = rawPath.dropFirst()
+        let afterSlash = rawPath[HostResolver.index(after: rawPath.startIndex, in: rawPath, ascii: ascii)...]
 
         if let bucket = virtualHostBucket(host) {
             guard let key = PercentEncoding.decode(afterSlash) else { throw .invalidURI(requestTarget) }
@@ -55,9 +58,9 @@ public struct HostResolver: Sendable {
         }
 
         // Path style: the first segment names the bucket, the rest (decoded once) is the key.
-        let slash = afterSlash.firstIndex(of: "/")
+        let slash = HostResolver.firstIndex(of: "/", in: afterSlash, ascii: ascii)
         let rawBucket = slash.map { afterSlash[..<$0] } ?? afterSlash
-        let rawKey = slash.map { afterSlash[afterSlash.index(after: $0)...] } ?? ""
+        let rawKey = slash.map { afterSlash[HostResolver.index(after: $0, in: afterSlash, ascii: ascii)...] } ?? ""
         guard let bucket = PercentEncoding.decode(rawBucket), let key = PercentEncoding.decode(rawKey) else {
             throw .invalidURI(requestTarget)
         }
@@ -247,9 +250,23 @@ public struct HostResolver: Sendable {
             && hostBytes[start...].elementsEqual(suffixBytes)
     }
 
+    private static func firstIndex(of separator: Character, in text: Substring, ascii: Bool) -> Substring.Index? {
+        guard ascii, let byte = separator.asciiValue else { return text.firstIndex(of: separator) }
+        return text.utf8.firstIndex(of: byte)
+    }
+
+    private static func index(after index: Substring.Index, in text: Substring, ascii: Bool) -> Substring.Index {
+        ascii ? text.utf8.index(after: index) : text.index(after: index)
+    }
+
     /// Printable ASCII only: there every byte is one character (no CR LF
     /// pair, no combining mark), so byte and character reading agree.
     static func isPlainASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
+    }
+
+    static func isPlainASCII(_ text: Substring) -> Bool {
         var text = text
         return text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
     }

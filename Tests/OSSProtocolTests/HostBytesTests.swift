@@ -53,4 +53,18 @@ import Testing
         let absolute = try resolver.resolve(hostHeader: "ignored", requestTarget: "HTTP://bkt.oss.local/k?acl")
         #expect(absolute.bucket == "bkt" && absolute.query.has("acl"))
     }
+
+    /// Targets outside printable ASCII are split by characters: a `/` or `?`
+    /// carrying a combining mark is not a separator.
+    @Test func nonASCIITargetsSplitByCharacters() throws {
+        let resolver = HostResolver(baseHosts: ["oss.local"])
+        let marked = try resolver.resolve(hostHeader: "127.0.0.1", requestTarget: "/bkt/\u{301}x")
+        #expect(marked.bucket == "bkt/\u{301}x" && marked.key == nil)
+        let query = try resolver.resolve(hostHeader: "127.0.0.1", requestTarget: "/bkt/k?\u{301}acl")
+        #expect(query.key == "k?\u{301}acl" && query.query.isEmpty)
+        let plain = try resolver.resolve(hostHeader: "127.0.0.1", requestTarget: "/bkt/dir/é?acl")
+        #expect(plain.bucket == "bkt" && plain.key == "dir/é" && plain.query.has("acl"))
+        let ascii = try resolver.resolve(hostHeader: "127.0.0.1", requestTarget: "/bkt/a%2Fb/c?uploads&x=1")
+        #expect(ascii.bucket == "bkt" && ascii.key == "a/b/c" && ascii.query.has("uploads") && ascii.rawPath == "/bkt/a%2Fb/c")
+    }
 }
