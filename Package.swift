@@ -49,7 +49,7 @@ let package = Package(
         // (CORS, referer, website, encryption).
         .target(name: "BucketConfig", dependencies: ["Locking", "OSSProtocol", "Storage"]),
         // OSS bucket and object operations (everything but LiveChannel and admin).
-        .target(name: "ObjectAPI", dependencies: ["BucketConfig", "CZlib", "Digest", "OSSProtocol", "Storage", "Transport"]),
+        .target(name: "ObjectAPI", dependencies: ["BucketConfig", "CZlib", "Digest", "Locking", "OSSProtocol", "Storage", "Transport"]),
         // The console at /_emulator/: page, style, script, icon and signed links (no HTTP, no state).
         .target(name: "Console", dependencies: ["OSSProtocol"]),
         .target(

@@ -22,6 +22,12 @@ public struct BucketConfigRecords: Sendable {
         try store.loadRecords(namespace: Self.namespace, bucket: bucket).first { $0.name == name.rawValue }?.bytes
     }
 
+    /// `load`, from memory after the first read (see `ObjectStore.cachedRecords`):
+    /// for settings consulted on every request.
+    public func loadCached(_ name: Name, bucket: String) throws -> [UInt8]? {
+        try store.cachedRecords(namespace: Self.namespace, bucket: bucket).first { $0.name == name.rawValue }?.bytes
+    }
+
     public func save(_ name: Name, bucket: String, bytes: [UInt8]) throws {
         try store.saveRecord(namespace: Self.namespace, bucket: bucket, name: name.rawValue, bytes: bytes)
     }

@@ -39,6 +39,8 @@ extension FrontDoor {
 
     /// `kms.<region>.aliyuncs.com` and `kms-vpc.<region>.aliyuncs.com`.
     static func isKMSHost(_ host: String) -> Bool {
+        // Nearly every request is not for KMS: no split for those.
+        guard host.hasSuffix(".aliyuncs.com") else { return false }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
         return labels.count == 4 && (labels[0] == "kms" || labels[0] == "kms-vpc") && !labels[1].isEmpty
             && labels[2] == "aliyuncs" && labels[3] == "com"

@@ -81,7 +81,7 @@ final class FrontDoor: HTTPRequestHandler {
         let now = configuration.wallClock()
         let requestId = RequestID.next(nowMilliseconds: now)
         let hostHeader = request.head.headers["Host"]
-        if let hostHeader, Self.isKMSHost(HostResolver.hostWithoutPort(hostHeader).lowercased()) {
+        if let hostHeader, Self.isKMSHost(HostResolver.lowercasedHost(HostResolver.hostWithoutPort(hostHeader))) {
             respond(answerKMS(request, requestId: requestId, startedAt: now))
             return
         }

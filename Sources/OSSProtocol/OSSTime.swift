@@ -26,12 +26,51 @@ public enum OSSTime {
     }
 
     /// `Tue, 05 Mar 2024 08:00:00 GMT` with a two-digit day (oss2 rejects one digit).
+    /// Written byte by byte: every answer carries one or two of these.
     public static func httpDate(_ epochSeconds: Int64) -> String {
         let c = civil(epochSeconds)
         let days = floorDiv(clamp(epochSeconds), 86_400)
         let weekday = Int(floorMod(days + 4, 7))   // 1970-01-01 was a Thursday
-        return "\(weekdays[weekday]), \(pad(c.day, 2)) \(months[Int(c.month - 1)]) \(pad(c.year, 4)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) GMT"
+        return String(unsafeUninitializedCapacity: httpDateLength) { out in
+            var at = 0
+            func put(_ byte: UInt8) { out[at] = byte; at += 1 }
+            func put(_ text: StaticString) {
+                text.withUTF8Buffer { for byte in $0 { put(byte) } }
+            }
+            func digits(_ value: Int64, _ width: Int) {
+                var divisor: Int64 = 1
+                for _ in 1..<width { divisor *= 10 }
+                var rest = value
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8(rest / divisor))
+                    rest %= divisor
+                    divisor /= 10
+                }
+            }
+            put(weekdayNames[weekday])
+            put(", ")
+            digits(c.day, 2)
+            put(" ")
+            put(monthNames[Int(c.month - 1)])
+            put(" ")
+            digits(c.year, 4)
+            put(" ")
+            digits(c.hour, 2)
+            put(":")
+            digits(c.minute, 2)
+            put(":")
+            digits(c.second, 2)
+            put(" GMT")
+            return at
+        }
     }
+
+    /// `Tue, 05 Mar 2024 08:00:00 GMT` is 29 bytes for every year 0001–9999.
+    static let httpDateLength = 29
+    private static let weekdayNames: [StaticString] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames: [StaticString] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
 
     /// `20240305T080000Z`, the V4 `x-oss-date` form.
     public static func iso8601Basic(_ epochSeconds: Int64) -> String {

@@ -26,17 +26,10 @@ public enum OperationName {
             }
         }
         if has("vod") { return method == "POST" ? "PostVodPlaylist" : "GetVodPlaylist" }
-        let pairs: [(String, [String: String])] = [
-            ("acl", ["PUT": "PutObjectACL", "GET": "GetObjectACL"]),
-            ("symlink", ["PUT": "PutSymlink", "GET": "GetSymlink", "HEAD": "GetSymlink"]),
-            ("tagging", ["PUT": "PutObjectTagging", "GET": "GetObjectTagging", "DELETE": "DeleteObjectTagging"]),
-            ("restore", ["POST": "RestoreObject"]),
-            ("append", ["POST": "AppendObject"]),
-            ("uploads", ["POST": "InitiateMultipartUpload"]),
-            ("objectMeta", ["GET": "GetObjectMeta", "HEAD": "GetObjectMeta"]),
-        ]
-        for (name, methods) in pairs where has(name) {
-            if let operation = methods[method] { return operation }
+        if !query.isEmpty {
+            for (name, methods) in objectSubresources where has(name) {
+                if let operation = methods[method] { return operation }
+            }
         }
         if has("uploadId") {
             switch method {
@@ -55,6 +48,18 @@ public enum OperationName {
         default: return method + "Object"
         }
     }
+
+    /// Object sub-resources and the operation each method makes of them, in
+    /// the order they are tried; built once, not per request.
+    private static let objectSubresources: [(String, [String: String])] = [
+        ("acl", ["PUT": "PutObjectACL", "GET": "GetObjectACL"]),
+        ("symlink", ["PUT": "PutSymlink", "GET": "GetSymlink", "HEAD": "GetSymlink"]),
+        ("tagging", ["PUT": "PutObjectTagging", "GET": "GetObjectTagging", "DELETE": "DeleteObjectTagging"]),
+        ("restore", ["POST": "RestoreObject"]),
+        ("append", ["POST": "AppendObject"]),
+        ("uploads", ["POST": "InitiateMultipartUpload"]),
+        ("objectMeta", ["GET": "GetObjectMeta", "HEAD": "GetObjectMeta"]),
+    ]
 
     private static func bucketOperation(method: String, has: (String) -> Bool) -> String {
         switch method {

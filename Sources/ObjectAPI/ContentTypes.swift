@@ -14,6 +14,31 @@ enum ContentTypes {
         "tar": "application/x-tar", "webm": "video/webm", "mov": "video/quicktime",
     ]
 
+    /// Whether the type is an HLS playlist's (`application/x-mpegurl`,
+    /// `application/vnd.apple.mpegurl`, any case, with parameters).
+    static func isPlaylist(_ contentType: String) -> Bool {
+        var text = contentType
+        let byBytes: Bool? = text.withUTF8 { bytes in
+            // Printable ASCII: one byte per character, so a byte prefix is a character prefix.
+            guard !bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) else { return nil }
+            return playlistTypes.contains { prefix in
+                guard bytes.count >= prefix.count else { return false }
+                for index in prefix.indices {
+                    let byte = bytes[index]
+                    guard (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == prefix[index]
+                    else { return false }
+                }
+                return true
+            }
+        }
+        if let byBytes { return byBytes }
+        // Unicode case mapping and characters, as for any other text.
+        let lowered = contentType.lowercased()
+        return playlistTypes.contains { lowered.hasPrefix(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    private static let playlistTypes = [Array("application/x-mpegurl".utf8), Array("application/vnd.apple.mpegurl".utf8)]
+
     static func forKey(_ key: String) -> String {
         let name = key.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(key)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return fallback }

@@ -191,16 +191,18 @@ public struct ObjectHandlers: Sendable {
         case .notModified:
             var headers: HTTPHeaders = [:]
             headers.add("ETag", "\"\(info.etag)\"")
-            headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
+            headers.add("Last-Modified", HTTPDateCache.httpDate(info.lastModified / 1000))
             return context.respond.response(status: 304, headers: headers)
         }
     }
 
     static func objectHeaders(_ info: ObjectInfo, query: [QueryItem]) -> HTTPHeaders {
-        var headers: HTTPHeaders = [:]
+        var headers = HTTPHeaders()
+        // Every header below, the archive and encryption ones, and a few to spare.
+        headers.reserveCapacity(16 + info.metadata.userMetadata.count)
         headers.add("Content-Type", query.value("response-content-type") ?? info.metadata.contentType)
         headers.add("ETag", "\"\(info.etag)\"")
-        headers.add("Last-Modified", OSSTime.httpDate(info.lastModified / 1000))
+        headers.add("Last-Modified", HTTPDateCache.httpDate(info.lastModified / 1000))
         headers.add("Accept-Ranges", "bytes")
         headers.add("x-oss-object-type", info.objectType.rawValue)
         headers.add("x-oss-storage-class", info.storageClass)
@@ -211,8 +213,7 @@ public struct ObjectHandlers: Sendable {
         if info.metadata.announcesContentMD5, info.contentMD5.count == 16 {
             headers.add("Content-MD5", Base64.encode(info.contentMD5))
         }
-        let contentType = info.metadata.contentType.lowercased()
-        if contentType.hasPrefix("application/x-mpegurl") || contentType.hasPrefix("application/vnd.apple.mpegurl") {
+        if ContentTypes.isPlaylist(info.metadata.contentType) {
             // Live playlists change under the same name; players must not cache them.
             headers.add("Cache-Control", info.metadata.cacheControl ?? "no-cache")
         } else if let cacheControl = query.value("response-cache-control") ?? info.metadata.cacheControl {

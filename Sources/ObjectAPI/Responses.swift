@@ -17,11 +17,13 @@ public struct Responder: Sendable {
     }
 
     public func response(status: Int = 200, headers: HTTPHeaders = [:], body: HTTPResponseBody = .empty) -> HTTPResponse {
-        var all: HTTPHeaders = [:]
+        var all = HTTPHeaders()
+        // One more for the HEAD answer's Content-Length or the transport's Connection.
+        all.reserveCapacity(headers.count + 4)
         all.add("Server", "AliyunOSS")
-        all.add("Date", OSSTime.httpDate(nowSeconds))
+        all.add("Date", HTTPDateCache.httpDate(nowSeconds))
         all.add("x-oss-request-id", requestId)
-        for (name, value) in headers.pairs { all.add(name, value) }
+        all.add(contentsOf: headers)
         if isHead {
             // A HEAD answer announces the length of the body it does not send.
             if all["Content-Length"] == nil {

@@ -38,13 +38,31 @@ struct MD5Value: Sendable, Equatable {
         low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// Big-endian, `high` first; built in place (read on every GET and HEAD).
     var bytes: [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * $0)) }
-            + (0..<8).map { UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * $0)) }
+        [UInt8](unsafeUninitializedCapacity: 16) { out, count in
+            for index in 0..<8 {
+                out[index] = UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * index))
+                out[index + 8] = UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * index))
+            }
+            count = 16
+        }
     }
 
-    /// The ETag form: upper-case hex.
-    var hex: String { Hex.encode(bytes, uppercase: true) }
+    /// The ETag form: upper-case hex, written in place.
+    var hex: String {
+        String(unsafeUninitializedCapacity: 32) { out in
+            for index in 0..<16 {
+                let word = index < 8 ? high : low
+                let byte = UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (index % 8)))
+                out[2 * index] = Self.hexDigits[Int(byte >> 4)]
+                out[2 * index + 1] = Self.hexDigits[Int(byte & 0x0F)]
+            }
+            return 32
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 }
 
 /// `ObjectMetadata` in its journal encoding; decoded only when an

@@ -4,10 +4,22 @@
 /// `%2F`, so any name maps to exactly one file in that directory.
 extension ObjectStore {
     public func saveRecord(namespace: String, bucket: String, name: String, bytes: [UInt8]) throws {
+        // After the disk changed (or failed to): a cached copy is never newer than the file.
+        defer { recordCache.forget(namespace: namespace, bucket: bucket) }
         let directory = try recordDirectory(namespace: namespace, bucket: bucket)
         let file = try RecordName.fileName(for: name, limit: limits.maxRecordNameBytes)
         try FileSystem.makeDirectories(directory)
         try FileContent.replace(directory + "/" + file, bytes: bytes, temporaryPath: makeTempFilePath(), fsync: fsync)
+    }
+
+    /// `loadRecords`, kept in memory after the first read until a record of
+    /// the bucket in the namespace is saved or deleted, or the bucket goes:
+    /// for records read on every request. Only for namespaces written through
+    /// `saveRecord` and `deleteRecord`.
+    public func cachedRecords(namespace: String, bucket: String) throws -> [(name: String, bytes: [UInt8])] {
+        try recordCache.records(namespace: namespace, bucket: bucket) {
+            try loadRecords(namespace: namespace, bucket: bucket)
+        }
     }
 
     /// All records of the bucket in the namespace, sorted by the names' UTF-8 bytes.
@@ -34,6 +46,7 @@ extension ObjectStore {
 
     /// Deletes a record; nothing happens when it is absent.
     public func deleteRecord(namespace: String, bucket: String, name: String) throws {
+        defer { recordCache.forget(namespace: namespace, bucket: bucket) }
         let directory = try recordDirectory(namespace: namespace, bucket: bucket)
         let file = try RecordName.fileName(for: name, limit: limits.maxRecordNameBytes)
         try FileSystem.removeFile(directory + "/" + file)

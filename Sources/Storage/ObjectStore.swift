@@ -26,6 +26,8 @@ public final class ObjectStore: Sendable {
     /// Multipart upload bookkeeping (`ObjectStore+Multipart.swift`).
     let multipart = Locked(MultipartState())
     let smallContents: SmallContentCache
+    /// Record namespaces read on request paths (`cachedRecords`).
+    let recordCache = RecordCache()
     /// Boxed: a closure kept directly as a generic lock's value is re-abstracted
     /// (wrapped in a conversion thunk) on its way in and out.
     private let writeFault = Locked<WriteFaultCheck?>(nil)
@@ -203,6 +205,7 @@ public final class ObjectStore: Sendable {
             for namespace in try recordNamespaces() {
                 try FileSystem.removeTree(layout.records(namespace: namespace, bucket: name))
             }
+            recordCache.forget(bucket: name)
         }
     }
 

@@ -8,14 +8,15 @@ enum HTTPBodyFraming: Equatable, Sendable {
     /// the framing. Refuses every ambiguous combination rather than guessing.
     init(head: HTTPRequestHead, maxBodyBytes: Int64) throws(HTTPRequestError) {
         let headers = head.headers
-        if head.version == .http1_1 && headers.values("Host").count != 1 {
+        if head.version == .http1_1 && headers.count(of: "Host") != 1 {
             throw .missingHost
         }
         if let expect = headers["Expect"], !HTTPHeaders.sameName(HTTPHeaders.trimmed(expect), "100-continue") {
             throw .unsupportedExpectation
         }
-        let encodings = headers.values("Transfer-Encoding")
-        let lengths = headers.values("Content-Length")
+        // Most requests carry neither: no arrays built for them.
+        let encodings = headers.contains("Transfer-Encoding") ? headers.values("Transfer-Encoding") : []
+        let lengths = headers.contains("Content-Length") ? headers.values("Content-Length") : []
         if !encodings.isEmpty {
             guard lengths.isEmpty else { throw .contentLengthWithTransferEncoding }
             // Only a lone `chunked` leaves the body length knowable here; a

@@ -17,14 +17,14 @@ enum HTTPHeadParser {
 
     /// `method SP request-target SP HTTP-version` (§3).
     static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPRequestError) -> HTTPRequestHead {
-        let parts = line.split(separator: space, maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 3 else {
-            // "GET / HTTP/2.0 extra" and "GET /" are both just malformed.
-            throw .malformedRequestLine
-        }
-        let method = parts[0]
-        let target = parts[1]
-        let version = parts[2]
+        // Exactly two spaces: "GET / HTTP/2.0 extra" and "GET /" are both just malformed.
+        guard let firstSpace = line.firstIndex(of: space) else { throw .malformedRequestLine }
+        let afterMethod = line[(firstSpace + 1)...]
+        guard let secondSpace = afterMethod.firstIndex(of: space) else { throw .malformedRequestLine }
+        let version = line[(secondSpace + 1)...]
+        guard !version.contains(space) else { throw .malformedRequestLine }
+        let method = line[..<firstSpace]
+        let target = line[(firstSpace + 1)..<secondSpace]
         guard !method.isEmpty, method.allSatisfy(isTokenByte) else { throw .malformedRequestLine }
         guard !target.isEmpty, target.allSatisfy(isTargetByte) else { throw .malformedRequestLine }
         return HTTPRequestHead(
@@ -56,9 +56,11 @@ enum HTTPHeadParser {
     /// `HTTP/DIGIT.DIGIT`; well-formed versions other than 1.0/1.1 are
     /// unsupported rather than malformed, so the client learns why (505).
     static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPRequestError) -> HTTPVersion {
-        let text = Array(bytes)
-        guard text.count == 8, text.starts(with: Array("HTTP/".utf8)), text[6] == UInt8(ascii: "."),
-              let major = digit(text[5]), let minor = digit(text[7])
+        let start = bytes.startIndex
+        guard bytes.count == 8, bytes[start] == UInt8(ascii: "H"), bytes[start + 1] == UInt8(ascii: "T"),
+              bytes[start + 2] == UInt8(ascii: "T"), bytes[start + 3] == UInt8(ascii: "P"),
+              bytes[start + 4] == UInt8(ascii: "/"), bytes[start + 6] == UInt8(ascii: "."),
+              let major = digit(bytes[start + 5]), let minor = digit(bytes[start + 7])
         else { throw .malformedRequestLine }
         let version = HTTPVersion(major: major, minor: minor)
         guard version == .http1_1 || version == .http1_0 else { throw .unsupportedVersion }

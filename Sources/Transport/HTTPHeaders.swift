@@ -24,8 +24,25 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     public func contains(_ name: String) -> Bool { self[name] != nil }
 
+    /// How many fields are called `name`.
+    public func count(of name: String) -> Int {
+        var count = 0
+        for pair in storage where Self.sameName(pair.name, name) { count += 1 }
+        return count
+    }
+
     public mutating func add(_ name: String, _ value: String) {
         storage.append((name: name, value: value))
+    }
+
+    /// Adds every field of `other` after these, in its order.
+    public mutating func add(contentsOf other: HTTPHeaders) {
+        storage.append(contentsOf: other.storage)
+    }
+
+    /// Room for `count` fields in all, so adding them one by one allocates once.
+    public mutating func reserveCapacity(_ count: Int) {
+        storage.reserveCapacity(count)
     }
 
     /// Replaces every field called `name` by one field, where the first one was.
@@ -68,7 +85,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// Whether a comma-separated header (`Connection`, `Expect`, ...) lists
     /// `token`, ignoring case and optional whitespace.
     public func hasToken(_ token: String, in name: String) -> Bool {
-        for value in values(name) {
+        for (field, value) in storage where Self.sameName(field, name) {
             for item in value.split(separator: ",") {
                 if Self.sameName(Self.trimmed(item), token) { return true }
             }

@@ -14,6 +14,10 @@ struct HTTPRequestDecoder {
     /// digits, so anything longer is an attack or garbage.
     static let maxChunkLineBytes = 1024
 
+    /// Head buffer kept between requests of a connection: SDK request heads
+    /// are well under this, and an idle connection holds no more.
+    static let keptHeadCapacity = 4096
+
     private enum State: Equatable {
         case head
         case fixedBody(remaining: Int64)
@@ -175,6 +179,27 @@ struct HTTPRequestDecoder {
     }
 
     private mutating func finishHead(from start: Int, to end: Int) throws(HTTPRequestError) -> Event {
+        let head = try parseHead(from: start, to: end)
+        // The slices of it are gone: a buffer of ordinary size is reused for
+        // the next head; one a huge head grew is given back.
+        if headBytes.capacity <= Self.keptHeadCapacity {
+            headBytes.removeAll(keepingCapacity: true)
+        } else {
+            headBytes = []
+        }
+        lineStart = 0
+        contentStart = nil
+        currentHead = head
+        let framing = try HTTPBodyFraming(head: head, maxBodyBytes: limits.maxBodyBytes)
+        switch framing {
+        case .none: state = .endPending
+        case .length(let length): state = .fixedBody(remaining: length)
+        case .chunked: state = .chunkSizeLine
+        }
+        return .head(head, framing)
+    }
+
+    private func parseHead(from start: Int, to end: Int) throws(HTTPRequestError) -> HTTPRequestHead {
         var lines: [ArraySlice<UInt8>] = []
         var cursor = start
         while cursor < end {
@@ -186,18 +211,7 @@ struct HTTPRequestDecoder {
             cursor = lineEnd + 1
         }
         guard lines.count - 1 <= limits.maxHeaderCount else { throw .tooManyHeaders }
-        let head = try HTTPHeadParser.parse(lines: lines, maxHeaderCount: limits.maxHeaderCount)
-        headBytes = []
-        lineStart = 0
-        contentStart = nil
-        currentHead = head
-        let framing = try HTTPBodyFraming(head: head, maxBodyBytes: limits.maxBodyBytes)
-        switch framing {
-        case .none: state = .endPending
-        case .length(let length): state = .fixedBody(remaining: length)
-        case .chunked: state = .chunkSizeLine
-        }
-        return .head(head, framing)
+        return try HTTPHeadParser.parse(lines: lines, maxHeaderCount: limits.maxHeaderCount)
     }
 
     /// A CRLF-terminated line (CR required) without its terminator, or nil

@@ -4,31 +4,65 @@ enum HTTPResponseEncoder {
     static let continueHead = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     static func head(status: Int, reason: String?, headers: HTTPHeaders) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + headers.pairs.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
         let code = (100...999).contains(status) ? status : 500
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
-        out.append(contentsOf: String(code).utf8)
-        out.append(UInt8(ascii: " "))
-        appendSanitized(reason ?? HTTPStatus.reasonPhrase(code), to: &out)
-        out.append(contentsOf: crlf)
-        for (name, value) in headers.pairs {
-            appendSanitized(name, to: &out)
-            out.append(contentsOf: ": ".utf8)
-            appendSanitized(value, to: &out)
-            out.append(contentsOf: crlf)
+        if reason == nil, code == 200 {
+            return encode(statusLine: okStatusLine, reason: nil, headers: headers)
         }
-        out.append(contentsOf: crlf)
-        return out
+        let statusLine: [UInt8] = [
+            0x48, 0x54, 0x54, 0x50, 0x2F, 0x31, 0x2E, 0x31, 0x20,  // "HTTP/1.1 "
+            UInt8(ascii: "0") + UInt8(code / 100), UInt8(ascii: "0") + UInt8(code / 10 % 10),
+            UInt8(ascii: "0") + UInt8(code % 10), UInt8(ascii: " "),
+        ]
+        return encode(statusLine: statusLine, reason: reason ?? HTTPStatus.reasonPhrase(code), headers: headers)
     }
 
-    private static let crlf: [UInt8] = [0x0D, 0x0A]
-
-    private static func appendSanitized(_ text: String, to out: inout [UInt8]) {
-        for byte in text.utf8 {
-            out.append(byte == 0x0D || byte == 0x0A || byte == 0 ? UInt8(ascii: " ") : byte)
+    /// The whole head in one allocation of the exact size: `statusLine`
+    /// (ending in CRLF when `reason` is nil), the reason, the fields, the
+    /// blank line. Text is copied as it is and then cleaned in place.
+    private static func encode(statusLine: [UInt8], reason: String?, headers: HTTPHeaders) -> [UInt8] {
+        var size = statusLine.count + 2
+        if let reason { size += reason.utf8.count + 2 }
+        for (name, value) in headers { size += name.utf8.count + value.utf8.count + 4 }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var at = 0
+            func put(_ bytes: UnsafeBufferPointer<UInt8>, sanitize: Bool) {
+                guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+                let target = buffer.baseAddress! + at
+                target.update(from: source, count: bytes.count)
+                if sanitize {
+                    for index in 0..<bytes.count where target[index] == 0x0D || target[index] == 0x0A || target[index] == 0 {
+                        target[index] = UInt8(ascii: " ")
+                    }
+                }
+                at += bytes.count
+            }
+            func put(_ text: String) {
+                var text = text
+                text.withUTF8 { put($0, sanitize: true) }
+            }
+            func put(_ byte1: UInt8, _ byte2: UInt8) {
+                buffer[at] = byte1
+                buffer[at + 1] = byte2
+                at += 2
+            }
+            statusLine.withUnsafeBufferPointer { put($0, sanitize: false) }
+            if let reason {
+                put(reason)
+                put(0x0D, 0x0A)
+            }
+            for (name, value) in headers {
+                put(name)
+                put(UInt8(ascii: ":"), UInt8(ascii: " "))
+                put(value)
+                put(0x0D, 0x0A)
+            }
+            put(0x0D, 0x0A)
+            count = at
         }
     }
+
+    /// Most answers are a plain 200.
+    private static let okStatusLine = Array("HTTP/1.1 200 OK\r\n".utf8)
 }
 
 public enum HTTPStatus {

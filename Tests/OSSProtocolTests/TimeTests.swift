@@ -10,6 +10,11 @@ import Testing
         #expect(OSSTime.iso8601(0) == "1970-01-01T00:00:00.000Z")
         #expect(OSSTime.httpDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
         #expect(OSSTime.httpDate(951_782_400) == "Tue, 29 Feb 2000 00:00:00 GMT")
+        // Clamped to the years the fixed-width form can hold.
+        #expect(OSSTime.httpDate(Int64.min) == "Mon, 01 Jan 0001 00:00:00 GMT")
+        #expect(OSSTime.httpDate(Int64.max) == "Fri, 31 Dec 9999 23:59:59 GMT")
+        #expect(OSSTime.httpDate(-1) == "Wed, 31 Dec 1969 23:59:59 GMT")
+        #expect(OSSTime.httpDate(4_102_444_799) == "Thu, 31 Dec 2099 23:59:59 GMT")
         #expect(OSSTime.iso8601(-1) == "1969-12-31T23:59:59.000Z")
     }
 

@@ -27,6 +27,29 @@ import Testing
         #expect(try store.objectCount(bucket: "bucket") == 0)
     }
 
+    @Test func cachedRecordsFollowEveryWrite() throws {
+        #expect(try store.cachedRecords(namespace: "config", bucket: "bucket").isEmpty)
+        try store.saveRecord(namespace: "config", bucket: "bucket", name: "policy", bytes: [1])
+        #expect(try store.cachedRecords(namespace: "config", bucket: "bucket").map(\.bytes) == [[1]])
+        try store.saveRecord(namespace: "config", bucket: "bucket", name: "policy", bytes: [2])
+        #expect(try store.cachedRecords(namespace: "config", bucket: "bucket").map(\.bytes) == [[2]])
+        // Another namespace of the same bucket is its own entry.
+        try store.saveRecord(namespace: "other", bucket: "bucket", name: "policy", bytes: [9])
+        #expect(try store.cachedRecords(namespace: "config", bucket: "bucket").map(\.bytes) == [[2]])
+        try store.deleteRecord(namespace: "config", bucket: "bucket", name: "policy")
+        #expect(try store.cachedRecords(namespace: "config", bucket: "bucket").isEmpty)
+
+        // Kept on disk: a restarted store reads it; the bucket's deletion drops it.
+        try store.saveRecord(namespace: "config", bucket: "bucket", name: "policy", bytes: [3])
+        #expect(try store.cachedRecords(namespace: "config", bucket: "bucket").map(\.bytes) == [[3]])
+        let restarted = try ObjectStore(root: scratch.data)
+        #expect(try restarted.cachedRecords(namespace: "config", bucket: "bucket").map(\.bytes) == [[3]])
+        try restarted.deleteBucket("bucket")
+        #expect(throws: StorageError.self) { try restarted.cachedRecords(namespace: "config", bucket: "bucket") }
+        _ = try restarted.createBucket("bucket", acl: .private)
+        #expect(try restarted.cachedRecords(namespace: "config", bucket: "bucket").isEmpty)
+    }
+
     @Test func awkwardNamesRoundTrip() throws {
         let names = [".", "..", "a/b", "%2F", "%s", "é", "e\u{301}", "a\u{0}b", " ", String(repeating: "n", count: 200)]
         for (n, name) in names.enumerated() {

@@ -293,6 +293,18 @@ struct SplitMix: RandomNumberGenerator {
         let odd = HTTPResponseEncoder.head(status: 42, reason: "Odd", headers: [:])
         #expect(String(decoding: odd, as: UTF8.self) == "HTTP/1.1 500 Odd\r\n\r\n")
     }
+
+    @Test func responseStatusLines() {
+        let lines: [(Int, String?, String)] = [
+            (200, nil, "HTTP/1.1 200 OK"), (200, "Fine", "HTTP/1.1 200 Fine"), (204, nil, "HTTP/1.1 204 No Content"),
+            (404, nil, "HTTP/1.1 404 Not Found"), (999, nil, "HTTP/1.1 999 Unknown"), (100, nil, "HTTP/1.1 100 Continue"),
+            (1000, nil, "HTTP/1.1 500 Internal Server Error"), (503, "Busy\r\nX: y", "HTTP/1.1 503 Busy  X: y"),
+        ]
+        for (status, reason, line) in lines {
+            let bytes = HTTPResponseEncoder.head(status: status, reason: reason, headers: ["A": "b", "C": "d\u{0}e"])
+            #expect(String(decoding: bytes, as: UTF8.self) == line + "\r\nA: b\r\nC: d e\r\n\r\n")
+        }
+    }
 }
 
 @Suite struct HTTPRequestDecoderRobustnessTests {
