@@ -73,8 +73,11 @@ public final class ChannelPublisher: @unchecked Sendable {
     private let onEvent: @Sendable (IngestEvent) -> Void
 
     /// The open segment's bytes go to its temp file in pieces of this size,
-    /// so a push holds about this much of a segment in memory, not all of it.
-    public static let defaultSegmentChunkBytes = 64 * 1024
+    /// so a push holds about this much of a segment in memory, not all of it
+    /// (about 1.5 pieces: see `init`). At 360p (~60 KB/s) that is a write
+    /// about every half second; thousands of pushes stay within a few
+    /// hundred MB.
+    public static let defaultSegmentChunkBytes = 32 * 1024
     /// Bytes handed to the writer queue and not yet on disk above which the
     /// push reports `isBacklogged` (its connection stops reading, so a slow
     /// disk slows the publisher through TCP instead of growing memory).
@@ -129,9 +132,14 @@ public final class ChannelPublisher: @unchecked Sendable {
         self.wallClock = wallClock
         self.monotonicMilliseconds = monotonicMilliseconds
         self.onEvent = onEvent
-        self.remuxer = HLSRemuxer(configuration: HLSRemuxer.Configuration(
+        var remuxer = HLSRemuxer(configuration: HLSRemuxer.Configuration(
             fragmentDuration: Double(configuration.fragDuration),
             continuity: Self.timelineStart(configuration, store: store, timelines: timelines)))
+        // A piece is taken once a push has made it reach `segmentChunkBytes`:
+        // room for that and half again (a frame) means the buffer rarely moves
+        // and never holds more than one piece's worth for long.
+        remuxer.pendingBytesReservation = writeLimits.segmentChunkBytes + writeLimits.segmentChunkBytes / 2
+        self.remuxer = remuxer
         self.playlist = HLSLivePlaylist(windowSize: configuration.fragCount, minimumTargetDuration: configuration.fragDuration)
         writer.async { [self] in
             // Continue the channel's playlist: earlier pushes stay in the window,
@@ -224,6 +232,9 @@ public final class ChannelPublisher: @unchecked Sendable {
               monotonicMilliseconds() - last >= idleCloseMilliseconds else { return }
         handle(remuxer.closeSegment())
     }
+
+    /// Capacity of the remuxer's output buffer (for tests of what a push holds).
+    var pendingBufferCapacity: Int { remuxer.pendingBufferCapacity }
 
     /// Whether more than `maxQueuedWriteBytes` wait for the disk. Read it
     /// after `push`; when true, stop feeding until `onDrained` runs.

@@ -51,6 +51,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: temp.directory + "/.oss/tmp") == [])
     }
 
+    /// What a push holds for its open segment stays near one piece
+    /// (`defaultSegmentChunkBytes` and half again), whatever the segment's size.
+    @Test func aPushHoldsAboutOnePieceOfItsSegment() throws {
+        let tags = try fixtureTags("av-640x360-30fps.flv").filter { $0.type == 8 || $0.type == 9 }
+        let temp = try TemporaryStore()
+        let publisher = Self.publisher(temp, writer: DispatchQueue(label: "test.writer"), limits: ChannelPublisher.WriteLimits())
+        let piece = ChannelPublisher.defaultSegmentChunkBytes
+        #expect(piece == 32 * 1024)
+        var largest = 0
+        for tag in tags {
+            try publisher.push(tagType: tag.type, timestamp: tag.timestamp, payload: Array(tag.payload))
+            largest = max(largest, publisher.pendingBufferCapacity)
+        }
+        Self.finish(publisher)
+        let segments = try Self.segmentBytes(temp)
+        #expect(segments.count == 3)
+        #expect(segments.allSatisfy { $0.count > 2 * piece }, "segments larger than a piece: the bound is not trivial")
+        #expect(largest >= piece && largest < 2 * (piece + piece / 2) + 4096, "largest buffer \(largest)")
+    }
+
     @Test func aDiskThatFallsBehindIsReportedAndTheDrainAnnounced() throws {
         let tags = try fixtureTags("av-640x360-30fps.flv").filter { $0.type == 8 || $0.type == 9 }
         let temp = try TemporaryStore()
