@@ -86,8 +86,11 @@ public final class ChannelPublisher: @unchecked Sendable {
     private let onEvent: @Sendable (IngestEvent) -> Void
 
     /// The open segment's bytes go to its temp file in pieces of this size,
-    /// so a push holds about this much of a segment in memory, not all of it.
-    public static let defaultSegmentChunkBytes = 64 * 1024
+    /// so a push holds about this much of a segment in memory, not all of it
+    /// (about 1.5 pieces: see `init`). At 360p (~60 KB/s) that is a write
+    /// about every half second; thousands of pushes stay within a few
+    /// hundred MB.
+    public static let defaultSegmentChunkBytes = 32 * 1024
     /// Bytes handed to the writer queue and not yet on disk above which the
     /// push reports `isBacklogged` (its connection stops reading, so a slow
     /// disk slows the publisher through TCP instead of growing memory).
@@ -117,6 +120,10 @@ public final class ChannelPublisher: @unchecked Sendable {
 
     private let queued = Atomic<Int>(0)
     private let drainedHandler = Locked<(@Sendable () -> Void)?>(nil)
+    /// Bytes queued by every push together (see `WriteBacklog`).
+    private let backlog: WriteBacklog
+    /// Confined to `writer`: a drain of `backlog` will call `notifyIfDrained`.
+    private var waitingForSharedDrain = false
 
     private struct Meters: Sendable {
         var video = RateMeter()
@@ -135,11 +142,12 @@ public final class ChannelPublisher: @unchecked Sendable {
     public init(
         configuration: PushConfiguration, store: ObjectStore, writer: DispatchQueue, namer: SegmentNamer,
         timelines: ChannelTimelines, wallClock: @escaping @Sendable () -> Int64, monotonicMilliseconds: @escaping @Sendable () -> Int64,
-        writeLimits: WriteLimits = WriteLimits(),
+        writeLimits: WriteLimits = WriteLimits(), backlog: WriteBacklog = .process,
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.writeLimits = writeLimits
+        self.backlog = backlog
         self.store = store
         self.writer = writer
         self.namer = namer
@@ -147,9 +155,14 @@ public final class ChannelPublisher: @unchecked Sendable {
         self.wallClock = wallClock
         self.monotonicMilliseconds = monotonicMilliseconds
         self.onEvent = onEvent
-        self.remuxer = HLSRemuxer(configuration: HLSRemuxer.Configuration(
+        var remuxer = HLSRemuxer(configuration: HLSRemuxer.Configuration(
             fragmentDuration: Double(configuration.fragDuration),
             continuity: Self.timelineStart(configuration, store: store, timelines: timelines)))
+        // A piece is taken once a push has made it reach `segmentChunkBytes`:
+        // room for that and half again (a frame) means the buffer rarely moves
+        // and never holds more than one piece's worth for long.
+        remuxer.pendingBytesReservation = writeLimits.segmentChunkBytes + writeLimits.segmentChunkBytes / 2
+        self.remuxer = remuxer
         self.playlist = HLSLivePlaylist(windowSize: configuration.fragCount, minimumTargetDuration: configuration.fragDuration)
         writer.async { [self] in
             // Continue the channel's playlist: earlier pushes stay in the window,
@@ -252,13 +265,20 @@ public final class ChannelPublisher: @unchecked Sendable {
         handle(remuxer.closeSegment())
     }
 
-    /// Whether more than `maxQueuedWriteBytes` wait for the disk. Read it
-    /// after `push`; when true, stop feeding until `onDrained` runs.
-    public var isBacklogged: Bool { queued.load(ordering: .relaxed) > writeLimits.maxQueuedWriteBytes }
+    /// Capacity of the remuxer's output buffer (for tests of what a push holds).
+    var pendingBufferCapacity: Int { remuxer.pendingBufferCapacity }
+
+    /// Whether more than `maxQueuedWriteBytes` of this push, or more than
+    /// the shared `WriteBacklog`'s limit over all pushes, wait for the disk.
+    /// Read it after `push`; when true, stop feeding until `onDrained` runs.
+    public var isBacklogged: Bool {
+        queued.load(ordering: .relaxed) > writeLimits.maxQueuedWriteBytes || backlog.isOver
+    }
 
     /// Runs once (on the writer queue) when the bytes waiting for the disk
-    /// have fallen to half of `maxQueuedWriteBytes`; set it when
-    /// `isBacklogged` is true. At once if they already have.
+    /// have fallen to half of `maxQueuedWriteBytes`, and those of all pushes
+    /// to half the shared limit; set it when `isBacklogged` is true. At once
+    /// if they already have.
     public func onDrained(_ handler: @escaping @Sendable () -> Void) {
         drainedHandler.withLock { $0 = handler }
         writer.async { [self] in notifyIfDrained() }
@@ -266,6 +286,19 @@ public final class ChannelPublisher: @unchecked Sendable {
 
     private func notifyIfDrained() {
         guard queued.load(ordering: .relaxed) <= writeLimits.maxQueuedWriteBytes / 2 else { return }
+        guard backlog.isDrained else {
+            // Other pushes' bytes are what is queued: this push's writer may
+            // have nothing left to write, so the shared drain calls back.
+            guard !waitingForSharedDrain, drainedHandler.withLock({ $0 != nil }) else { return }
+            waitingForSharedDrain = true
+            backlog.whenDrained { [self] in
+                writer.async { [self] in
+                    waitingForSharedDrain = false
+                    notifyIfDrained()
+                }
+            }
+            return
+        }
         let handler = drainedHandler.withLock { handler in
             defer { handler = nil }
             return handler
@@ -278,9 +311,11 @@ public final class ChannelPublisher: @unchecked Sendable {
         guard let sequence = openSequence, remuxer.pendingByteCount >= writeLimits.segmentChunkBytes else { return }
         let bytes = remuxer.takePendingBytes()
         queued.add(bytes.count, ordering: .relaxed)
+        backlog.add(bytes.count)
         writer.async { [self] in
             appendToSegmentFile(bytes, sequence: sequence)
             queued.subtract(bytes.count, ordering: .relaxed)
+            backlog.subtract(bytes.count)
             notifyIfDrained()
         }
     }
@@ -337,9 +372,11 @@ public final class ChannelPublisher: @unchecked Sendable {
                 if openSequence == segment.sequence { openSequence = nil }
                 timelines.record(bucket: configuration.bucket, channel: configuration.channel, end: segment.continuityAfter)
                 queued.add(segment.bytes.count, ordering: .relaxed)
+                backlog.add(segment.bytes.count)
                 writer.async { [self] in
                     write(segment, name: name, discontinuity: discontinuity)
                     queued.subtract(segment.bytes.count, ordering: .relaxed)
+                    backlog.subtract(segment.bytes.count)
                     notifyIfDrained()
                 }
             case .dropped:

@@ -113,6 +113,12 @@ public struct HLSRemuxer: Sendable {
     /// Bytes the output buffer held when the last segment closed (all of it,
     /// unless the caller took pieces with `takePendingBytes`): what to reserve next.
     var lastBufferedSize = 0
+    /// For a caller that takes the open segment's bytes in pieces
+    /// (`takePendingBytes`): the capacity every new output buffer starts
+    /// with, instead of one sized after the previous segment or piece. A
+    /// piece-taking caller never needs more than its piece size and a frame,
+    /// and every byte reserved beyond that is held for the whole push.
+    public var pendingBytesReservation: Int?
     var videoPieces: [PESPayloadPiece] = []
     var audioPieces: [PESPayloadPiece] = []
     var audioBundle: [PendingAudio] = []
@@ -222,6 +228,10 @@ public struct HLSRemuxer: Sendable {
     /// Bytes of the open segment not yet handed over (`takePendingBytes`).
     public var pendingByteCount: Int { segment == nil ? 0 : output.count }
 
+    /// Capacity of the buffer the open segment's bytes go to: the memory a
+    /// push holds for its output between pieces.
+    public var pendingBufferCapacity: Int { output.capacity }
+
     /// Hands over the current segment's bytes written so far, for callers
     /// that stream a segment to disk while it grows. The segment's
     /// `FinishedSegment.bytes` then holds only what came after.
@@ -230,7 +240,7 @@ public struct HLSRemuxer: Sendable {
         output = []
         if segment != nil {
             segment?.takenBytes += bytes.count
-            output.reserveCapacity(max(bytes.count + bytes.count / 2, 4096))
+            output.reserveCapacity(pendingBytesReservation ?? max(bytes.count + bytes.count / 2, 4096))
         }
         return bytes
     }

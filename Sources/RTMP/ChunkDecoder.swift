@@ -13,6 +13,11 @@ public struct ChunkDecoder: Sendable {
     /// Capacity reserved up front for a new message; larger messages grow as
     /// their chunks arrive, so a header alone cannot make us allocate much.
     static let initialReservation = 64 << 10
+    /// Input capacity kept once everything received has been parsed. A read
+    /// that carried a burst (a key frame, a backlog) grows the buffer to its
+    /// size; keeping that for the rest of the connection would cost every
+    /// publisher its largest read. A publisher's usual read is a few KiB.
+    static let retainedInputCapacity = 8 << 10
 
     public private(set) var chunkSize = ChunkDecoder.defaultChunkSize
     private let limits: RTMPLimits
@@ -66,6 +71,17 @@ public struct ChunkDecoder: Sendable {
 
     /// The next complete message, or nil when more bytes are needed.
     public mutating func nextMessage() throws(RTMPError) -> RTMPMessage? {
+        if let message = try parseNextMessage() { return message }
+        // Everything received is parsed: a large buffer goes now rather than
+        // at the next read (connections wait between reads).
+        if readIndex == input.count, input.capacity > Self.retainedInputCapacity {
+            input = []
+            readIndex = 0
+        }
+        return nil
+    }
+
+    private mutating func parseNextMessage() throws(RTMPError) -> RTMPMessage? {
         while true {
             if let body = currentBody {
                 let available = input.count - readIndex
@@ -236,12 +252,15 @@ public struct ChunkDecoder: Sendable {
 
     private mutating func compact() {
         if readIndex == input.count {
-            input.removeAll(keepingCapacity: true)
+            input.removeAll(keepingCapacity: input.capacity <= Self.retainedInputCapacity)
         } else if readIndex > 0 {
             input.removeSubrange(0..<readIndex)
         }
         readIndex = 0
     }
+
+    /// Capacity of the buffer holding received bytes (for tests).
+    var inputCapacity: Int { input.capacity }
 }
 
 /// What one chunk stream remembers between chunks (media-pipeline.md §2.2).

@@ -122,6 +122,39 @@ import Testing
         #expect(files == reference.segments.map(\.bytes))
     }
 
+    /// A caller that takes pieces of 32 KiB and sets the reservation to
+    /// 48 KiB gets the same segments, and its buffer never grows past one
+    /// doubling of the reservation (a key frame arriving near a full piece).
+    @Test func aPieceTakingCallerHoldsABoundedBuffer() throws {
+        let tags = try Fixtures.tags(Self.av)
+        let reference = try remux(tags)
+        let piece = 32 * 1024
+        var remuxer = HLSRemuxer(fragmentDuration: 2)
+        remuxer.pendingBytesReservation = piece + piece / 2
+        var files: [[UInt8]] = []
+        var current: [UInt8] = []
+        var largest = 0
+        var taken = 0
+        for tag in tags {
+            for event in try remuxer.push(tag) {
+                if case .segmentFinished(let s) = event {
+                    files.append(current + s.bytes)
+                    current = []
+                }
+            }
+            largest = max(largest, remuxer.pendingBufferCapacity)
+            if remuxer.pendingByteCount >= piece {
+                current += remuxer.takePendingBytes()
+                taken += 1
+                #expect(remuxer.pendingBufferCapacity >= piece + piece / 2)
+            }
+        }
+        for case .segmentFinished(let s) in remuxer.finish() { files.append(current + s.bytes) }
+        #expect(files == reference.segments.map(\.bytes))
+        #expect(taken > 0)
+        #expect(largest < 2 * (piece + piece / 2) + 4096, "largest buffer \(largest)")
+    }
+
     @Test func segmentStructureAndClockReferences() throws {
         let (segments, _, _) = try remux(try Fixtures.tags(Self.av))
         var allPackets: [TSPacketView] = []

@@ -236,4 +236,37 @@ func message(_ csid: UInt32, _ timestamp: UInt32, _ type: UInt8, _ msid: UInt32,
         #expect(capacity >= ChunkDecoder.initialReservation)
         #expect(capacity < 2 * ChunkDecoder.initialReservation)
     }
+
+    /// A burst read (here a 40 KB video message in one piece) must not leave
+    /// its size behind as the connection's input buffer once it is parsed;
+    /// small reads keep theirs, so the common case does not allocate.
+    @Test func aBurstReadDoesNotStayAsInputCapacity() throws {
+        var encoder = ChunkEncoder()
+        var burst: [UInt8] = []
+        let payload = (0..<40_000).map { UInt8(truncatingIfNeeded: $0) }
+        encoder.encode(message(6, 40, 9, 1, payload), into: &burst)
+        #expect(burst.count > ChunkDecoder.retainedInputCapacity)
+
+        var decoder = ChunkDecoder()
+        decoder.append(burst)
+        #expect(decoder.inputCapacity >= burst.count)
+        #expect(try decoder.nextMessage() == message(6, 40, 9, 1, payload))
+        #expect(try decoder.nextMessage() == nil)
+        #expect(decoder.inputCapacity <= ChunkDecoder.retainedInputCapacity)
+
+        var small: [UInt8] = []
+        encoder.encode(message(6, 80, 9, 1, [1, 2, 3]), into: &small)
+        decoder.append(small)
+        #expect(try decoder.nextMessage() == message(6, 80, 9, 1, [1, 2, 3]))
+        #expect(try decoder.nextMessage() == nil)
+        let kept = decoder.inputCapacity
+        #expect(kept > 0)
+        // The burst split mid-body still decodes, and its buffer still goes.
+        decoder.append(burst[..<(burst.count / 2)])
+        #expect(try decoder.nextMessage() == nil)
+        decoder.append(burst[(burst.count / 2)...])
+        #expect(try decoder.nextMessage() == message(6, 40, 9, 1, payload))
+        #expect(try decoder.nextMessage() == nil)
+        #expect(decoder.inputCapacity <= ChunkDecoder.retainedInputCapacity)
+    }
 }
