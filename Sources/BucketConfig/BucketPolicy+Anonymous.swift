@@ -6,8 +6,7 @@ extension BucketPolicy {
     /// the stored document cannot be read).
     public static func anonymousDecision(store: ObjectStore, bucket: String, key: String, method: String) -> Decision {
         guard let action = objectAction(method: method),
-              let bytes = try? BucketConfigRecords(store: store).loadCached(.policy, bucket: bucket),
-              let policy = try? BucketPolicy.parse(bytes) else { return .none }
+              let policy = BucketConfigRecords(store: store).cachedPolicy(bucket: bucket) else { return .none }
         return policy.decision(action: action, bucket: bucket, key: key)
     }
 }

@@ -22,10 +22,14 @@ public struct BucketConfigRecords: Sendable {
         try store.loadRecords(namespace: Self.namespace, bucket: bucket).first { $0.name == name.rawValue }?.bytes
     }
 
-    /// `load`, from memory after the first read (see `ObjectStore.cachedRecords`):
-    /// for settings consulted on every request.
-    public func loadCached(_ name: Name, bucket: String) throws -> [UInt8]? {
-        try store.cachedRecords(namespace: Self.namespace, bucket: bucket).first { $0.name == name.rawValue }?.bytes
+    /// The bucket's policy, parsed, from memory after the first read (see
+    /// `ObjectStore.cachedRecordValue`): it is consulted on every anonymous
+    /// request. Nil when there is none or the stored document cannot be read.
+    public func cachedPolicy(bucket: String) -> BucketPolicy? {
+        let cached = try? store.cachedRecordValue(namespace: Self.namespace, bucket: bucket) { records in
+            CachedPolicy(policy: records.first { $0.name == Name.policy.rawValue }.flatMap { try? BucketPolicy.parse($0.bytes) })
+        }
+        return cached?.policy
     }
 
     public func save(_ name: Name, bucket: String, bytes: [UInt8]) throws {
@@ -35,4 +39,10 @@ public struct BucketConfigRecords: Sendable {
     public func delete(_ name: Name, bucket: String) throws {
         try store.deleteRecord(namespace: Self.namespace, bucket: bucket, name: name.rawValue)
     }
+}
+
+/// The cached form of a bucket's policy (a type of its own, so the record
+/// cache keeps it apart from other decoded values of the namespace).
+struct CachedPolicy: Sendable {
+    var policy: BucketPolicy?
 }

@@ -17,8 +17,19 @@ extension ObjectStore {
     /// for records read on every request. Only for namespaces written through
     /// `saveRecord` and `deleteRecord`.
     public func cachedRecords(namespace: String, bucket: String) throws -> [(name: String, bytes: [UInt8])] {
-        try recordCache.records(namespace: namespace, bucket: bucket) {
+        try recordCache.value(namespace: namespace, bucket: bucket) {
             try loadRecords(namespace: namespace, bucket: bucket)
+        }
+    }
+
+    /// As `cachedRecords`, keeping what `decode` made of the records (a
+    /// parsed document), so a request path neither reads nor parses while
+    /// nothing changed. `decode` runs on a miss, under the cache's lock.
+    public func cachedRecordValue<Value: Sendable>(
+        namespace: String, bucket: String, decode: ([(name: String, bytes: [UInt8])]) throws -> Value
+    ) throws -> Value {
+        try recordCache.value(namespace: namespace, bucket: bucket) {
+            try decode(loadRecords(namespace: namespace, bucket: bucket))
         }
     }
 
@@ -35,13 +46,6 @@ extension ObjectStore {
         }
         records.sort { compareBytes($0.0, $1.0) < 0 }
         return records.map { (name: String(decoding: $0.0, as: UTF8.self), bytes: $0.1) }
-    }
-
-    /// Whether the bucket has any record in the namespace (one `stat`): lets
-    /// a cache of records notice that its bucket was deleted and made again.
-    public func hasRecords(namespace: String, bucket: String) -> Bool {
-        guard let directory = try? recordDirectory(namespace: namespace, bucket: bucket) else { return false }
-        return FileSystem.kind(directory) == .directory
     }
 
     /// Deletes a record; nothing happens when it is absent.

@@ -258,7 +258,7 @@ public final class SocketConnection: @unchecked Sendable {
     /// Reads by batches: the connection is read on its queue's poll tick
     /// (`ConnectionQueue.pollInterval`) instead of on every readable event,
     /// for connections that take a steady stream of small messages where a
-    /// few milliseconds of delay cost nothing (a live publisher): one wake-up
+    /// tick's delay costs nothing (a live publisher's media): one wake-up
     /// then serves every such connection of the queue. A connection with more
     /// input than one turn reads goes back to per-event reading until a read
     /// finds less than a buffer (`flooding`), so a fast push keeps its pace.
@@ -281,7 +281,7 @@ public final class SocketConnection: @unchecked Sendable {
         }
         readingWanted = wanted
         let byPoll = wanted && batchedReading && !flooding
-        let bySource = wanted && !(batchedReading && !flooding)
+        let bySource = wanted && !byPoll
         if byPoll != inPollSet {
             inPollSet = byPoll
             if byPoll { loop.addPolled(self) } else { loop.removePolled(self) }
