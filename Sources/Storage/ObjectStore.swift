@@ -190,6 +190,9 @@ public final class ObjectStore: Sendable {
     /// Deletes an empty bucket with its state records (the caller checks for
     /// LiveChannels first); `bucketNotEmpty` while it holds objects.
     public func deleteBucket(_ name: String) throws {
+        // After the table's lock is released (a record cache miss takes that
+        // lock to look the bucket up), and whether or not the removal finished.
+        defer { recordCache.forget(bucket: name) }
         try buckets.withLock { table in
             guard let store = table[name] else { throw StorageError.noSuchBucket(name) }
             try store.state.withLock { state in
@@ -205,7 +208,6 @@ public final class ObjectStore: Sendable {
             for namespace in try recordNamespaces() {
                 try FileSystem.removeTree(layout.records(namespace: namespace, bucket: name))
             }
-            recordCache.forget(bucket: name)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Testing
 @testable import Storage
 
@@ -48,6 +49,54 @@ import Testing
         #expect(throws: StorageError.self) { try restarted.cachedRecords(namespace: "config", bucket: "bucket") }
         _ = try restarted.createBucket("bucket", acl: .private)
         #expect(try restarted.cachedRecords(namespace: "config", bucket: "bucket").isEmpty)
+    }
+
+    /// A bucket's deletion (bucket table lock, then the cache) racing with
+    /// cache misses (which look the bucket up) must not deadlock: the store
+    /// once stopped answering when a suite deleted buckets while another
+    /// read their settings.
+    @Test func cacheMissesRacingBucketDeletionsFinish() throws {
+        let rounds = 500
+        let deleterDone = DispatchSemaphore(value: 0)
+        let readerDone = DispatchSemaphore(value: 0)
+        let stop = Locked(false)
+        let store = self.store
+        Thread.detachNewThread {
+            for _ in 0..<rounds {
+                try? store.saveRecord(namespace: "config", bucket: "bucket", name: "policy", bytes: [1])
+                try? store.deleteBucket("bucket")
+                _ = try? store.createBucket("bucket", acl: .private)
+            }
+            deleterDone.signal()
+        }
+        // Threads of their own: both loops must really run at once.
+        Thread.detachNewThread {
+            while !stop.withLock({ $0 }) {
+                _ = try? store.cachedRecordValue(namespace: "config", bucket: "bucket") { $0.count }
+                // A bucket that does not exist is never cached: every read is a miss.
+                _ = try? store.cachedRecordValue(namespace: "config", bucket: "absent") { $0.count }
+            }
+            readerDone.signal()
+        }
+        let finished = deleterDone.wait(timeout: .now() + 30) == .success
+        stop.withLock { $0 = true }
+        #expect(finished)
+        #expect(readerDone.wait(timeout: .now() + 10) == .success)
+    }
+
+    /// A value loaded while a record of its bucket changed is answered but
+    /// not kept: the next reader loads again.
+    @Test func aLoadThatRacedWithAWriteIsNotCached() {
+        let cache = RecordCache()
+        let first = cache.value(namespace: "config", bucket: "bucket") { () -> Int in
+            cache.forget(namespace: "config", bucket: "bucket")  // a write lands meanwhile
+            return 1
+        }
+        #expect(first == 1)
+        #expect(cache.value(namespace: "config", bucket: "bucket") { 2 } == 2)
+        #expect(cache.value(namespace: "config", bucket: "bucket") { 3 } == 2)
+        cache.forget(bucket: "bucket")
+        #expect(cache.value(namespace: "config", bucket: "bucket") { 4 } == 4)
     }
 
     @Test func awkwardNamesRoundTrip() throws {
