@@ -45,6 +45,10 @@ OSS2_SDIST_SHA256=a8ab9ee7eb99e88a7e1382edc6ea641d219d585a7e074e3776e9dec9473e59
 DEFAULT_MODULES=(test_object test_multipart test_upload test_download test_iterator
   test_list_objects_v2 test_live_channel test_chinese test_put_object_chunked test_headers
   test_bucket test_website test_server_side_encryotion)
+# the watchdog asks the emulator every WATCHDOG_PERIOD s and stops the run
+# after WATCHDOG_LIMIT s without an answer
+WATCHDOG_PERIOD=5
+WATCHDOG_LIMIT=60
 ACCESS_KEY_ID=conformance-key
 ACCESS_KEY_SECRET=conformance-secret
 EXPECTATIONS="$root/Tests/Conformance/expected-failures.txt"
@@ -139,9 +143,11 @@ if [ ! -x "$binary" ]; then
 fi
 
 emulator_pid=""
+watchdog_pid=""
 pytest_pids=()
 cleanup() {
   local pid pidfile
+  [ -n "$watchdog_pid" ] && kill "$watchdog_pid" 2>/dev/null || true
   for pidfile in "$out"/*.pid; do
     [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
   done
@@ -188,6 +194,42 @@ echo "conformance: oss2 $OSS2_VERSION tests against $binary at $endpoint (logs i
 ca_bundle="$out/emulator-ca.pem"
 "$venv_python" -c 'import sys, urllib.request; open(sys.argv[2], "wb").write(urllib.request.urlopen(sys.argv[1]).read())' \
   "$endpoint/_emulator/ca.pem" "$ca_bundle"
+
+# --- a watchdog: a server that stops answering ends the run at once, with its
+# threads' stacks, instead of every remaining test waiting for its timeout
+unresponsive="$out/emulator-unresponsive"
+watchdog() {
+  local last_answer=$SECONDS
+  while kill -0 "$emulator_pid" 2>/dev/null; do
+    sleep "$WATCHDOG_PERIOD"
+    # a bucket that does not exist: the answer (404) goes through the object store
+    if "$venv_python" - "$endpoint/conformance-watchdog-probe" >/dev/null 2>&1 <<'PY'
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=5)
+except urllib.error.HTTPError:
+    pass
+PY
+    then
+      last_answer=$SECONDS
+    elif [ $((SECONDS - last_answer)) -ge "$WATCHDOG_LIMIT" ]; then
+      echo "conformance: the emulator has not answered a request for $WATCHDOG_LIMIT s; stopping the run" \
+        "(threads in $out/emulator-threads.txt)" >&2
+      if command -v gdb >/dev/null 2>&1; then
+        timeout 60 gdb -q -p "$emulator_pid" -batch -ex 'set complaints 0' -ex 'thread apply all bt' \
+          >"$out/emulator-threads.txt" 2>/dev/null || true
+      fi
+      touch "$unresponsive"
+      local pidfile
+      for pidfile in "$out"/*.pid; do
+        [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+      done
+      return
+    fi
+  done
+}
+watchdog &
+watchdog_pid=$!
 
 # --- one pytest run per module and signing version
 run_one() {
@@ -258,6 +300,7 @@ for module in "${schedule[@]}"; do
       for pid in "${pytest_pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
       pytest_pids=("${alive[@]}")
     done
+    [ -f "$unresponsive" ] && break 2
     run_one "$module" "$auth" &
     pytest_pids+=($!)
   done
@@ -266,8 +309,14 @@ for pid in "${pytest_pids[@]}"; do wait "$pid" || true; done
 pytest_pids=()
 elapsed=$((SECONDS - started))
 
+kill "$watchdog_pid" 2>/dev/null || true
+wait "$watchdog_pid" 2>/dev/null || true
+
 emulator_status=0
-if ! kill -0 "$emulator_pid" 2>/dev/null; then
+if [ -f "$unresponsive" ]; then
+  echo "conformance: the run was stopped: the emulator stopped answering (see $out/emulator-threads.txt)" >&2
+  emulator_status=1
+elif ! kill -0 "$emulator_pid" 2>/dev/null; then
   wait "$emulator_pid" || emulator_status=$?
   echo "conformance: the emulator exited during the run (status $emulator_status); end of its log:" >&2
   tail -20 "$out/emulator.log" >&2

@@ -24,6 +24,8 @@ if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   # WebDriver for the console's browser test (Tests/Interop/test_console_browser.py)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  # the conformance watchdog's thread dump of a server that stopped answering
+  command -v gdb >/dev/null 2>&1 || missing+=(gdb)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
