@@ -24,7 +24,8 @@ extension ObjectStore {
 
     /// As `cachedRecords`, keeping what `decode` made of the records (a
     /// parsed document), so a request path neither reads nor parses while
-    /// nothing changed. `decode` runs on a miss, under the cache's lock.
+    /// nothing changed. `decode` runs on a miss, outside the cache's lock (see
+    /// `RecordCache`: holding it while loading would deadlock with a bucket's deletion).
     public func cachedRecordValue<Value: Sendable>(
         namespace: String, bucket: String, decode: ([(name: String, bytes: [UInt8])]) throws -> Value
     ) throws -> Value {
