@@ -33,7 +33,9 @@ let package = Package(
         ),
         // The lock shared state is kept under (see Locked.swift for why not Synchronization.Mutex).
         .target(name: "Locking"),
-        .target(name: "Digest", dependencies: ["CCrypto"]),
+        // CRC-64 folded with carry-less multiplication (x86-64 PCLMULQDQ), for Digest.
+        .target(name: "CDigestFold"),
+        .target(name: "Digest", dependencies: ["CCrypto", "CDigestFold"]),
         .target(name: "MediaFormats"),
         .target(name: "RTMP", dependencies: ["Digest"]),
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
