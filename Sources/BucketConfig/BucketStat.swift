@@ -28,7 +28,7 @@ public struct BucketStat: Sendable, Equatable {
         var stat = BucketStat(liveChannelCount: liveChannels, lastModifiedTime: now / 1000)
         var marker: String?
         repeat {
-            let page = try store.listObjects(bucket: bucket, prefix: "", after: marker, delimiter: nil, maxKeys: LifecycleSweep.pageSize)
+            let page = try store.listObjects(bucket: bucket, prefix: "", after: marker, delimiter: nil, maxKeys: LifecycleSweep.pageSize, etags: false)
             for object in page.objects {
                 let storageClass = object.metadata.storageClass
                 stat.storage += object.size

@@ -49,7 +49,7 @@ public struct LifecycleSweep: Sendable {
         var outcome = Outcome(bucket: bucket)
         var marker: String?
         repeat {
-            let page = try store.listObjects(bucket: bucket, prefix: "", after: marker, delimiter: nil, maxKeys: Self.pageSize)
+            let page = try store.listObjects(bucket: bucket, prefix: "", after: marker, delimiter: nil, maxKeys: Self.pageSize, etags: false)
             for info in page.objects {
                 let object = LifecyclePlanner.Object(
                     key: info.key, lastModified: info.lastModified, size: info.size, storageClass: info.metadata.storageClass,
@@ -57,7 +57,7 @@ public struct LifecycleSweep: Sendable {
                 switch planner.action(for: object, now: now) {
                 case .expire:
                     // Only the version that was judged: a newer write since the listing stays.
-                    guard (try? store.objectInfo(bucket: bucket, key: info.key))?.lastModified == info.lastModified else { continue }
+                    guard (try? store.objectInfo(bucket: bucket, key: info.key, etag: false))?.lastModified == info.lastModified else { continue }
                     try store.deleteObject(bucket: bucket, key: info.key)
                     outcome.expired += 1
                 case .transition(let storageClass):

@@ -48,7 +48,7 @@ extension AdminHandlers {
         let segments = channel.recentSegments.map { segment in
             ConsoleModel.Segment(key: segment.key, startMilliseconds: segment.startMilliseconds,
                                  durationMilliseconds: segment.durationMilliseconds,
-                                 size: (try? store.objectInfo(bucket: channel.bucket, key: segment.key))?.size)
+                                 size: (try? store.objectInfo(bucket: channel.bucket, key: segment.key, etag: false))?.size)
         }
         return ConsoleModel.Channel(
             bucket: channel.bucket, name: channel.name, description: channel.configuration.description,
@@ -62,7 +62,7 @@ extension AdminHandlers {
     private func listing(_ selection: ConsoleModel.Selection, buckets: [ConsoleModel.Bucket]) -> ConsoleModel.Listing? {
         guard let bucket = selection.bucket ?? buckets.first?.name,
               let page = try? store.listObjects(bucket: bucket, prefix: selection.prefix, after: selection.marker, delimiter: "/",
-                                                maxKeys: ConsolePage.listingPageSize)
+                                                maxKeys: ConsolePage.listingPageSize, etags: false)
         else { return nil }
         return ConsoleModel.Listing(
             bucket: bucket, prefix: selection.prefix, folders: page.commonPrefixes,

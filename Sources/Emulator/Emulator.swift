@@ -228,7 +228,8 @@ public final class Emulator: Sendable {
             var marker: String?
             repeat {
                 let page = try current.store.listObjects(
-                    bucket: bucket.name, prefix: "", after: marker, delimiter: nil, maxKeys: Self.resetListingPageSize)
+                    bucket: bucket.name, prefix: "", after: marker, delimiter: nil, maxKeys: Self.resetListingPageSize,
+                    etags: false)
                 for object in page.objects { try current.store.deleteObject(bucket: bucket.name, key: object.key) }
                 marker = page.isTruncated ? page.nextMarker : nil
             } while marker != nil

@@ -324,7 +324,7 @@ public final class ChannelPublisher: @unchecked Sendable {
     private func appendToSegmentFile(_ bytes: [UInt8], sequence: Int) {
         guard !failedSegments.contains(sequence) else { return }
         do {
-            let file = try segmentFiles[sequence] ?? PendingObject(store: store)
+            let file = try segmentFiles[sequence] ?? PendingObject(store: store, deferringMD5: true)
             segmentFiles[sequence] = file
             try file.append(bytes)
         } catch {

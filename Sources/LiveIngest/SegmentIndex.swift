@@ -72,7 +72,7 @@ public struct SegmentIndex: Sendable {
         var marker: String?
         let prefix = channel + "/"
         repeat {
-            let page = try store.listObjects(bucket: bucket, prefix: prefix, after: marker, delimiter: "/", maxKeys: Self.listingPageSize)
+            let page = try store.listObjects(bucket: bucket, prefix: prefix, after: marker, delimiter: "/", maxKeys: Self.listingPageSize, etags: false)
             for object in page.objects {
                 let attributes = object.metadata.attributes
                 guard let start = attributes[Self.startAttribute].flatMap({ Int64($0) }),

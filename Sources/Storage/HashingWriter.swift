@@ -14,21 +14,24 @@ import Darwin
 final class HashingWriter {
     let path: String
     private let output: Int32
-    private let md5 = StreamingHash(.md5)
+    /// nil when the MD5 is deferred (`init(creating:md5:)`).
+    private let md5: StreamingHash?
     private var crc = CRC64()
     private var size: Int64 = 0
     private var buffer: [UInt8] = []
 
-    /// Creates `path`, which must not exist yet.
-    init(creating path: String) throws {
+    /// Creates `path`, which must not exist yet. With `md5: false` only the
+    /// CRC-64 is computed and `finish` reports `MD5Value.pending`.
+    init(creating path: String, md5: Bool = true) throws {
         self.path = path
+        self.md5 = md5 ? StreamingHash(.md5) : nil
         output = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL)
     }
 
     deinit { FileSystem.closeDescriptor(output) }
 
     func write(_ chunk: UnsafeRawBufferPointer) throws {
-        md5.update(chunk)
+        md5?.update(chunk)
         crc.update(chunk)
         try FileSystem.writeAll(output, chunk, path: path)
         size += Int64(chunk.count)
@@ -67,6 +70,6 @@ final class HashingWriter {
 
     /// The digests of everything written.
     func finish() -> FileContent.Digests {
-        FileContent.Digests(md5: md5.finalize(), crc64: crc.value, size: size)
+        FileContent.Digests(md5: md5?.finalize() ?? MD5Value.pending.bytes, crc64: crc.value, size: size)
     }
 }

@@ -13,11 +13,17 @@ struct ObjectEntry: Sendable, Equatable {
     var path: [UInt8]?
     var identity: FileIdentity
 
+    /// The entry as callers see it. An MD5 still deferred (`MD5Value.pending`)
+    /// gives an empty ETag and `contentMD5`: the store's read paths complete
+    /// it (`ObjectStore.completeMD5`) before an info leaves them, except where
+    /// a caller asked for no ETags.
     func info(key: [UInt8]) -> ObjectInfo {
         let metadata = metadata.decoded
+        let pending = md5.isPending
         return ObjectInfo(
-            key: String(decoding: key, as: UTF8.self), size: size, etag: metadata.etagOverride ?? md5.hex,
-            lastModified: lastModified, crc64: crc64, metadata: metadata, contentMD5: md5.bytes)
+            key: String(decoding: key, as: UTF8.self), size: size,
+            etag: metadata.etagOverride ?? (pending ? "" : md5.hex),
+            lastModified: lastModified, crc64: crc64, metadata: metadata, contentMD5: pending ? [] : md5.bytes)
     }
 }
 
@@ -25,6 +31,12 @@ struct ObjectEntry: Sendable, Equatable {
 struct MD5Value: Sendable, Equatable {
     var high: UInt64
     var low: UInt64
+
+    /// An MD5 not computed yet (an object committed with its MD5 deferred,
+    /// see `PendingObject`): all zero bytes, which no content hashes to in
+    /// practice; kept as such in the journal, so it stays deferred across a restart.
+    static let pending = MD5Value(high: 0, low: 0)
+    var isPending: Bool { high == 0 && low == 0 }
 
     init(high: UInt64, low: UInt64) {
         self.high = high

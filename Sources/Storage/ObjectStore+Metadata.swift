@@ -10,7 +10,7 @@ extension ObjectStore {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
         let now = clock()
-        return try store.state.withLock { state in
+        let updated = try store.state.withLock { state in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             guard var entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
             var metadata = entry.metadata.decoded
@@ -20,7 +20,17 @@ extension ObjectStore {
             try state.journal.append(.put(key: keyBytes, entry: entry))
             state.index.upsert(keyBytes, entry)
             compactIfNeeded(&state, bucket: bucket)
-            return entry.info(key: keyBytes)
+            return (entry.info(key: keyBytes), deferredMD5(of: entry, key: keyBytes, in: store))
         }
+        guard let deferred = updated.1 else { return updated.0 }
+        // The bytes did not change: their deferred MD5 is completed as for a read.
+        var info = updated.0
+        if let descriptor = openDeferred(deferred) {
+            defer { FileSystem.closeDescriptor(descriptor) }
+            try completeMD5(&info, reading: descriptor, deferred: deferred, store: store)
+        } else {
+            info = try objectInfo(bucket: bucket, key: key)
+        }
+        return info
     }
 }

@@ -163,14 +163,24 @@ extension ObjectStore {
         state.journal.replace(with: fresh)
     }
 
-    public func objectInfo(bucket: String, key: String) throws -> ObjectInfo {
+    /// The object's info; with `etag: false` an MD5 still deferred is not
+    /// computed and the ETag stays empty (for callers that need the rest only).
+    public func objectInfo(bucket: String, key: String, etag: Bool = true) throws -> ObjectInfo {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
-        return try store.state.withLock { state in
+        let (found, deferred) = try store.state.withLock { state -> (ObjectInfo, (DeferredMD5, Int32)?) in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
-            return entry.info(key: keyBytes)
+            guard etag, let deferred = deferredMD5(of: entry, key: keyBytes, in: store) else { return (entry.info(key: keyBytes), nil) }
+            // Opened under the lock: the descriptor reads exactly this version.
+            let descriptor = try FileSystem.openFile(deferred.path, O_RDONLY | O_NOFOLLOW)
+            return (entry.info(key: keyBytes), (deferred, descriptor))
         }
+        guard let (pending, descriptor) = deferred else { return found }
+        defer { FileSystem.closeDescriptor(descriptor) }
+        var info = found
+        try completeMD5(&info, reading: descriptor, deferred: pending, store: store)
+        return info
     }
 
     /// An open descriptor on the object's file and the info of that same
@@ -178,13 +188,22 @@ extension ObjectStore {
     public func openObject(bucket: String, key: String) throws -> (descriptor: Int32, info: ObjectInfo) {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
-        return try store.state.withLock { state in
+        let (descriptor, found, deferred) = try store.state.withLock { state in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
             let path = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: keyBytes)
             let descriptor = try FileSystem.openFile(path, O_RDONLY | O_NOFOLLOW)
-            return (descriptor, entry.info(key: keyBytes))
+            return (descriptor, entry.info(key: keyBytes), deferredMD5(of: entry, key: keyBytes, in: store))
         }
+        guard let deferred else { return (descriptor, found) }
+        var info = found
+        do {
+            try completeMD5(&info, reading: descriptor, deferred: deferred, store: store)
+        } catch {
+            FileSystem.closeDescriptor(descriptor)
+            throw error
+        }
+        return (descriptor, info)
     }
 
     /// An object's content for serving: small objects (up to
@@ -193,24 +212,40 @@ extension ObjectStore {
     public func openObjectContent(bucket: String, key: String) throws -> (content: ObjectContent, info: ObjectInfo) {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
-        return try store.state.withLock { state in
+        let (content, found, deferred) = try store.state.withLock { state -> (ObjectContent, ObjectInfo, DeferredMD5?) in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
             let info = entry.info(key: keyBytes)
+            let deferred = deferredMD5(of: entry, key: keyBytes, in: store)
             let cacheKey = SmallContentCache.Key(bucket: bucket, key: keyBytes)
             let version = SmallContentCache.Version(identity: entry.identity, md5: entry.md5, crc64: entry.crc64)
             if entry.size <= Int64(smallContents.maxObjectBytes),
                let bytes = smallContents.lookup(cacheKey, identity: version) {
-                return (.bytes(bytes), info)
+                return (.bytes(bytes), info, deferred)
             }
             let path = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: keyBytes)
             let descriptor = try FileSystem.openFile(path, O_RDONLY | O_NOFOLLOW)
-            guard entry.size <= Int64(smallContents.maxObjectBytes) else { return (.descriptor(descriptor), info) }
+            guard entry.size <= Int64(smallContents.maxObjectBytes) else { return (.descriptor(descriptor), info, deferred) }
             defer { FileSystem.closeDescriptor(descriptor) }
             let bytes = try FileSystem.readExactly(descriptor, count: Int(entry.size), path: "\(bucket)/\(key)")
-            smallContents.insert(cacheKey, identity: version, bytes: bytes)
-            return (.bytes(bytes), info)
+            // A deferred MD5 is completed below; the cache keys on the completed version.
+            if deferred == nil { smallContents.insert(cacheKey, identity: version, bytes: bytes) }
+            return (.bytes(bytes), info, deferred)
         }
+        guard let deferred else { return (content, found) }
+        var info = found
+        switch content {
+        case .bytes(let bytes):
+            completeMD5(&info, bytes: bytes, deferred: deferred, store: store)
+        case .descriptor(let descriptor):
+            do {
+                try completeMD5(&info, reading: descriptor, deferred: deferred, store: store)
+            } catch {
+                FileSystem.closeDescriptor(descriptor)
+                throw error
+            }
+        }
+        return (content, info)
     }
 
     /// The whole content of a small object (playlists); at most
@@ -249,19 +284,49 @@ extension ObjectStore {
     /// delimiter, keys holding it after the prefix are grouped into common
     /// prefixes, each counting once toward `maxKeys` (as OSS does).
     /// `nextMarker` is set only when the listing is truncated.
-    public func listObjects(bucket: String, prefix: String, after marker: String?, delimiter: String?, maxKeys: Int) throws -> ObjectListing {
+    ///
+    /// With `etags: false` the objects whose MD5 is still deferred keep an
+    /// empty ETag (for callers that read sizes and dates only: lifecycle,
+    /// statistics, playlists), so listing does not hash them.
+    public func listObjects(
+        bucket: String, prefix: String, after marker: String?, delimiter: String?, maxKeys: Int, etags: Bool = true
+    ) throws -> ObjectListing {
         let store = try bucketStore(bucket)
-        return try store.state.withLock { state in
+        var deferred: [(position: Int, DeferredMD5)] = []
+        var listing = try store.state.withLock { state in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             let listing = state.index.list(
                 prefix: Array(prefix.utf8), marker: marker.map { Array($0.utf8) },
                 delimiter: delimiter.map { Array($0.utf8) }, maxKeys: maxKeys)
+            var objects: [ObjectInfo] = []
+            objects.reserveCapacity(listing.keys.count)
+            for key in listing.keys {
+                guard let entry = state.index[key] else { continue }
+                if etags, let pending = deferredMD5(of: entry, key: key, in: store) {
+                    deferred.append((objects.count, pending))
+                }
+                objects.append(entry.info(key: key))
+            }
             return ObjectListing(
-                objects: listing.keys.compactMap { key in state.index[key]?.info(key: key) },
+                objects: objects,
                 commonPrefixes: listing.commonPrefixes.map { String(decoding: $0, as: UTF8.self) },
                 isTruncated: listing.isTruncated,
                 nextMarker: listing.nextMarker.map { String(decoding: $0, as: UTF8.self) })
         }
+        var gone: [Int] = []
+        for (position, pending) in deferred {
+            if let descriptor = openDeferred(pending) {
+                defer { FileSystem.closeDescriptor(descriptor) }
+                try completeMD5(&listing.objects[position], reading: descriptor, deferred: pending, store: store)
+            } else if let current = try? objectInfo(bucket: bucket, key: listing.objects[position].key) {
+                // Replaced since the lock was released: list the version there now.
+                listing.objects[position] = current
+            } else {
+                gone.append(position)  // deleted meanwhile
+            }
+        }
+        for position in gone.reversed() { listing.objects.remove(at: position) }
+        return listing
     }
 
     public func objectCount(bucket: String) throws -> Int {

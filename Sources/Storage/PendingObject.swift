@@ -6,8 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// An object written piece by piece into a temp file, its MD5 and CRC-64
-/// computed on the way, then published with one rename (`commit`): a
+/// An object written piece by piece into a temp file, its MD5 (unless
+/// deferred) and CRC-64 computed on the way, then published with one rename (`commit`): a
 /// growing object never sits whole in memory, and until the commit no
 /// reader sees it. Use it from one thread (or one serial queue) at a time.
 public final class PendingObject {
@@ -16,9 +16,14 @@ public final class PendingObject {
     /// Bytes appended so far.
     public private(set) var size: Int64 = 0
 
-    public init(store: ObjectStore) throws {
+    /// With `deferringMD5`, only the CRC-64 is computed while writing; the
+    /// MD5 (the ETag) is computed when something first asks for it (a GET,
+    /// HEAD or listing; `ObjectStore.completeMD5`), so objects nobody reads
+    /// (most of a live stream's segments) never cost it. The `ObjectInfo`
+    /// `commit` returns then has an empty ETag.
+    public init(store: ObjectStore, deferringMD5: Bool = false) throws {
         self.store = store
-        writer = try HashingWriter(creating: store.makeTempFilePath())
+        writer = try HashingWriter(creating: store.makeTempFilePath(), md5: !deferringMD5)
     }
 
     deinit { discard() }

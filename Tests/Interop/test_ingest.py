@@ -354,3 +354,43 @@ def test_sigterm_mid_push_finishes_the_push(data_dir):
         assert decode_warnings(f"{second.endpoint}/ingest-term/cam/playlist.m3u8") == ""
     finally:
         second.stop()
+
+
+def test_segment_etags_are_the_md5_of_their_bytes_in_every_answer(emulator):
+    """A segment's MD5 is computed when first asked for: HEAD, GET, listings
+    (both SDKs) and a copy all give the MD5 of the bytes, and oss2's CRC-64
+    check of the download passes."""
+    import base64
+    import hashlib
+    bucket = emulator.bucket("ingest-etags")
+    bucket.create_bucket()
+    channel(bucket, "cam", frag_duration=1, frag_count=10)
+    result = push(bucket.sign_rtmp_url("cam", "playlist.m3u8", 300))
+    assert result.returncode == 0, result.stderr
+    text = wait_for(lambda: bucket.object_exists("cam/playlist.m3u8") and "#EXT-X-ENDLIST" in playlist_text(bucket, "cam/playlist.m3u8")
+                    and playlist_text(bucket, "cam/playlist.m3u8"))
+    segments = ["cam/" + line for line in text.splitlines() if line.endswith(".ts")]
+    assert len(segments) >= 3
+    first, second, third = segments[:3]
+    # The first answer to see each segment: a listing, a HEAD, a GET.
+    listed = {o.key: o.etag for o in oss2.ObjectIterator(bucket, prefix="cam/") if o.key.endswith(".ts")}
+    head = bucket.head_object(second)
+    body = bucket.get_object(third).read()  # oss2 checks the CRC-64 header against the bytes
+    for key in segments:
+        data = bucket.get_object(key).read()
+        md5 = hashlib.md5(data).hexdigest().upper()
+        assert listed[key] == md5, key
+        assert bucket.head_object(key).etag == md5, key
+    assert head.etag == hashlib.md5(bucket.get_object(second).read()).hexdigest().upper()
+    assert head.headers["Content-MD5"] == base64.b64encode(hashlib.md5(bucket.get_object(second).read()).digest()).decode()
+    assert bucket.get_object(third).etag == hashlib.md5(body).hexdigest().upper()
+    copied = bucket.copy_object("ingest-etags", first, "copy-of-first.ts")
+    assert copied.etag == hashlib.md5(bucket.get_object(first).read()).hexdigest().upper()
+
+    # The V2 SDK's listing agrees.
+    import alibabacloud_oss_v2 as oss
+    from sdk_v2 import client_for
+    client = client_for(emulator)
+    page = client.list_objects_v2(oss.ListObjectsV2Request(bucket="ingest-etags", prefix="cam/"))
+    v2 = {o.key: o.etag.strip('"') for o in page.contents if o.key.endswith(".ts")}
+    assert v2 == listed
