@@ -7,7 +7,12 @@ PUT/GET/DELETE of 256 KiB objects through oss2, and pushes of a fixture on
 20 channels at once with the emulator's own publisher), and prints RSS at
 the peak and every second after the load ends.
 Run: .venv/bin/python scripts/bench-memory.py [ROUNDS]
+     .venv/bin/python scripts/bench-memory.py --ffmpeg K [--seconds S]
+The second form's load is K real-time ffmpeg publishers (the 360p fixture,
+looped) for S seconds (default 30) on K channels: at K = 200 they saturate a
+2-core machine, the case where RSS used to stay high after the load.
 """
+import argparse
 import json
 import os
 import subprocess
@@ -21,8 +26,53 @@ from oss2.models import LiveChannelInfo, LiveChannelInfoTarget
 
 from benchlib import ROOT, binary, rss_mb
 
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 12
+parser = argparse.ArgumentParser(description="Does RSS come back after load?")
+parser.add_argument("rounds", nargs="?", type=int, default=12, help="rounds of SDK + push load (default 12)")
+parser.add_argument("--ffmpeg", type=int, metavar="K", help="instead: K real-time ffmpeg publishers")
+parser.add_argument("--seconds", type=int, default=30, help="how long the ffmpeg publishers run (default 30)")
+ARGS = parser.parse_args()
+ROUNDS = ARGS.rounds
 FIXTURE = os.path.join(ROOT, "fixtures", "av-640x360-30fps.flv")
+
+
+def sdk_and_push_load(pid, exe, bucket, endpoints, baseline):
+    """ROUNDS rounds: 200 PUT/GET/DELETE cycles of 256 KiB objects through oss2
+    on 16 threads while `push --streams 20` pushes the fixture on 20 channels."""
+    body = os.urandom(256 * 1024)
+    peak = baseline
+
+    def cycle(i):
+        key = f"obj-{i}"
+        bucket.put_object(key, body)
+        bucket.get_object(key).read()
+        bucket.delete_object(key)
+
+    with ThreadPoolExecutor(16) as pool:
+        for round_number in range(ROUNDS):
+            pusher = subprocess.Popen([exe, "push", "--quiet", "--streams", "20", FIXTURE,
+                                       endpoints["rtmp"] + "/memory/live/c{n}"], stdout=subprocess.DEVNULL)
+            list(pool.map(cycle, range(round_number * 200, round_number * 200 + 200)))
+            pusher.wait(timeout=120)
+            peak = max(peak, rss_mb(pid))
+    return peak
+
+
+def ffmpeg_load(pid, rtmp, count, seconds, baseline):
+    """`count` ffmpeg publishers (-re, looped) on channels c1..c<count> for `seconds`."""
+    peak = baseline
+    publishers = [subprocess.Popen(["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", FIXTURE,
+                                    "-c", "copy", "-t", str(seconds), "-f", "flv", f"{rtmp}/memory/live/c{n}"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                  for n in range(1, count + 1)]
+    deadline = time.monotonic() + seconds + 60
+    while any(p.poll() is None for p in publishers) and time.monotonic() < deadline:
+        peak = max(peak, rss_mb(pid))
+        time.sleep(0.5)
+    for p in publishers:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    return max(peak, rss_mb(pid))
 
 
 def main():
@@ -39,28 +89,17 @@ def main():
             endpoints = json.load(open(ready))
             bucket = oss2.Bucket(oss2.Auth("K", "S"), endpoints["http"], "memory")
             bucket.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ_WRITE)
-            for n in range(1, 21):
+            for n in range(1, max(21, (ARGS.ffmpeg or 0) + 1)):
                 bucket.create_live_channel(f"c{n}", LiveChannelInfo(target=LiveChannelInfoTarget(frag_duration=1)))
             time.sleep(3)
             baseline = rss_mb(server.pid)
             print(f"load average {os.getloadavg()[0]:.2f}; RSS after start: {baseline:.1f} MB")
-            body = os.urandom(256 * 1024)
-            peak = baseline
-
-            def cycle(i):
-                key = f"obj-{i}"
-                bucket.put_object(key, body)
-                bucket.get_object(key).read()
-                bucket.delete_object(key)
-
-            with ThreadPoolExecutor(16) as pool:
-                for round_number in range(ROUNDS):
-                    pusher = subprocess.Popen([exe, "push", "--quiet", "--streams", "20", FIXTURE,
-                                               endpoints["rtmp"] + "/memory/live/c{n}"], stdout=subprocess.DEVNULL)
-                    list(pool.map(cycle, range(round_number * 200, round_number * 200 + 200)))
-                    pusher.wait(timeout=120)
-                    peak = max(peak, rss_mb(server.pid))
-            print(f"peak RSS during {ROUNDS} rounds: {peak:.1f} MB")
+            if ARGS.ffmpeg:
+                peak = ffmpeg_load(server.pid, endpoints["rtmp"], ARGS.ffmpeg, ARGS.seconds, baseline)
+                print(f"peak RSS with {ARGS.ffmpeg} ffmpeg publishers for {ARGS.seconds} s: {peak:.1f} MB")
+            else:
+                peak = sdk_and_push_load(server.pid, exe, bucket, endpoints, baseline)
+                print(f"peak RSS during {ROUNDS} rounds: {peak:.1f} MB")
             for second in range(1, 11):
                 time.sleep(1)
                 now = rss_mb(server.pid)
