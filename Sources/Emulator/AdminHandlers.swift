@@ -107,7 +107,8 @@ struct AdminHandlers: Sendable {
         case ("GET", "/events"):
             respond(serverSentEvents(request, target: target, responder: responder))
         case ("POST", "/lifecycle"):
-            respond(runLifecycle(request.body, responder: responder))
+            // A sweep walks whole buckets: off the connection's queue, which other connections share.
+            DispatchQueue.global().async { respond(self.runLifecycle(request.body, responder: responder)) }
         case ("POST", "/reset"):
             // Reset waits for publishers to write their last files: off the connection's queue.
             let reset = self.reset
