@@ -101,6 +101,15 @@ enum FileSystem {
         }
     }
 
+    /// One positional read (the descriptor's offset is left alone), retried on EINTR; 0 at the end.
+    static func readSome(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int64, path: String) throws -> Int {
+        while true {
+            let count = pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            if count >= 0 { return count }
+            if errno != EINTR { throw failure("read", path) }
+        }
+    }
+
     static func readToEnd(_ fd: Int32, path: String, limit: Int) throws -> [UInt8] {
         var out = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)

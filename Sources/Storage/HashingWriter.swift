@@ -45,12 +45,8 @@ final class HashingWriter {
         var done: Int64 = 0
         while length.map({ done < $0 }) ?? true {
             let want = Int(min(Int64(buffer.count), (length ?? Int64.max) - done))
-            let count = try buffer.withUnsafeMutableBytes { raw -> Int in
-                while true {
-                    let n = pread(input, raw.baseAddress, want, off_t(offset + done))
-                    if n >= 0 { return n }
-                    if errno != EINTR { throw FileSystem.failure("read", name) }
-                }
+            let count = try buffer.withUnsafeMutableBytes { raw in
+                try FileSystem.readSome(input, UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]), at: offset + done, path: name)
             }
             if count == 0 {
                 guard length == nil else { throw StorageError.io("copy \(name): the file ended early") }

@@ -39,6 +39,17 @@ extension ObjectStore {
         record(md5, for: deferred, in: store)
     }
 
+    /// As above for a descriptor the caller hands over with the info: closed
+    /// when completing fails, so the caller never holds it after a throw.
+    func completeMD5(_ info: inout ObjectInfo, handingOver descriptor: Int32, deferred: DeferredMD5, store: BucketStore) throws {
+        do {
+            try completeMD5(&info, reading: descriptor, deferred: deferred, store: store)
+        } catch {
+            FileSystem.closeDescriptor(descriptor)
+            throw error
+        }
+    }
+
     /// As above for content already in memory (small objects).
     func completeMD5(_ info: inout ObjectInfo, bytes: [UInt8], deferred: DeferredMD5, store: BucketStore) {
         let md5 = Hash.md5(bytes)
@@ -84,12 +95,8 @@ extension FileContent {
         var done: Int64 = 0
         while done < size {
             let want = Int(min(Int64(buffer.count), size - done))
-            let count = try buffer.withUnsafeMutableBytes { raw -> Int in
-                while true {
-                    let n = pread(descriptor, raw.baseAddress, want, off_t(done))
-                    if n >= 0 { return n }
-                    if errno != EINTR { throw FileSystem.failure("read", name) }
-                }
+            let count = try buffer.withUnsafeMutableBytes { raw in
+                try FileSystem.readSome(descriptor, UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]), at: done, path: name)
             }
             guard count > 0 else { throw StorageError.io("read \(name): the file ended early") }
             buffer.withUnsafeBytes { hash.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }

@@ -197,12 +197,7 @@ extension ObjectStore {
         }
         guard let deferred else { return (descriptor, found) }
         var info = found
-        do {
-            try completeMD5(&info, reading: descriptor, deferred: deferred, store: store)
-        } catch {
-            FileSystem.closeDescriptor(descriptor)
-            throw error
-        }
+        try completeMD5(&info, handingOver: descriptor, deferred: deferred, store: store)
         return (descriptor, info)
     }
 
@@ -238,12 +233,7 @@ extension ObjectStore {
         case .bytes(let bytes):
             completeMD5(&info, bytes: bytes, deferred: deferred, store: store)
         case .descriptor(let descriptor):
-            do {
-                try completeMD5(&info, reading: descriptor, deferred: deferred, store: store)
-            } catch {
-                FileSystem.closeDescriptor(descriptor)
-                throw error
-            }
+            try completeMD5(&info, handingOver: descriptor, deferred: deferred, store: store)
         }
         return (content, info)
     }
