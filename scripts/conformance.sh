@@ -169,7 +169,9 @@ emulator_args=(serve --ephemeral --port 0 --rtmp-port 0 --ready-file "$ready"
   --access-key-id "$ACCESS_KEY_ID" --access-key-secret "$ACCESS_KEY_SECRET")
 # Restores take time on OSS; the tests expect ongoing-request="true" right after
 # RestoreObject (and none waits for one to finish)
-if "$binary" help serve 2>/dev/null | grep -q -- '--restore-delay'; then
+# (grep reads all of the help: `grep -q` would stop early, the binary would
+# die of SIGPIPE and pipefail would sometimes call the option missing)
+if "$binary" help serve 2>/dev/null | grep -- '--restore-delay' >/dev/null; then
   emulator_args+=(--restore-delay 600)
 fi
 "${emulator_env[@]}" "$binary" "${emulator_args[@]}" >"$out/emulator.log" 2>&1 &
