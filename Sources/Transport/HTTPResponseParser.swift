@@ -62,7 +62,10 @@ public struct HTTPResponseParser: Sendable {
     private mutating func parse(atEnd: Bool) throws(HTTPClientError) -> HTTPClientResponse? {
         while true {
             guard let headEnd = Self.find([13, 10, 13, 10], in: buffer, from: start) else {
-                if buffer.count - start > maxHeaderBytes { throw .malformedResponse("header section too large") }
+                // The limit counts the head without its closing blank line, so
+                // up to three bytes of that line may already be here: with
+                // fewer, the head may still end within the limit.
+                if buffer.count - start > maxHeaderBytes + 3 { throw .malformedResponse("header section too large") }
                 return nil
             }
             if headEnd - start > maxHeaderBytes { throw .malformedResponse("header section too large") }
