@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import LiveIngest
 import Storage
 
 /// Gives memory freed after a burst of load back to the system.
@@ -15,7 +16,8 @@ import Storage
 /// that caused it. Every `checkInterval` this looks at the process's CPU
 /// time and RSS and calls `malloc_trim` when the process has just gone
 /// quiet after being busy, or when RSS has grown by `growthBeforeTrim` since
-/// the last trim. A trim costs a few milliseconds.
+/// the last trim. A trim costs a few milliseconds; it also frees the
+/// segment-piece buffers that pushes keep for reuse.
 final class MemoryReclaimer: @unchecked Sendable {
     static let checkInterval: DispatchTimeInterval = .seconds(2)
     /// CPU use (fraction of one core over an interval) below which the process counts as quiet.
@@ -34,7 +36,7 @@ final class MemoryReclaimer: @unchecked Sendable {
     private(set) var trims = 0
 
     init(queue: DispatchQueue = DispatchQueue(label: "oss-live-emulator.memory", qos: .utility),
-         trim: @escaping @Sendable () -> Void = { ObjectStore.releaseFreedMemory() }) {
+         trim: @escaping @Sendable () -> Void = { MemoryReclaimer.releaseIdleMemory() }) {
         self.trim = trim
         timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + Self.checkInterval, repeating: Self.checkInterval, leeway: .milliseconds(500))
@@ -67,6 +69,14 @@ final class MemoryReclaimer: @unchecked Sendable {
         if wasBusy && !busy { return true }
         guard let rss, let rssAfterTrim else { return false }
         return rss - rssAfterTrim >= growthBeforeTrim
+    }
+
+    /// The default trim: the segment-piece buffers kept for reuse go back
+    /// to malloc first (up to 48 MiB, see `PieceBufferPool`), then malloc's
+    /// free pages to the system.
+    static func releaseIdleMemory(pieces: PieceBufferPool = .process) {
+        pieces.drain()
+        ObjectStore.releaseFreedMemory()
     }
 
     static func seconds(_ interval: DispatchTimeInterval) -> Double {

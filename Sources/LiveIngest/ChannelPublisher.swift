@@ -88,8 +88,8 @@ public final class ChannelPublisher: @unchecked Sendable {
     /// The open segment's bytes go to its temp file in pieces of this size,
     /// so a push holds about this much of a segment in memory, not all of it
     /// (about 1.5 pieces: see `init`). At 360p (~60 KB/s) that is a write
-    /// about every half second; thousands of pushes stay within a few
-    /// hundred MB.
+    /// about every half second; the pieces waiting for the disk are bounded
+    /// by `WriteBacklog`, and their buffers are reused (`PieceBufferPool`).
     public static let defaultSegmentChunkBytes = 32 * 1024
     /// Bytes handed to the writer queue and not yet on disk above which the
     /// push reports `isBacklogged` (its connection stops reading, so a slow
@@ -122,6 +122,8 @@ public final class ChannelPublisher: @unchecked Sendable {
     private let drainedHandler = Locked<(@Sendable () -> Void)?>(nil)
     /// Bytes queued by every push together (see `WriteBacklog`).
     private let backlog: WriteBacklog
+    /// Where written pieces' buffers go back to (nil when the piece size is not the pool's).
+    private let pieces: PieceBufferPool?
     /// Confined to `writer`: a drain of `backlog` will call `notifyIfDrained`.
     private var waitingForSharedDrain = false
 
@@ -142,7 +144,7 @@ public final class ChannelPublisher: @unchecked Sendable {
     public init(
         configuration: PushConfiguration, store: ObjectStore, writer: DispatchQueue, namer: SegmentNamer,
         timelines: ChannelTimelines, wallClock: @escaping @Sendable () -> Int64, monotonicMilliseconds: @escaping @Sendable () -> Int64,
-        writeLimits: WriteLimits = WriteLimits(), backlog: WriteBacklog = .process,
+        writeLimits: WriteLimits = WriteLimits(), backlog: WriteBacklog = .process, pieces: PieceBufferPool = .process,
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in }
     ) {
         self.configuration = configuration
@@ -162,6 +164,10 @@ public final class ChannelPublisher: @unchecked Sendable {
         // room for that and half again (a frame) means the buffer rarely moves
         // and never holds more than one piece's worth for long.
         remuxer.pendingBytesReservation = writeLimits.segmentChunkBytes + writeLimits.segmentChunkBytes / 2
+        // Piece buffers are reused across pushes when they have the pool's size.
+        let pool = remuxer.pendingBytesReservation == pieces.bufferCapacity ? pieces : nil
+        if let pool { remuxer.makeBuffer = { pool.take() } }
+        self.pieces = pool
         self.remuxer = remuxer
         self.playlist = HLSLivePlaylist(windowSize: configuration.fragCount, minimumTargetDuration: configuration.fragDuration)
         writer.async { [self] in
@@ -310,12 +316,17 @@ public final class ChannelPublisher: @unchecked Sendable {
     private func streamPendingBytes() {
         guard let sequence = openSequence, remuxer.pendingByteCount >= writeLimits.segmentChunkBytes else { return }
         let bytes = remuxer.takePendingBytes()
-        queued.add(bytes.count, ordering: .relaxed)
-        backlog.add(bytes.count)
+        // The memory the piece holds until it is written (its buffer's capacity, not its length).
+        let held = bytes.capacity
+        queued.add(held, ordering: .relaxed)
+        backlog.add(held)
+        let handoff = PieceHandoff(bytes)
         writer.async { [self] in
-            appendToSegmentFile(bytes, sequence: sequence)
-            queued.subtract(bytes.count, ordering: .relaxed)
-            backlog.subtract(bytes.count)
+            var piece = handoff.take()
+            appendToSegmentFile(piece, sequence: sequence)
+            pieces?.give(&piece)
+            queued.subtract(held, ordering: .relaxed)
+            backlog.subtract(held)
             notifyIfDrained()
         }
     }
@@ -371,12 +382,19 @@ public final class ChannelPublisher: @unchecked Sendable {
                 let discontinuity = segment.start.discontinuity
                 if openSequence == segment.sequence { openSequence = nil }
                 timelines.record(bucket: configuration.bucket, channel: configuration.channel, end: segment.continuityAfter)
-                queued.add(segment.bytes.count, ordering: .relaxed)
-                backlog.add(segment.bytes.count)
-                writer.async { [self] in
-                    write(segment, name: name, discontinuity: discontinuity)
-                    queued.subtract(segment.bytes.count, ordering: .relaxed)
-                    backlog.subtract(segment.bytes.count)
+                let held = segment.bytes.capacity
+                queued.add(held, ordering: .relaxed)
+                backlog.add(held)
+                let handoff = PieceHandoff(segment.bytes)
+                var withoutBytes = segment
+                withoutBytes.bytes = []
+                writer.async { [self, withoutBytes] in
+                    var finished = withoutBytes
+                    finished.bytes = handoff.take()
+                    write(finished, name: name, discontinuity: discontinuity)
+                    pieces?.give(&finished.bytes)
+                    queued.subtract(held, ordering: .relaxed)
+                    backlog.subtract(held)
                     notifyIfDrained()
                 }
             case .dropped:

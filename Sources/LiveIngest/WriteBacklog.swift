@@ -1,7 +1,8 @@
 import Locking
 import Synchronization
 
-/// Segment bytes handed to writer queues and not yet on disk, summed over
+/// Segment bytes handed to writer queues and not yet on disk (counted as
+/// the memory their buffers hold, capacity rather than length), summed over
 /// every push that shares it (by default the whole process). A push's own
 /// limit (`ChannelPublisher.WriteLimits.maxQueuedWriteBytes`) bounds one
 /// slow channel; this bounds them all together, so when the disk or the

@@ -119,6 +119,10 @@ public struct HLSRemuxer: Sendable {
     /// piece-taking caller never needs more than its piece size and a frame,
     /// and every byte reserved beyond that is held for the whole push.
     public var pendingBytesReservation: Int?
+    /// Where new output buffers come from for a piece-taking caller that
+    /// reuses the buffers it was handed (empty, with their capacity); nil:
+    /// a fresh buffer of `pendingBytesReservation` each time.
+    public var makeBuffer: (@Sendable () -> [UInt8])?
     var videoPieces: [PESPayloadPiece] = []
     var audioPieces: [PESPayloadPiece] = []
     var audioBundle: [PendingAudio] = []
@@ -240,7 +244,11 @@ public struct HLSRemuxer: Sendable {
         output = []
         if segment != nil {
             segment?.takenBytes += bytes.count
-            output.reserveCapacity(pendingBytesReservation ?? max(bytes.count + bytes.count / 2, 4096))
+            if let makeBuffer {
+                output = makeBuffer()
+            } else {
+                output.reserveCapacity(pendingBytesReservation ?? max(bytes.count + bytes.count / 2, 4096))
+            }
         }
         return bytes
     }

@@ -1,5 +1,6 @@
 import Testing
 @testable import Emulator
+import LiveIngest
 
 @Suite struct MemoryReclaimerTests {
     @Test func trimsWhenLoadEndsOrMemoryKeepsGrowing() {
@@ -21,5 +22,17 @@ import Testing
         #if os(Linux)
         #expect((MemoryReclaimer.residentBytes() ?? 0) > 1 << 20)
         #endif
+    }
+}
+
+@Suite struct MemoryReclaimerReleaseTests {
+    /// Going quiet frees the segment-piece buffers kept for reuse.
+    @Test func releasingIdleMemoryDrainsThePiecePool() {
+        let pool = PieceBufferPool(pieceBytes: 1024, maxKept: 8)
+        var buffers = (0..<3).map { _ in pool.take() }
+        for index in buffers.indices { pool.give(&buffers[index]) }
+        #expect(pool.keptCount == 3)
+        MemoryReclaimer.releaseIdleMemory(pieces: pool)
+        #expect(pool.keptCount == 0)
     }
 }
