@@ -2,7 +2,7 @@ import Locking
 
 /// Buffers for the pieces of segments that pushes stream to disk, reused
 /// instead of freed and allocated again: at thousands of pushes, tens of
-/// thousands of 48 KiB buffers a minute went back to malloc between small
+/// thousands of piece buffers a minute went back to malloc between small
 /// allocations, and the heap grew by the holes (RSS about twice the memory
 /// in use). A writer gives a piece's buffer back once it is on disk; a push
 /// takes one when it starts the next piece. At most `maxKept` wait here;
@@ -10,7 +10,7 @@ import Locking
 public final class PieceBufferPool: Sendable {
     /// For pushes with the default piece size (`ChannelPublisher.defaultSegmentChunkBytes`).
     public static let process = PieceBufferPool(pieceBytes: ChannelPublisher.defaultSegmentChunkBytes)
-    /// 1,024 buffers of 48 KiB: 48 MiB at most, kept only while pushes run.
+    /// 1,024 buffers of 24 KiB (16 KiB pieces): 24 MiB at most, kept only while pushes run.
     public static let defaultMaxKept = 1024
 
     public let bufferCapacity: Int

@@ -60,7 +60,7 @@ import Testing
         let temp = try TemporaryStore()
         let publisher = Self.publisher(temp, writer: DispatchQueue(label: "test.writer"), limits: ChannelPublisher.WriteLimits())
         let piece = ChannelPublisher.defaultSegmentChunkBytes
-        #expect(piece == 32 * 1024)
+        #expect(piece == 16 * 1024)
         var largest = 0
         for tag in tags {
             try publisher.push(tagType: tag.type, timestamp: tag.timestamp, payload: Array(tag.payload))
