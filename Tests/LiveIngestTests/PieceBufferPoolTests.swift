@@ -75,11 +75,18 @@ import Testing
             let temp = try TemporaryStore()
             let configuration = PushConfiguration(bucket: "bkt", channel: channel, playlistName: "playlist.m3u8",
                                                   fragDuration: 2, fragCount: 10, pushId: "p-\(channel)")
+            let writer = DispatchQueue(label: "test.writer")
             let publisher = ChannelPublisher(
-                configuration: configuration, store: temp.store, writer: DispatchQueue(label: "test.writer"),
+                configuration: configuration, store: temp.store, writer: writer,
                 namer: SegmentNamer(), timelines: ChannelTimelines(), wallClock: { 1_700_000_000_000 },
                 monotonicMilliseconds: { 0 }, writeLimits: limits, pieces: pool)
-            for tag in tags { try publisher.push(tagType: tag.type, timestamp: tag.timestamp, payload: Array(tag.payload)) }
+            // Each tag's pieces are written before the next tag, as when the
+            // disk keeps up: how many buffers wait at once then does not
+            // depend on how busy the machine is.
+            for tag in tags {
+                try publisher.push(tagType: tag.type, timestamp: tag.timestamp, payload: Array(tag.payload))
+                writer.sync {}
+            }
             SegmentStreamingTests.finish(publisher)
             let written = try SegmentIndex(store: temp.store).segments(bucket: "bkt", channel: channel).map {
                 try temp.store.readObject(bucket: "bkt", key: "\(channel)/\($0.startMilliseconds).ts")
@@ -88,10 +95,10 @@ import Testing
             takes.append(pool.takes)
         }
         // Buffers came back once written (those a large frame grew past
-        // the pool's size are freed instead); the second push made new
-        // buffers only where more pieces than before waited at once.
+        // the pool's size are freed instead), and the second push started
+        // from the first one's: it made fewer new buffers than the first.
         #expect(pool.keptCount > 0 && pool.keptCount <= takes[1].made, "\(takes)")
         let secondTaken = takes[1].taken - takes[0].taken, secondMade = takes[1].made - takes[0].made
-        #expect(secondTaken > 10 && secondMade < secondTaken / 2, "\(takes)")
+        #expect(secondTaken > 10 && secondMade < takes[0].made && secondMade < secondTaken / 2, "\(takes)")
     }
 }
