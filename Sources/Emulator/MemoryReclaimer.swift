@@ -72,7 +72,7 @@ final class MemoryReclaimer: @unchecked Sendable {
     }
 
     /// The default trim: the segment-piece buffers kept for reuse go back
-    /// to malloc first (up to 48 MiB, see `PieceBufferPool`), then malloc's
+    /// to malloc first (up to 24 MiB, see `PieceBufferPool`), then malloc's
     /// free pages to the system.
     static func releaseIdleMemory(pieces: PieceBufferPool = .process) {
         pieces.drain()

@@ -163,10 +163,8 @@ public final class ChannelPublisher: @unchecked Sendable {
         var remuxer = HLSRemuxer(configuration: HLSRemuxer.Configuration(
             fragmentDuration: Double(configuration.fragDuration),
             continuity: Self.timelineStart(configuration, store: store, timelines: timelines)))
-        // A piece is taken once a push has made it reach `segmentChunkBytes`:
-        // room for that and half again (a frame) means the buffer rarely moves
-        // and never holds more than one piece's worth for long.
-        remuxer.pendingBytesReservation = writeLimits.segmentChunkBytes + writeLimits.segmentChunkBytes / 2
+        // A piece is taken once a push has made it reach `segmentChunkBytes`.
+        remuxer.pendingBytesReservation = PieceBufferPool.bufferCapacity(pieceBytes: writeLimits.segmentChunkBytes)
         // Piece buffers are reused across pushes when they have the pool's size.
         let pool = remuxer.pendingBytesReservation == pieces.bufferCapacity ? pieces : nil
         if let pool { remuxer.makeBuffer = { pool.take() } }

@@ -15,27 +15,36 @@ public final class PieceBufferPool: Sendable {
 
     public let bufferCapacity: Int
     public let maxKept: Int
-    private let kept = Locked<[[UInt8]]>([])
-    /// Buffers handed out, and how many of them had to be made (none was kept).
-    private let counts = Locked<(taken: Int, made: Int)>((0, 0))
+    private struct State {
+        var kept: [[UInt8]] = []
+        /// Buffers handed out, and how many of them had to be made (none was kept).
+        var taken = 0, made = 0
+    }
+    private let state = Locked(State())
 
     public init(bufferCapacity: Int, maxKept: Int = PieceBufferPool.defaultMaxKept) {
         self.bufferCapacity = bufferCapacity
         self.maxKept = maxKept
     }
 
-    /// A pool for pushes that take pieces of `pieceBytes`: their buffers
-    /// have room for a piece and half again (see `ChannelPublisher.init`).
+    /// A pool for pushes that take pieces of `pieceBytes`.
     public convenience init(pieceBytes: Int, maxKept: Int = PieceBufferPool.defaultMaxKept) {
-        self.init(bufferCapacity: pieceBytes + pieceBytes / 2, maxKept: maxKept)
+        self.init(bufferCapacity: Self.bufferCapacity(pieceBytes: pieceBytes), maxKept: maxKept)
     }
+
+    /// The buffer a push taking pieces of `pieceBytes` needs: a piece is
+    /// taken once it reaches that size, so room for it and half again (a
+    /// frame) means the buffer rarely moves and never holds more than one
+    /// piece's worth for long.
+    public static func bufferCapacity(pieceBytes: Int) -> Int { pieceBytes + pieceBytes / 2 }
 
     /// An empty buffer with room for `bufferCapacity` bytes.
     public func take() -> [UInt8] {
-        let reused = kept.withLock { $0.popLast() }
-        counts.withLock {
-            $0.taken += 1
-            if reused == nil { $0.made += 1 }
+        let reused = state.withLock { state in
+            state.taken += 1
+            let buffer = state.kept.popLast()
+            if buffer == nil { state.made += 1 }
+            return buffer
         }
         if let reused { return reused }
         var buffer: [UInt8] = []
@@ -51,26 +60,24 @@ public final class PieceBufferPool: Sendable {
         swap(&taken, &buffer)
         guard taken.capacity >= bufferCapacity, taken.capacity < 2 * bufferCapacity else { return }
         taken.removeAll(keepingCapacity: true)
-        let emptied = taken
-        taken = []
-        kept.withLock { kept in
-            if kept.count < maxKept { kept.append(emptied) }
+        state.withLock { state in
+            if state.kept.count < maxKept { state.kept.append(taken) }
         }
     }
 
     /// Buffers handed out so far, and how many of them were made new.
-    public var takes: (taken: Int, made: Int) { counts.withLock { $0 } }
+    public var takes: (taken: Int, made: Int) { state.withLock { ($0.taken, $0.made) } }
 
     /// Buffers waiting here now.
-    public var keptCount: Int { kept.withLock { $0.count } }
+    public var keptCount: Int { state.withLock { $0.kept.count } }
 
     /// Frees every kept buffer; answers how many.
     @discardableResult
     public func drain() -> Int {
         // Freed after the lock is released.
-        let released = kept.withLock { kept -> [[UInt8]] in
-            defer { kept = [] }
-            return kept
+        let released = state.withLock { state -> [[UInt8]] in
+            defer { state.kept = [] }
+            return state.kept
         }
         return released.count
     }

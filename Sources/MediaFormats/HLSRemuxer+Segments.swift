@@ -68,11 +68,7 @@ extension HLSRemuxer {
                                 audioCarriesClock: mode == .video && cutter?.timedByAudio == true)
         // Room for half again what the buffer held last time, so it
         // rarely has to move (a move copies every byte once more).
-        if let makeBuffer, output.isEmpty {
-            output = makeBuffer()
-        } else {
-            output.reserveCapacity(pendingBytesReservation ?? lastBufferedSize + lastBufferedSize / 2 + 4 * TSLayout.packetSize)
-        }
+        prepareOutput(reserving: lastBufferedSize + lastBufferedSize / 2 + 4 * TSLayout.packetSize)
         muxer.writeTables(program, into: &output)
         segment = OpenSegment(start: start, program: program, firstTime: firstTime)
         segmentCount += 1

@@ -244,12 +244,19 @@ public struct HLSRemuxer: Sendable {
         output = []
         if segment != nil {
             segment?.takenBytes += bytes.count
-            if let makeBuffer {
-                output = makeBuffer()
-            } else {
-                output.reserveCapacity(pendingBytesReservation ?? max(bytes.count + bytes.count / 2, 4096))
-            }
+            prepareOutput(reserving: max(bytes.count + bytes.count / 2, 4096))
         }
         return bytes
+    }
+
+    /// Room in `output` for what comes next: a buffer from `makeBuffer`
+    /// when the output is empty and the caller hands buffers out, else
+    /// `pendingBytesReservation`, else `fallback`.
+    mutating func prepareOutput(reserving fallback: Int) {
+        if let makeBuffer, output.isEmpty {
+            output = makeBuffer()
+        } else {
+            output.reserveCapacity(pendingBytesReservation ?? fallback)
+        }
     }
 }
