@@ -16,10 +16,17 @@ def binary():
     return os.path.join(path, "oss-live-emulator")
 
 
-def rss_mb(pid):
-    """Resident set size of a process, MB."""
+def rss_mb(pid, field="VmRSS"):
+    """Resident set size of a process, MB (`field`: VmRSS, or its parts
+    RssAnon, memory the process wrote, and RssFile, pages of the program and
+    its libraries that it has run)."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_parts(pid):
+    """'anon X MB + file Y MB' for a process."""
+    return f"anonymous {rss_mb(pid, 'RssAnon'):.1f} MB + program and libraries {rss_mb(pid, 'RssFile'):.1f} MB"
