@@ -66,7 +66,11 @@ enum FileContent {
     static func replace(_ path: String, bytes: [UInt8], temporaryPath: String, fsync: Bool) throws {
         do {
             try create(temporaryPath, bytes: bytes, fsync: fsync)
-            try FileSystem.move(temporaryPath, path)
+            if fsync {
+                try FileSystem.move(temporaryPath, path)
+            } else {
+                try FileSystem.replace(temporaryPath, path)
+            }
         } catch {
             _ = unlink(temporaryPath)
             throw error

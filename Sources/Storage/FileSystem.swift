@@ -169,6 +169,44 @@ enum FileSystem {
         }
     }
 
+    /// `move` onto a destination that already exists, without waiting for
+    /// the disk: where the system can, the two files swap names
+    /// (`renameat2` with `RENAME_EXCHANGE`) and the old one, now under
+    /// `source`, is unlinked. Readers see the old file or the new one, never
+    /// neither, as with rename(2); but ext4 (with its default
+    /// `auto_da_alloc`) writes a file's data out before a plain rename over an
+    /// existing file returns, which cost a rewritten playlist a disk write
+    /// per segment. Without `--fsync` nothing here waits for the disk anyway.
+    /// Falls back to rename(2) where the swap is not available or the
+    /// destination turns out to be absent. `destination` must not be a
+    /// directory (rename refuses that; the swap would not).
+    static func replace(_ source: String, _ destination: String) throws {
+        if let exchange = renameExchange {
+            if exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag) == 0 {
+                _ = unlink(source)
+                return
+            }
+            // ENOENT: no destination after all (or no source: rename reports it).
+            // EINVAL/ENOSYS/EPERM: a file system or kernel without the swap.
+        }
+        try move(source, destination)
+    }
+
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    private static let renameExchangeFlag: UInt32 = 1 << 1  // RENAME_EXCHANGE (linux/fs.h)
+    /// glibc's renameat2 (2.28 and later), looked up at run time: the C
+    /// headers declare it only for _GNU_SOURCE.
+    static var swapsOnReplace: Bool { renameExchange != nil }
+
+    private static let renameExchange: RenameAt2? = {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: RenameAt2.self)
+        #else
+        return nil
+        #endif
+    }()
+
     /// unlink that treats an already absent file as done.
     static func removeFile(_ path: String) throws {
         guard unlink(path) == 0 || errno == ENOENT else { throw failure("unlink", path) }

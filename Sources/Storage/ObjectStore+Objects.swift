@@ -124,7 +124,12 @@ extension ObjectStore {
                 throw error
             }
             do {
-                try FileSystem.move(source, destination)
+                // Over an existing object without --fsync: no wait for the disk (see `replace`).
+                if previous != nil && !fsync {
+                    try FileSystem.replace(source, destination)
+                } else {
+                    try FileSystem.move(source, destination)
+                }
             } catch {
                 // Put the journal back in step with the disk, which still holds the old state.
                 if let previous {
