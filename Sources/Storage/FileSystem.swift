@@ -178,13 +178,14 @@ enum FileSystem {
     /// existing file returns, which cost a rewritten playlist a disk write
     /// per segment. Without `--fsync` nothing here waits for the disk anyway.
     /// Falls back to rename(2) where the swap is not available or the
-    /// destination turns out to be absent. `destination` must not be a
-    /// directory (rename refuses that; the swap would not).
+    /// destination turns out to be absent.
     static func replace(_ source: String, _ destination: String) throws {
         if let exchange = renameExchange {
             if exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag) == 0 {
-                _ = unlink(source)
-                return
+                if unlink(source) == 0 { return }
+                // The destination was a directory (rename(2) refuses that):
+                // swap back and let rename report it.
+                _ = exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag)
             }
             // ENOENT: no destination after all (or no source: rename reports it).
             // EINVAL/ENOSYS/EPERM: a file system or kernel without the swap.

@@ -48,6 +48,16 @@ import Testing
         #expect(read(destination) == "kept")
     }
 
+    @Test func aDirectoryIsNotReplacedByAFile() throws {
+        let directory = scratch.path + "/directory"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        _ = write("directory/inside", "inside")
+        let source = write("tmp-4", "file")
+        #expect(throws: StorageError.self) { try FileSystem.replace(source, directory) }
+        #expect(read(directory + "/inside") == "inside")
+        #expect(read(source) == "file")
+    }
+
     #if os(Linux)
     /// On Linux the replacement swaps names instead of renaming over the old
     /// file, so ext4 does not write the new file out first.
