@@ -195,10 +195,10 @@ enum FileSystem {
 
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     private static let renameExchangeFlag: UInt32 = 1 << 1  // RENAME_EXCHANGE (linux/fs.h)
-    /// glibc's renameat2 (2.28 and later), looked up at run time: the C
-    /// headers declare it only for _GNU_SOURCE.
     static var swapsOnReplace: Bool { renameExchange != nil }
 
+    /// glibc's renameat2 (2.28 and later), looked up at run time: the C
+    /// headers declare it only for _GNU_SOURCE.
     private static let renameExchange: RenameAt2? = {
         #if canImport(Glibc)
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
