@@ -66,11 +66,7 @@ enum FileContent {
     static func replace(_ path: String, bytes: [UInt8], temporaryPath: String, fsync: Bool) throws {
         do {
             try create(temporaryPath, bytes: bytes, fsync: fsync)
-            if fsync {
-                try FileSystem.move(temporaryPath, path)
-            } else {
-                try FileSystem.replace(temporaryPath, path)
-            }
+            try FileSystem.replace(temporaryPath, path, fsync: fsync)
         } catch {
             _ = unlink(temporaryPath)
             throw error

@@ -178,9 +178,11 @@ enum FileSystem {
     /// existing file returns, which cost a rewritten playlist a disk write
     /// per segment. Without `--fsync` nothing here waits for the disk anyway.
     /// Falls back to rename(2) where the swap is not available or the
-    /// destination turns out to be absent.
-    static func replace(_ source: String, _ destination: String) throws {
-        if let exchange = renameExchange {
+    /// destination turns out to be absent. With `fsync` the caller has
+    /// already flushed the source, so the plain rename costs nothing more
+    /// and is what runs.
+    static func replace(_ source: String, _ destination: String, fsync: Bool = false) throws {
+        if !fsync, let exchange = renameExchange {
             if exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag) == 0 {
                 if unlink(source) == 0 { return }
                 // The destination was a directory (rename(2) refuses that):

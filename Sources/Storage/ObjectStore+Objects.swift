@@ -124,9 +124,9 @@ extension ObjectStore {
                 throw error
             }
             do {
-                // Over an existing object without --fsync: no wait for the disk (see `replace`).
-                if previous != nil && !fsync {
-                    try FileSystem.replace(source, destination)
+                // Over an existing object: `replace` keeps the rename from forcing a write-out.
+                if previous != nil {
+                    try FileSystem.replace(source, destination, fsync: fsync)
                 } else {
                     try FileSystem.move(source, destination)
                 }
