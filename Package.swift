@@ -40,7 +40,9 @@ let package = Package(
         .target(name: "RTMP", dependencies: ["Digest"]),
         .target(name: "OSSProtocol", dependencies: ["Digest"]),
         .target(name: "Storage", dependencies: ["Digest", "Locking"]),
-        .target(name: "Transport", dependencies: ["CCrypto", "Digest", "Locking"]),
+        // epoll in a shape Swift can call, for Transport's per-queue readiness set.
+        .target(name: "CEventPoll"),
+        .target(name: "Transport", dependencies: ["CCrypto", "CEventPoll", "Digest", "Locking"]),
         // Alibaba Cloud KMS emulation (GenerateDataKey/Encrypt/Decrypt) for SDK envelope encryption.
         .target(name: "KMS", dependencies: ["CCrypto", "Digest", "Locking", "OSSProtocol"]),
         .target(name: "LiveIngest", dependencies: ["Locking", "MediaFormats", "Storage"]),

@@ -23,14 +23,22 @@ final class ConnectionQueue: @unchecked Sendable {
     var polled: [SocketConnection] = []
     var pollDescriptors: [pollfd] = []
     var pollTimer: DispatchSourceTimer?
+    /// Where connections reading per event are watched (see `ReadinessSet`);
+    /// nil where there is no epoll: each then has a read source of its own.
+    let readiness: ReadinessSet?
 
-    init(label: String) {
+    /// `perEventSet` false: a read source per connection even where epoll exists.
+    init(label: String, perEventSet: Bool = true) {
         queue = DispatchQueue(label: label)
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
+        readiness = perEventSet ? ReadinessSet(queue: queue) : nil
         queue.setSpecific(key: Self.key, value: ObjectIdentifier(self))
     }
 
-    deinit { readBuffer.deallocate() }
+    deinit {
+        readiness?.cancel()
+        readBuffer.deallocate()
+    }
 
     /// Whether the caller runs on this queue.
     var isCurrent: Bool { DispatchQueue.getSpecific(key: Self.key) == ObjectIdentifier(self) }

@@ -20,6 +20,9 @@ extension SocketConnection {
             if case .closed = state { return }
             if !readingWanted {
                 unreadInputMayRemain = true
+                // Input while paused: out of the readiness set until wanted again,
+                // which would otherwise report it on every look.
+                leaveReadinessSet()
                 return
             }
             if reads == Self.maxReadsPerEvent {
@@ -31,7 +34,8 @@ extension SocketConnection {
                     flooding = true
                     updateReadSource()
                 }
-                scheduleRead()
+                // The readiness set reports it again on its next look.
+                if !inReadinessSet { scheduleRead() }
                 return
             }
             // A short read does not mean the socket is drained: an error or

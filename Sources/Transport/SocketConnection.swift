@@ -43,7 +43,8 @@ public final class SocketConnection: @unchecked Sendable {
 
     let loop: ConnectionQueue
     let descriptor: Int32
-    private let readSource: DispatchSourceRead
+    /// Only where the queue has no readiness set (see `ReadinessSet`).
+    private let readSource: DispatchSourceRead?
     private let writeSource: DispatchSourceWrite
 
     enum State { case open, draining(linger: Duration?), lingering, closed }
@@ -62,6 +63,10 @@ public final class SocketConnection: @unchecked Sendable {
     var flooding = false
     /// In the queue's poll set.
     var inPollSet = false
+    /// In the queue's readiness set. It may stay there while reading is
+    /// not wanted, until input turns up: a request's pause and resume then
+    /// cost no system call.
+    var inReadinessSet = false
     /// Runs on every poll tick while the connection reads in batches (see
     /// `setBatchedReading`): periodic checks that then cost no timer of
     /// their own. Set it on `queue`.
@@ -74,7 +79,7 @@ public final class SocketConnection: @unchecked Sendable {
     var unreadInputMayRemain = false
     private var writeActivated = false
     private var writeSuspended = true
-    private var pendingCancels = 2
+    private var pendingCancels: Int
     private var closeReason = CloseReason.closedLocally
     /// `resetAfterWriting`: the drained connection is reset, not closed.
     private var resetWhenDrained = false
@@ -115,12 +120,18 @@ public final class SocketConnection: @unchecked Sendable {
             ownerIdleSince = openedAt
             idleMark.store(openedAt, ordering: .relaxed)
         }
-        readSource = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: loop.queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: loop.queue)
-        readSource.setEventHandler { [unowned self] in self.readAvailable() }
+        if loop.readiness == nil {
+            readSource = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: loop.queue)
+            pendingCancels = 2
+        } else {
+            readSource = nil
+            pendingCancels = 1
+        }
         writeSource.setEventHandler { [unowned self] in self.writeAvailable() }
-        // Strong captures keep the connection alive until both sources are gone.
-        readSource.setCancelHandler { self.sourceCancelled() }
+        readSource?.setEventHandler { [unowned self] in self.readAvailable() }
+        // Strong captures keep the connection alive until every source is gone.
+        readSource?.setCancelHandler { self.sourceCancelled() }
         writeSource.setCancelHandler { self.sourceCancelled() }
     }
 
@@ -286,13 +297,30 @@ public final class SocketConnection: @unchecked Sendable {
             inPollSet = byPoll
             if byPoll { loop.addPolled(self) } else { loop.removePolled(self) }
         }
-        if bySource && readSuspended {
+        if let readiness = loop.readiness {
+            // Level-triggered: input already waiting is reported on the next look.
+            if bySource && !inReadinessSet {
+                guard readiness.add(self) else {
+                    closeNow(.failed(operation: "epoll_ctl", errno: errno))
+                    return
+                }
+                inReadinessSet = true
+            } else if byPoll && inReadinessSet {
+                leaveReadinessSet()
+            }
+        } else if bySource && readSuspended {
             resumeReadSource()
             if unreadInputMayRemain { scheduleRead() }
         } else if !bySource && !readSuspended {
             readSuspended = true
-            readSource.suspend()
+            readSource?.suspend()
         }
+    }
+
+    func leaveReadinessSet() {
+        guard inReadinessSet else { return }
+        inReadinessSet = false
+        loop.readiness?.remove(self)
     }
 
     func endOfInput() {
@@ -354,9 +382,9 @@ public final class SocketConnection: @unchecked Sendable {
 
     private func resumeReadSource() {
         readSuspended = false
-        if readActivated { readSource.resume() } else {
+        if readActivated { readSource?.resume() } else {
             readActivated = true
-            readSource.activate()
+            readSource?.activate()
         }
     }
 
@@ -408,14 +436,15 @@ public final class SocketConnection: @unchecked Sendable {
             inPollSet = false
             loop.removePolled(self)
         }
+        leaveReadinessSet()
         idleMark.store(0, ordering: .relaxed)
         output.discard()
         lingerTimer?.cancel()
         lingerTimer = nil
-        readSource.cancel()
+        readSource?.cancel()
         writeSource.cancel()
         // A suspended or never-activated source runs no cancel handler.
-        if readSuspended { resumeReadSource() }
+        if readSuspended && readSource != nil { resumeReadSource() }
         if writeSuspended {
             writeSuspended = false
             if writeActivated { writeSource.resume() } else {
