@@ -67,6 +67,8 @@ public final class HTTPServer: Sendable {
 
     /// Open connections, HTTP and handed-over ones alike.
     public var connectionCount: Int { listener.withLock { $0?.connectionCount } ?? 0 }
+    /// See `TCPListener.idleConnectionCount`.
+    var idleConnectionCount: Int { listener.withLock { $0?.idleConnectionCount } ?? 0 }
 
     /// Stops accepting and closes every connection. Called off the server's
     /// queues, it returns once every descriptor is closed; after that no

@@ -102,6 +102,10 @@ public final class TCPListener: Sendable {
     /// Connections accepted and not yet closed.
     /// Connections accepted and not yet closed (those being shed included).
     public var connectionCount: Int { state.withLock { $0.connections.entries.count } }
+    /// Connections that may be shed now (idle: nothing in progress, nothing to send).
+    var idleConnectionCount: Int {
+        state.withLock { $0.connections.entries.values.filter { $0.connection.idleSince != 0 }.count }
+    }
 
     /// Starts accepting; `onConnection` runs on the new connection's queue,
     /// which should call `start` on it.
