@@ -21,8 +21,6 @@ int event_poll_remove(int set, int descriptor) {
     return epoll_ctl(set, EPOLL_CTL_DEL, descriptor, &event);
 }
 
-#define EVENT_POLL_BATCH 64
-
 int event_poll_ready(int set, int32_t *descriptors, uint32_t *flags, int capacity) {
     struct epoll_event events[EVENT_POLL_BATCH];
     if (capacity > EVENT_POLL_BATCH) capacity = EVENT_POLL_BATCH;

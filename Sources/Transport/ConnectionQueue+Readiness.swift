@@ -18,8 +18,8 @@ import Dispatch
 /// socket that became ready meanwhile, and the turn looks again before
 /// giving the thread back, so under load most requests cost no hand-off.
 final class ReadinessSet: @unchecked Sendable {
-    /// Ready sockets taken from the kernel per look.
-    static let batchSize = 64
+    /// Ready sockets taken from the kernel per look (the shim's own cap).
+    static let batchSize = Int(EVENT_POLL_BATCH)
     /// Looks per turn while sockets keep turning up ready; what is still
     /// ready after them is reported again at once (level-triggered).
     static let looksPerTurn = 8

@@ -22,6 +22,10 @@ int event_poll_remove(int set, int descriptor);
 /// An error or a hang-up is pending (reading tells which).
 #define EVENT_POLL_TROUBLE 2
 
+/// The most descriptors one `event_poll_ready` call reports; a larger
+/// `capacity` is cut to it.
+#define EVENT_POLL_BATCH 64
+
 /// Without waiting, up to `capacity` watched descriptors that are ready,
 /// each with its EVENT_POLL_* flags; the count, or -1 with errno.
 int event_poll_ready(int set, int32_t *descriptors, uint32_t *flags, int capacity);
