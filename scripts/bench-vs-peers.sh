@@ -391,11 +391,30 @@ put_cost() {  # ROUND: row 7, emulator only
 }
 
 # --- the run ------------------------------------------------------------------
+# Busy processes of other sessions. Where the kernel groups tasks by session
+# (autogroup, on by default in Debian), each session's group gets an equal
+# share of the cores whatever the nice value or SCHED_IDLE of its tasks: two
+# CPU-bound jobs started elsewhere leave this run a third of a 2-core machine.
+warn_other_sessions() {
+  [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo 0)" = 1 ] || return 0
+  local mine; mine=$(sed 's/ nice.*//' /proc/self/autogroup 2>/dev/null) || return 0
+  ps -eo pid=,pcpu=,comm= | while read -r pid pcpu comm; do
+    [ "${pcpu%.*}" -ge 20 ] 2>/dev/null || continue
+    local group; group=$(cat "/proc/$pid/autogroup" 2>/dev/null) || continue
+    case "$group" in
+      "$mine "*|*"nice 19") ;;
+      *) echo "warning: $comm (pid $pid, ${pcpu}% CPU) is in another session's scheduling group ($group):" \
+              "it takes an equal share of the cores, so the figures will be low and noisy;" \
+              "'echo 19 > /proc/$pid/autogroup' makes its group yield" ;;
+    esac
+  done
+}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench-vs-peers: $(nproc) cores, rows $rows, $rounds round(s), K=$ks, window ${window}s, wrk ${wrk_seconds}s"
 echo "emulator: $bin"
 echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/.*: //') with libnginx-mod-rtmp $(dpkg-query -W -f='${Version}' libnginx-mod-rtmp 2>/dev/null || echo '?'), worker_processes auto"
 echo "load average at start: $load_start"
+warn_other_sessions
 IFS=, read -r -a k_list <<<"$ks"
 for round in $(seq "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order=(emulator nginx); else order=(nginx emulator); fi
