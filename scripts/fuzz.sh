@@ -12,6 +12,9 @@
 #                   parsers that use no unsafe pointers (hls-playlist, multipart-form),
 #                   where ASan finds nothing Swift's bounds and overflow checks
 #                   would not, and costs two thirds of the time (malloc stacks)
+#     --timeout N   seconds one input may take before it counts as a hang (default
+#                   10); libFuzzer measures wall time, so a long run on a loaded
+#                   machine, or one that is paused, needs more
 #     --merge       also fold the new inputs into the committed corpus, minimised
 #     --seeds       regenerate the seed inputs from real data (fuzz-seeds: fixtures,
 #                   the RTMP client's bytes, signed requests...) and merge them in
@@ -37,6 +40,7 @@ max_len() {
 
 seconds=
 runs=
+timeout=10
 config=debug
 merge=0
 seeds=0
@@ -47,12 +51,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     --release) config=release; shift ;;
     --no-asan) sanitizers=fuzzer; scratch_path=(--scratch-path "$fuzz_dir/.build-no-asan"); shift ;;
     --merge) merge=1; shift ;;
     --seeds) seeds=1; merge=1; shift ;;
     --list) printf '%s\n' "${all_targets[@]}"; exit 0 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("${1#fuzz-}"); shift ;;
   esac
@@ -115,7 +120,7 @@ for target in "${targets[@]}"; do
   # New inputs land in the first directory, the scratch one.
   corpora=("$scratch" "$corpus")
   [ "$seeds" = 1 ] && [ -d "$seed_dir/$target" ] && corpora+=("$seed_dir/$target")
-  "$bin/fuzz-$target" "${mode[@]}" -max_len="$(max_len "$target")" -timeout=10 -rss_limit_mb=2048 \
+  "$bin/fuzz-$target" "${mode[@]}" -max_len="$(max_len "$target")" -timeout="$timeout" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "${corpora[@]}" >"$log" 2>&1 || status=$?
   end=$(date +%s.%N)
   executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
