@@ -4,7 +4,7 @@
 # with -sanitize=fuzzer,address, then runs each on its committed seed corpus
 # (Tests/Fuzz/Corpus/<target>/, read-only: new inputs go to a scratch copy)
 # and prints executions and executions per second.
-#   scripts/fuzz.sh [--seconds N | --runs N] [--release] [--merge] [TARGET...]
+#   scripts/fuzz.sh [--seconds N | --runs N] [--release] [--no-asan] [--timeout N] [--merge] [TARGET...]
 #     --seconds N   run each target N seconds (default 10)
 #     --runs N      run each target N executions (with --seconds: whichever comes first)
 #     --release     optimised build (slower to build, ~4x the executions/s)
