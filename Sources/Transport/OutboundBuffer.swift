@@ -10,11 +10,23 @@ import Darwin
 ///
 /// Each flush gathers as much as it can into one `sendmsg` (a response head
 /// and its body, or a head and the first file chunk), because a response
-/// split over two writes waits on the client's delayed ACK. Files are read
-/// with `pread` one bounded chunk at a time, only when the socket can take it.
+/// split over two writes waits on the client's delayed ACK. A short file
+/// range is read with `pread` one bounded chunk at a time, only when the
+/// socket can take it. A range of `directFileThreshold` bytes or more goes
+/// from the page cache to the socket with `sendfile(2)` (Linux), with no copy
+/// through memory of ours; the bytes before it are sent with `MSG_MORE`, so
+/// the head still leaves with the first bytes of the body.
 struct OutboundBuffer: ~Copyable {
     /// Bytes of a file read ahead per response; bounds memory per connection.
     static let fileChunkSize = 256 * 1024
+    /// File ranges this long or longer are sent with sendfile(2) where the
+    /// system has it; shorter ones cost one system call less read and
+    /// gathered with the head.
+    #if os(Linux)
+    static let directFileThreshold: Int64 = 64 * 1024
+    #else
+    static let directFileThreshold = Int64.max
+    #endif
     /// Buffers gathered into one sendmsg call (IOV_MAX is 1024 on Linux).
     static let maxGather = 64
 
@@ -35,7 +47,10 @@ struct OutboundBuffer: ~Copyable {
     private struct FileRange {
         var descriptor: Int32
         var offset: Int64
+        /// Bytes not yet read (chunked) or not yet sent (direct).
         var remaining: Int64
+        /// Sent with sendfile(2); the item then has no storage.
+        var direct: Bool
     }
 
     private var items: [Item] = []
@@ -65,20 +80,31 @@ struct OutboundBuffer: ~Copyable {
             close(descriptor)
             return
         }
-        let capacity = Int(min(Int64(Self.fileChunkSize), length))
+        let direct = length >= Self.directFileThreshold
+        let capacity = direct ? 0 : Int(min(Int64(Self.fileChunkSize), length))
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 1)
         items.append(Item(storage: storage, start: 0, end: 0,
-                          file: FileRange(descriptor: descriptor, offset: offset, remaining: length)))
+                          file: FileRange(descriptor: descriptor, offset: offset, remaining: length, direct: direct)))
         pendingBytes += length
     }
 
     /// Writes until everything is sent, the socket is full, or it fails.
     mutating func flush(to socket: Int32) -> FlushResult {
         while !isEmpty {
+            if let file = items[head].file, file.direct, file.remaining > 0 {
+                if let stop = sendDirect(at: head, to: socket) { return stop }
+                continue
+            }
             var vectors: [iovec] = []
             vectors.reserveCapacity(min(items.count - head, Self.maxGather))
             var index = head
+            // A file sent directly next: hold these bytes for its first ones.
+            var more = false
             while index < items.count && vectors.count < Self.maxGather {
+                if let file = items[index].file, file.direct, file.remaining > 0 {
+                    more = true
+                    break
+                }
                 if items[index].start == items[index].end, let file = items[index].file, file.remaining > 0 {
                     if let failure = loadChunk(at: index) { return failure }
                 }
@@ -98,7 +124,7 @@ struct OutboundBuffer: ~Copyable {
                 var message = msghdr()
                 message.msg_iov = buffer.baseAddress
                 message.msg_iovlen = numericCast(buffer.count)
-                return sendmsg(socket, &message, sendFlags)
+                return sendmsg(socket, &message, more ? sendFlags | moreFlag : sendFlags)
             }
             if sent < 0 {
                 switch errno {
@@ -118,6 +144,37 @@ struct OutboundBuffer: ~Copyable {
         items = []
         head = 0
         pendingBytes = 0
+    }
+
+    /// Sends the direct file at `index` (the front) until it is done, the
+    /// socket is full, or it fails; nil when it is done.
+    private mutating func sendDirect(at index: Int, to socket: Int32) -> FlushResult? {
+        #if os(Linux)
+        guard var file = items[index].file else { return nil }
+        while file.remaining > 0 {
+            var offset = off_t(file.offset)
+            let count = sendfile(socket, file.descriptor, &offset, Int(min(file.remaining, Int64(Int.max))))
+            if count < 0 {
+                switch errno {
+                case EINTR: continue
+                case EAGAIN, EWOULDBLOCK:
+                    items[index].file = file
+                    return .wouldBlock
+                default: return .failed(operation: "sendfile", errno: errno)
+                }
+            }
+            // A file shorter than promised cannot honour the Content-Length sent.
+            if count == 0 { return .failed(operation: "sendfile", errno: EIO) }
+            file.offset += Int64(count)
+            file.remaining -= Int64(count)
+            pendingBytes -= Int64(count)
+        }
+        items[index].file = file
+        retireFinished()
+        return nil
+        #else
+        return .failed(operation: "sendfile", errno: ENOSYS)
+        #endif
     }
 
     private mutating func loadChunk(at index: Int) -> FlushResult? {
@@ -176,6 +233,9 @@ struct OutboundBuffer: ~Copyable {
 #if canImport(Darwin)
 // SO_NOSIGPIPE is set on Darwin sockets instead.
 let sendFlags: Int32 = 0
+let moreFlag: Int32 = 0
 #else
 let sendFlags = Int32(MSG_NOSIGNAL)
+/// More follows at once (the body of a file sent directly): no segment yet.
+let moreFlag = Int32(MSG_MORE)
 #endif

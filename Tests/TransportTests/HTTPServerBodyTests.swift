@@ -169,6 +169,81 @@ extension ServerTests {
             #expect(try client.readResponse().text == "after")
         }
 
+        @Test func directFileFromAnOffsetBetweenChunkedAndBytesKeepsItsPlace() throws {
+            // A range long enough for sendfile(2), queued behind a short file and ahead of bytes.
+            let size = Int(OutboundBuffer.directFileThreshold == .max ? 1 << 20 : OutboundBuffer.directFileThreshold) * 4 + 7
+            var generator = SplitMix(seed: 7)
+            let content = (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let path = try makeTemporaryDirectory() + "/direct"
+            try Data(content).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { request, respond in
+                switch request.target {
+                case "/short":
+                    respond(HTTPResponse(status: 206, body: .file(descriptor: open(path, O_RDONLY), offset: 1, length: 10)))
+                case "/long":
+                    respond(HTTPResponse(status: 206, body: .file(descriptor: open(path, O_RDONLY), offset: 5,
+                                                                   length: Int64(size - 5))))
+                default:
+                    respond(HTTPResponse(status: 200, body: .bytes(Array("after".utf8))))
+                }
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /short HTTP/1.1\r\nHost: h\r\n\r\nGET /long HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().body == Array(content[1..<11]))
+            let long = try client.readResponse()
+            #expect(long.header("Content-Length") == String(size - 5))
+            #expect(long.body == Array(content[5...]))
+            #expect(try client.readResponse().text == "after")
+        }
+
+        @Test func directFileToASlowReaderArrivesWhole() throws {
+            // More than the kernel buffers (4 MiB send at most by Debian's default,
+            // 64 KiB receive here) while nobody reads: the send stops on EAGAIN and
+            // resumes where the kernel stopped, again and again.
+            let size = 12 << 20
+            var generator = SplitMix(seed: 11)
+            let content = (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let path = try makeTemporaryDirectory() + "/slow"
+            try Data(content).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { _, respond in
+                respond(HTTPResponse(status: 200, body: .file(descriptor: open(path, O_RDONLY), offset: 0, length: Int64(size))))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            var small: Int32 = 64 << 10
+            setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+            try client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+            // Let the server fill what the socket takes before reading anything.
+            Thread.sleep(forTimeInterval: 0.2)
+            client.setTimeout(.seconds(30))
+            let response = try client.readResponse()
+            #expect(response.body.count == size)
+            #expect(response.body == content)
+        }
+
+        @Test func directFileShorterThanPromisedClosesTheConnection() throws {
+            let have = Int(OutboundBuffer.directFileThreshold == .max ? 1 << 20 : OutboundBuffer.directFileThreshold) + 3
+            let path = try makeTemporaryDirectory() + "/short-direct"
+            try Data(repeating: 0x61, count: have).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { _, respond in
+                respond(HTTPResponse(status: 200, body: .file(descriptor: open(path, O_RDONLY), offset: 0,
+                                                               length: Int64(have * 2))))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            let client = try TestClient(port: server.port)
+            try client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+            // The head promised twice the file; the client gets the file, then the close.
+            let bytes = try client.readToEnd()
+            let head = Array("HTTP/1.1 200 OK\r\nContent-Length: \(have * 2)\r\n\r\n".utf8)
+            #expect(Array(bytes.prefix(head.count)) == head)
+            #expect(bytes.count == head.count + have)
+        }
+
         @Test func moreReadyResponsesThanOneGatherTakes() throws {
             let count = OutboundBuffer.maxGather * 2 + 10
             // The first answer comes last, so all the others go out in one flush.
