@@ -20,8 +20,8 @@ struct OutboundBuffer: ~Copyable {
     /// Bytes of a file read ahead per response; bounds memory per connection.
     static let fileChunkSize = 256 * 1024
     /// File ranges this long or longer are sent with sendfile(2) where the
-    /// system has it; shorter ones cost one system call less read and
-    /// gathered with the head.
+    /// system has it; shorter ones are read with pread and gathered with the
+    /// head into one sendmsg.
     #if os(Linux)
     static let directFileThreshold: Int64 = 64 * 1024
     #else
@@ -147,7 +147,9 @@ struct OutboundBuffer: ~Copyable {
     }
 
     /// Sends the direct file at `index` (the front) until it is done, the
-    /// socket is full, or it fails; nil when it is done.
+    /// socket is full, or it fails; nil when it is done. sendfile(2) takes no
+    /// MSG_NOSIGNAL: a peer gone mid-file is EPIPE here because every
+    /// listener and connector ignores SIGPIPE for the process (`ignoreSIGPIPE`).
     private mutating func sendDirect(at index: Int, to socket: Int32) -> FlushResult? {
         #if os(Linux)
         guard var file = items[index].file else { return nil }
