@@ -225,6 +225,31 @@ extension ServerTests {
             #expect(response.body == content)
         }
 
+        @Test func readerThatResetsMidFileFreesItsSocketAndFile() async throws {
+            // The reset meets sendfile(2) (EPIPE / ECONNRESET, never SIGPIPE).
+            let size = 12 << 20
+            let directory = try makeTemporaryDirectory()
+            let path = directory + "/gone"
+            try Data(repeating: 0x62, count: size).write(to: URL(fileURLWithPath: path))
+            let handler = ClosureHandler { _, respond in
+                respond(HTTPResponse(status: 200, body: .file(descriptor: open(path, O_RDONLY), offset: 0, length: Int64(size))))
+            }
+            let server = try startServer(handler: handler)
+            defer { server.stop() }
+            do {
+                let client = try TestClient(port: server.port)
+                try client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+                var first = [UInt8](repeating: 0, count: 4096)
+                #expect(read(client.fd, &first, first.count) > 0)
+                client.resetOnClose()
+            }
+            #expect(await eventually { descriptorCount(port: server.port, paths: [directory], serverSideOnly: true) == 0 })
+            // Still serving.
+            let next = try TestClient(port: server.port)
+            try next.send("GET /b HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try next.readResponse().body.count == size)
+        }
+
         @Test func directFileShorterThanPromisedClosesTheConnection() throws {
             let have = Int(OutboundBuffer.directFileThreshold == .max ? 1 << 20 : OutboundBuffer.directFileThreshold) + 3
             let path = try makeTemporaryDirectory() + "/short-direct"
