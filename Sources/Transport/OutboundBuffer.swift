@@ -42,6 +42,8 @@ struct OutboundBuffer: ~Copyable {
         var start: Int
         var end: Int
         var file: FileRange?
+        /// A file still to go with sendfile(2).
+        var sendsDirectly: Bool { file.map { $0.direct && $0.remaining > 0 } ?? false }
     }
 
     private struct FileRange {
@@ -91,7 +93,7 @@ struct OutboundBuffer: ~Copyable {
     /// Writes until everything is sent, the socket is full, or it fails.
     mutating func flush(to socket: Int32) -> FlushResult {
         while !isEmpty {
-            if let file = items[head].file, file.direct, file.remaining > 0 {
+            if items[head].sendsDirectly {
                 if let stop = sendDirect(at: head, to: socket) { return stop }
                 continue
             }
@@ -101,7 +103,7 @@ struct OutboundBuffer: ~Copyable {
             // A file sent directly next: hold these bytes for its first ones.
             var more = false
             while index < items.count && vectors.count < Self.maxGather {
-                if let file = items[index].file, file.direct, file.remaining > 0 {
+                if items[index].sendsDirectly {
                     more = true
                     break
                 }

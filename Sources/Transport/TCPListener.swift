@@ -99,7 +99,6 @@ public final class TCPListener: Sendable {
     /// The queues connections are pinned to.
     public var connectionQueues: [DispatchQueue] { queues.map(\.queue) }
 
-    /// Connections accepted and not yet closed.
     /// Connections accepted and not yet closed (those being shed included).
     public var connectionCount: Int { state.withLock { $0.connections.entries.count } }
     /// Connections that may be shed now (idle: nothing in progress, nothing to send).
