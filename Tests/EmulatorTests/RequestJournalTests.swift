@@ -55,3 +55,51 @@ import Testing
         #expect(test.emulator.requests().isEmpty && test.emulator.requestCounts().isEmpty)
     }
 }
+
+/// The journal's own storage, without a server.
+@Suite struct RequestJournalStorageTests {
+    private func record(_ sequence: UInt64, key: String?) -> RequestRecord {
+        RequestRecord(sequence: sequence, time: 1_700_000_000_000 + Int64(sequence), operation: "PutObject",
+                      bucket: "b", key: key, status: sequence % 7 == 0 ? 404 : 200,
+                      errorCode: sequence % 7 == 0 ? "NoSuchKey" : nil, bytesIn: Int64(sequence) * 1000,
+                      bytesOut: sequence % 3 == 0 ? -1 : 0, durationMilliseconds: Int64(sequence % 50),
+                      remoteAddress: "::ffff:10.0.0.\(sequence % 256)", auth: "v4+sts")
+    }
+
+    @Test func keepsExactlyTheNewestAcrossBlocksWithEveryFieldIntact() {
+        let journal = RequestJournal(capacity: 5_000)
+        let keyOf = { (n: UInt64) in "segments/é-\(n)-" + String(repeating: "k", count: Int(n % 40)) }
+        for _ in 0..<12_345 { journal.append { self.record($0, key: keyOf($0)) } }
+        let kept = journal.records()
+        #expect(kept.count == 5_000)
+        #expect(kept.first?.sequence == 7_346 && kept.last?.sequence == 12_345)
+        #expect(kept == (UInt64(7_346)...12_345).map { record($0, key: keyOf($0)) })
+        #expect(journal.newest(3).map(\.sequence) == [12_343, 12_344, 12_345])
+        #expect(journal.records(after: 12_000, limit: 2).map(\.sequence) == [12_001, 12_002])
+        #expect(journal.records(after: 1).count == 5_000)
+        // Blocks whose records all fell out went: at most one block more
+        // than the same records take when they are all a journal holds.
+        let fresh = RequestJournal(capacity: 5_000)
+        for record in kept { fresh.append { _ in record } }
+        #expect(journal.storedBytes <= fresh.storedBytes + RequestJournal.blockBytes * 11 / 10,
+                "\(journal.storedBytes) vs \(fresh.storedBytes)")
+        // Smaller than the records as structs (144 bytes), before counting the heap strings of their keys and addresses.
+        #expect(fresh.storedBytes < kept.count * MemoryLayout<RequestRecord>.stride, "\(fresh.storedBytes)")
+    }
+
+    @Test func aRecordLargerThanABlockIsKeptWhole() {
+        let journal = RequestJournal(capacity: 3)
+        let huge = String(repeating: "x", count: RequestJournal.blockBytes + 10)
+        journal.append { self.record($0, key: nil) }
+        journal.append { self.record($0, key: huge) }
+        journal.append { self.record($0, key: "after") }
+        #expect(journal.records().map(\.key) == [nil, huge, "after"])
+    }
+
+    @Test func capacityZeroKeepsNoRecordsButCountsEveryRequest() {
+        let journal = RequestJournal(capacity: 0)
+        for _ in 0..<10 { journal.append { self.record($0, key: "k") } }
+        #expect(journal.records().isEmpty && journal.newest(5).isEmpty && journal.storedBytes == 0)
+        #expect(journal.counts()["PutObject"]?.values.reduce(0, +) == 10)
+    }
+}
