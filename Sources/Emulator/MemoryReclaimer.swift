@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import Locking
 import LiveIngest
 import Storage
 
@@ -15,37 +16,76 @@ import Storage
 /// and Dispatch runs many), so RSS stays at its peak long after the load
 /// that caused it. Every `checkInterval` this looks at the process's CPU
 /// time and RSS and calls `malloc_trim` when the process has just gone
-/// quiet after being busy, or when RSS has grown by `growthBeforeTrim` since
-/// the last trim. A trim costs a few milliseconds; it also frees the
+/// quiet after being busy, again once it has stayed quiet for
+/// `settledChecks` checks, and when RSS has grown by `growthBeforeTrim`
+/// since the last trim. A trim costs a few milliseconds; it also frees the
 /// segment-piece buffers that pushes keep for reuse.
+///
+/// The checks run on a thread of their own, not on a Dispatch queue. Each
+/// thread keeps a cache of the small blocks it freed (glibc's tcache, up to
+/// 7 per size), which malloc counts as in use: a trim cannot return the
+/// pages they sit on. The cache goes back to the heap when its thread ends;
+/// Dispatch ends an idle worker after about 5 s, unless a timer keeps it
+/// busy. A Dispatch timer here would keep alive one worker that served the
+/// load; hence the thread, and hence the second trim, after the workers
+/// have gone.
 final class MemoryReclaimer: @unchecked Sendable {
     static let checkInterval: DispatchTimeInterval = .seconds(2)
     /// CPU use (fraction of one core over an interval) below which the process counts as quiet.
     static let quietCPUFraction = 0.02
     /// RSS growth since the last trim that triggers one even under load.
     static let growthBeforeTrim = 64 << 20
+    /// Quiet checks after a busy one before the second trim: past Dispatch's
+    /// 5-s idle limit for its worker threads.
+    static let settledChecks = 4
 
-    private let timer: DispatchSourceTimer
-    // Confined to the timer's queue.
+    private let wake = DispatchSemaphore(value: 0)
+    private let stopped = Locked(false)
+    // Confined to the reclaimer's thread.
     private var lastCPU: Double?
-    private var wasBusy = false
+    private var quietChecks = Int.max
     private var rssAfterTrim: Int?
     private let trim: @Sendable () -> Void
 
     /// Trims so far (for tests and the log).
-    private(set) var trims = 0
+    var trims: Int { trimCount.withLock { $0 } }
+    private let trimCount = Locked(0)
 
-    init(queue: DispatchQueue = DispatchQueue(label: "oss-live-emulator.memory", qos: .utility),
-         trim: @escaping @Sendable () -> Void = { MemoryReclaimer.releaseIdleMemory() }) {
+    init(trim: @escaping @Sendable () -> Void = { MemoryReclaimer.releaseIdleMemory() }) {
         self.trim = trim
-        timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + Self.checkInterval, repeating: Self.checkInterval, leeway: .milliseconds(500))
-        timer.setEventHandler { [unowned self] in self.check() }
     }
 
-    func start() { timer.resume() }
+    func start() {
+        // A pthread rather than Foundation's Thread, whose first use maps
+        // megabytes of Foundation the process otherwise never touches.
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, Self.threadStackBytes)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let result = pthread_create(&thread, &attributes, { argument in
+            let reclaimer = Unmanaged<MemoryReclaimer>.fromOpaque(argument!).takeRetainedValue()
+            reclaimer.run()
+            return nil
+        }, box)
+        if result != 0 { Unmanaged<MemoryReclaimer>.fromOpaque(box).release() }
+    }
 
-    func stop() { timer.cancel() }
+    /// Stack of the reclaimer's thread: it only reads two /proc figures and calls malloc_trim.
+    static let threadStackBytes = 256 << 10
+
+    private func run() {
+        while wake.wait(timeout: .now() + Self.checkInterval) == .timedOut, !stopped.withLock({ $0 }) {
+            check()
+        }
+    }
+
+    func stop() {
+        stopped.withLock { $0 = true }
+        wake.signal()
+    }
 
     private func check() {
         let cpu = Self.processCPUSeconds()
@@ -56,17 +96,20 @@ final class MemoryReclaimer: @unchecked Sendable {
         }
         let interval = Self.seconds(Self.checkInterval)
         let busy = (cpu - last) / interval > Self.quietCPUFraction
-        defer { wasBusy = busy }
-        guard Self.shouldTrim(wasBusy: wasBusy, busy: busy, rss: Self.residentBytes(), rssAfterTrim: rssAfterTrim) else { return }
+        quietChecks = busy ? 0 : (quietChecks == Int.max ? Int.max : quietChecks + 1)
+        guard Self.shouldTrim(quietChecks: quietChecks, rss: Self.residentBytes(), rssAfterTrim: rssAfterTrim) else { return }
         trim()
-        trims += 1
+        trimCount.withLock { $0 += 1 }
         rssAfterTrim = Self.residentBytes()
     }
 
-    /// Trim when the process has just gone quiet after being busy, or when
-    /// RSS has grown by `growthBeforeTrim` since the last trim.
-    static func shouldTrim(wasBusy: Bool, busy: Bool, rss: Int?, rssAfterTrim: Int?) -> Bool {
-        if wasBusy && !busy { return true }
+    /// Trim when the process has just gone quiet after being busy
+    /// (`quietChecks` 1), when it has stayed quiet for `settledChecks`, or
+    /// when RSS has grown by `growthBeforeTrim` since the last trim.
+    /// `quietChecks` counts quiet checks since the last busy one (0: busy
+    /// now; `Int.max`: never busy).
+    static func shouldTrim(quietChecks: Int, rss: Int?, rssAfterTrim: Int?) -> Bool {
+        if quietChecks == 1 || quietChecks == settledChecks { return true }
         guard let rss, let rssAfterTrim else { return false }
         return rss - rssAfterTrim >= growthBeforeTrim
     }

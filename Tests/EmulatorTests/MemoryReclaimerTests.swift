@@ -3,18 +3,24 @@ import Testing
 import LiveIngest
 
 @Suite struct MemoryReclaimerTests {
-    @Test func trimsWhenLoadEndsOrMemoryKeepsGrowing() {
+    @Test func trimsWhenLoadEndsWhenWorkersHaveGoneOrMemoryKeepsGrowing() {
         let step = MemoryReclaimer.growthBeforeTrim
-        // Load ends: busy, then quiet.
-        #expect(MemoryReclaimer.shouldTrim(wasBusy: true, busy: false, rss: 100, rssAfterTrim: 100))
-        // Still busy, or quiet all along: nothing.
-        #expect(!MemoryReclaimer.shouldTrim(wasBusy: true, busy: true, rss: 100, rssAfterTrim: 100))
-        #expect(!MemoryReclaimer.shouldTrim(wasBusy: false, busy: false, rss: 100, rssAfterTrim: 100))
+        let settled = MemoryReclaimer.settledChecks
+        // Load ends: busy, then quiet; and again once quiet long enough for idle worker threads to end.
+        #expect(MemoryReclaimer.shouldTrim(quietChecks: 1, rss: 100, rssAfterTrim: 100))
+        #expect(MemoryReclaimer.shouldTrim(quietChecks: settled, rss: 100, rssAfterTrim: 100))
+        #expect(settled > 1 && MemoryReclaimer.seconds(MemoryReclaimer.checkInterval) * Double(settled - 1) > 5,
+                "the second trim comes after Dispatch's 5-s idle limit for worker threads")
+        // Still busy, quiet in between or long after, or never busy: nothing.
+        #expect(!MemoryReclaimer.shouldTrim(quietChecks: 0, rss: 100, rssAfterTrim: 100))
+        #expect(!MemoryReclaimer.shouldTrim(quietChecks: 2, rss: 100, rssAfterTrim: 100))
+        #expect(!MemoryReclaimer.shouldTrim(quietChecks: settled + 1, rss: 100, rssAfterTrim: 100))
+        #expect(!MemoryReclaimer.shouldTrim(quietChecks: .max, rss: 100, rssAfterTrim: 100))
         // Under load, RSS grown by the step since the last trim.
-        #expect(MemoryReclaimer.shouldTrim(wasBusy: true, busy: true, rss: 100 + step, rssAfterTrim: 100))
-        #expect(!MemoryReclaimer.shouldTrim(wasBusy: true, busy: true, rss: 99 + step, rssAfterTrim: 100))
+        #expect(MemoryReclaimer.shouldTrim(quietChecks: 0, rss: 100 + step, rssAfterTrim: 100))
+        #expect(!MemoryReclaimer.shouldTrim(quietChecks: 0, rss: 99 + step, rssAfterTrim: 100))
         // Without a figure for RSS (not Linux) only the end of load counts.
-        #expect(!MemoryReclaimer.shouldTrim(wasBusy: false, busy: true, rss: nil, rssAfterTrim: nil))
+        #expect(!MemoryReclaimer.shouldTrim(quietChecks: 0, rss: nil, rssAfterTrim: nil))
     }
 
     @Test func readsThisProcesssFigures() {
