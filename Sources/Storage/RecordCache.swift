@@ -13,29 +13,46 @@ import Locking
 /// would deadlock. A loaded value is kept only when no record was forgotten
 /// while it was being read (`generation`), so a load that raced with a write
 /// is answered once but never cached.
+///
+/// A lookup hashes the bucket name once and then scans that bucket's few
+/// slots; a value is kept in a box of its own type, so taking it out needs
+/// no dynamic cast. A GET consults the cache several times (policy,
+/// referer, CORS), so this is on the hot path of every request.
 final class RecordCache: Sendable {
-    private struct Slot: Hashable {
+    private final class Box<Value: Sendable>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+    private struct Slot: @unchecked Sendable {
         var namespace: String
-        var bucket: String
         /// The type of the value: raw records and each decoded form are kept apart.
         var kind: ObjectIdentifier
+        /// A `Box<Value>` whose `Value` is `kind`.
+        var box: AnyObject
     }
-    private struct Table {
-        var values: [Slot: any Sendable] = [:]
+    private struct Table: @unchecked Sendable {
+        var buckets: [String: [Slot]] = [:]
         /// Counts the forgets; a load keeps its value only if this did not move.
         var generation: UInt64 = 0
     }
     private let table = Locked(Table())
 
     func value<Value: Sendable>(namespace: String, bucket: String, load: () throws -> Value) rethrows -> Value {
-        let slot = Slot(namespace: namespace, bucket: bucket, kind: ObjectIdentifier(Value.self))
-        let (cached, generation): (Value?, UInt64) = table.withLock { table in
-            (table.values[slot] as? Value, table.generation)
+        let kind = ObjectIdentifier(Value.self)
+        let (cached, generation): (AnyObject?, UInt64) = table.withLock { table in
+            let box = table.buckets[bucket]?.first { $0.kind == kind && $0.namespace == namespace }?.box
+            return (box, table.generation)
         }
-        if let cached { return cached }
+        if let cached { return unsafeDowncast(cached, to: Box<Value>.self).value }
         let value = try load()
         table.withLock { table in
-            if table.generation == generation { table.values[slot] = value }
+            guard table.generation == generation else { return }
+            let slot = Slot(namespace: namespace, kind: kind, box: Box(value))
+            if let index = table.buckets[bucket]?.firstIndex(where: { $0.kind == kind && $0.namespace == namespace }) {
+                table.buckets[bucket]?[index] = slot
+            } else {
+                table.buckets[bucket, default: []].append(slot)
+            }
         }
         return value
     }
@@ -43,14 +60,15 @@ final class RecordCache: Sendable {
     func forget(namespace: String, bucket: String) {
         table.withLock { table in
             table.generation &+= 1
-            table.values = table.values.filter { $0.key.namespace != namespace || $0.key.bucket != bucket }
+            table.buckets[bucket]?.removeAll { $0.namespace == namespace }
+            if table.buckets[bucket]?.isEmpty == true { table.buckets[bucket] = nil }
         }
     }
 
     func forget(bucket: String) {
         table.withLock { table in
             table.generation &+= 1
-            table.values = table.values.filter { $0.key.bucket != bucket }
+            table.buckets[bucket] = nil
         }
     }
 }

@@ -99,6 +99,25 @@ import Testing
         #expect(cache.value(namespace: "config", bucket: "bucket") { 4 } == 4)
     }
 
+    @Test func eachTypeNamespaceAndBucketHasItsOwnCachedValue() {
+        let cache = RecordCache()
+        #expect(cache.value(namespace: "config", bucket: "bucket") { 1 } == 1)
+        #expect(cache.value(namespace: "config", bucket: "bucket") { "text" } == "text")
+        #expect(cache.value(namespace: "policy", bucket: "bucket") { 2 } == 2)
+        #expect(cache.value(namespace: "config", bucket: "other") { 3 } == 3)
+        // Kept: each comes back as stored, in its own type.
+        #expect(cache.value(namespace: "config", bucket: "bucket") { 9 } == 1)
+        #expect(cache.value(namespace: "config", bucket: "bucket") { "new" } == "text")
+        #expect(cache.value(namespace: "policy", bucket: "bucket") { 9 } == 2)
+        #expect(cache.value(namespace: "config", bucket: "other") { 9 } == 3)
+        // Forgetting one namespace of one bucket leaves the others.
+        cache.forget(namespace: "config", bucket: "bucket")
+        #expect(cache.value(namespace: "config", bucket: "bucket") { 10 } == 10)
+        #expect(cache.value(namespace: "config", bucket: "bucket") { "newer" } == "newer")
+        #expect(cache.value(namespace: "policy", bucket: "bucket") { 9 } == 2)
+        #expect(cache.value(namespace: "config", bucket: "other") { 9 } == 3)
+    }
+
     @Test func awkwardNamesRoundTrip() throws {
         let names = [".", "..", "a/b", "%2F", "%s", "é", "e\u{301}", "a\u{0}b", " ", String(repeating: "n", count: 200)]
         for (n, name) in names.enumerated() {
