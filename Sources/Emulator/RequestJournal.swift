@@ -25,7 +25,7 @@ public struct RequestRecord: Sendable, Equatable {
 
 /// Bounds of the request journal's configured size.
 public enum RequestJournalLimits {
-    /// About 200 bytes each: at most ~200 MB of journal.
+    /// About 50 bytes each (more with long keys): some 50 MB of journal at most.
     public static let maxCapacity = 1_000_000
 }
 
