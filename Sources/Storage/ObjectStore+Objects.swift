@@ -188,6 +188,20 @@ extension ObjectStore {
         return info
     }
 
+    /// The object's metadata alone (its ACL, type, symlink target…): what
+    /// an access check reads, without the ETag, key string and info that
+    /// `objectInfo` builds.
+    public func objectMetadata(bucket: String, key: String) throws -> ObjectMetadata {
+        let keyBytes = try validatedKey(key)
+        let store = try bucketStore(bucket)
+        let blob = try store.state.withLock { state in
+            guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
+            guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
+            return entry.metadata
+        }
+        return blob.decoded
+    }
+
     /// An open descriptor on the object's file and the info of that same
     /// version; later puts do not change what the descriptor reads. The caller closes it.
     public func openObject(bucket: String, key: String) throws -> (descriptor: Int32, info: ObjectInfo) {
