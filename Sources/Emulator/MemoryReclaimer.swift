@@ -56,6 +56,7 @@ final class MemoryReclaimer: @unchecked Sendable {
     }
 
     func start() {
+        #if canImport(Glibc) || canImport(Musl)
         // A pthread rather than Foundation's Thread, whose first use maps
         // megabytes of Foundation the process otherwise never touches.
         let box = Unmanaged.passRetained(self).toOpaque()
@@ -71,6 +72,10 @@ final class MemoryReclaimer: @unchecked Sendable {
             return nil
         }, box)
         if result != 0 { Unmanaged<MemoryReclaimer>.fromOpaque(box).release() }
+        #else
+        // No malloc_trim to call elsewhere; a worker that waits will do.
+        DispatchQueue.global(qos: .utility).async { [self] in run() }
+        #endif
     }
 
     /// Stack of the reclaimer's thread: it only reads two /proc figures and calls malloc_trim.
