@@ -47,10 +47,6 @@ final class MemoryReclaimer: @unchecked Sendable {
     private var rssAfterTrim: Int?
     private let trim: @Sendable () -> Void
 
-    /// Trims so far (for tests and the log).
-    var trims: Int { trimCount.withLock { $0 } }
-    private let trimCount = Locked(0)
-
     init(trim: @escaping @Sendable () -> Void = { MemoryReclaimer.releaseIdleMemory() }) {
         self.trim = trim
     }
@@ -104,7 +100,6 @@ final class MemoryReclaimer: @unchecked Sendable {
         quietChecks = busy ? 0 : (quietChecks == Int.max ? Int.max : quietChecks + 1)
         guard Self.shouldTrim(quietChecks: quietChecks, rss: Self.residentBytes(), rssAfterTrim: rssAfterTrim) else { return }
         trim()
-        trimCount.withLock { $0 += 1 }
         rssAfterTrim = Self.residentBytes()
     }
 
