@@ -29,6 +29,10 @@ final class RecordCache: Sendable {
         var kind: ObjectIdentifier
         /// A `Box<Value>` whose `Value` is `kind`.
         var box: AnyObject
+
+        func holds(_ namespace: String, _ kind: ObjectIdentifier) -> Bool {
+            self.kind == kind && self.namespace == namespace
+        }
     }
     private struct Table: @unchecked Sendable {
         var buckets: [String: [Slot]] = [:]
@@ -40,7 +44,7 @@ final class RecordCache: Sendable {
     func value<Value: Sendable>(namespace: String, bucket: String, load: () throws -> Value) rethrows -> Value {
         let kind = ObjectIdentifier(Value.self)
         let (cached, generation): (AnyObject?, UInt64) = table.withLock { table in
-            let box = table.buckets[bucket]?.first { $0.kind == kind && $0.namespace == namespace }?.box
+            let box = table.buckets[bucket]?.first { $0.holds(namespace, kind) }?.box
             return (box, table.generation)
         }
         if let cached { return unsafeDowncast(cached, to: Box<Value>.self).value }
@@ -48,7 +52,7 @@ final class RecordCache: Sendable {
         table.withLock { table in
             guard table.generation == generation else { return }
             let slot = Slot(namespace: namespace, kind: kind, box: Box(value))
-            if let index = table.buckets[bucket]?.firstIndex(where: { $0.kind == kind && $0.namespace == namespace }) {
+            if let index = table.buckets[bucket]?.firstIndex(where: { $0.holds(namespace, kind) }) {
                 table.buckets[bucket]?[index] = slot
             } else {
                 table.buckets[bucket, default: []].append(slot)
