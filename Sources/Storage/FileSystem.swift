@@ -181,9 +181,16 @@ enum FileSystem {
     /// destination turns out to be absent. With `fsync` the caller has
     /// already flushed the source, so the plain rename costs nothing more
     /// and is what runs.
-    static func replace(_ source: String, _ destination: String, fsync: Bool = false) throws {
+    ///
+    /// `retire` is offered the old file when it ends up under `source` as a
+    /// regular file; when it returns true the caller owns that file (see
+    /// `RetiredFiles`), otherwise it is unlinked.
+    static func replace(
+        _ source: String, _ destination: String, fsync: Bool = false, retire: ((String) -> Bool)? = nil
+    ) throws {
         if !fsync, let exchange = renameExchange {
             if exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag) == 0 {
+                if let retire, let info = lstatInfo(source), kind(of: info) == .file, retire(source) { return }
                 if unlink(source) == 0 { return }
                 // The destination was a directory (rename(2) refuses that):
                 // swap back and let rename report it.

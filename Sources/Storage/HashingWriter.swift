@@ -22,10 +22,16 @@ final class HashingWriter {
 
     /// Creates `path`, which must not exist yet. With `md5: false` only the
     /// CRC-64 is computed and `finish` reports `MD5Value.pending`.
-    init(creating path: String, md5: Bool = true) throws {
-        self.path = path
+    convenience init(creating path: String, md5: Bool = true) throws {
+        self.init(file: (path, try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL)), md5: md5)
+    }
+
+    /// Writes into an empty file already open (`ObjectStore.makeTempFile`),
+    /// closing it when done.
+    init(file: (path: String, descriptor: Int32), md5: Bool = true) {
+        self.path = file.path
         self.md5 = md5 ? StreamingHash(.md5) : nil
-        output = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL)
+        output = file.descriptor
     }
 
     deinit { FileSystem.closeDescriptor(output) }

@@ -69,14 +69,17 @@ extension ObjectStore {
     ) throws -> ObjectInfo {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
-        let temporary = makeTempFilePath()
+        let temporary = try makeTempFile()
         do {
-            try FileContent.create(temporary, bytes: bytes, fsync: false)
+            do {
+                defer { FileSystem.closeDescriptor(temporary.descriptor) }
+                try FileSystem.writeAll(temporary.descriptor, bytes, path: temporary.path)
+            }
             return try commit(
-                store: store, bucket: bucket, key: keyBytes, source: temporary,
+                store: store, bucket: bucket, key: keyBytes, source: temporary.path,
                 md5: Hash.md5(bytes), crc64: CRC64.checksum(bytes), metadata: metadata, check: check)
         } catch {
-            _ = unlink(temporary)
+            _ = unlink(temporary.path)
             throw error
         }
     }
@@ -125,8 +128,11 @@ extension ObjectStore {
             }
             do {
                 // Over an existing object: `replace` keeps the rename from forcing a write-out.
-                if previous != nil {
-                    try FileSystem.replace(source, destination, fsync: fsync)
+                // The old version's file may be kept to be written again (`RetiredFiles`).
+                if let previous {
+                    try FileSystem.replace(source, destination, fsync: fsync) { [retiredFiles] old in
+                        retiredFiles.keep(old, size: previous.size)
+                    }
                 } else {
                     try FileSystem.move(source, destination)
                 }

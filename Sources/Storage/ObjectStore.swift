@@ -31,6 +31,8 @@ public final class ObjectStore: Sendable {
     /// Boxed: a closure kept directly as a generic lock's value is re-abstracted
     /// (wrapped in a conversion thunk) on its way in and out.
     private let writeFault = Locked<WriteFaultCheck?>(nil)
+    /// Replaced versions' files, written again as new temp files (`makeTempFile`).
+    let retiredFiles = RetiredFiles()
     private let temporaryCounter = Atomic<UInt64>(0)
     private let temporaryPrefix: String
     /// What start-up skipped or repaired, one line each, for the caller to log.
@@ -130,6 +132,15 @@ public final class ObjectStore: Sendable {
     /// buckets, for spooling a body before `putObject(movingFile:)`.
     public func makeTempFilePath() -> String {
         temporaryPrefix + String(temporaryCounter.add(1, ordering: .relaxed).newValue)
+    }
+
+    /// A new, empty temp file open for writing (the caller closes it and
+    /// commits or unlinks the path): the file of a replaced version when one
+    /// is free for reuse (`RetiredFiles`), else a file created in `.oss/tmp/`.
+    func makeTempFile() throws -> (path: String, descriptor: Int32) {
+        if let reused = retiredFiles.reuse() { return reused }
+        let path = makeTempFilePath()
+        return (path, try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL))
     }
 
     // MARK: buckets

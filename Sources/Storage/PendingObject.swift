@@ -23,7 +23,7 @@ public final class PendingObject {
     /// `commit` returns then has an empty ETag.
     public init(store: ObjectStore, deferringMD5: Bool = false) throws {
         self.store = store
-        writer = try HashingWriter(creating: store.makeTempFilePath(), md5: !deferringMD5)
+        writer = HashingWriter(file: try store.makeTempFile(), md5: !deferringMD5)
     }
 
     deinit { discard() }

@@ -68,7 +68,7 @@ import Testing
         let exact = try store.appendObject(bucket: "bkt", key: "a", position: 2, source: .bytes([3]), metadata: ObjectMetadata(), maxSize: 3)
         #expect(exact.size == 3)
         // Refused appends left nothing behind in the temp directory.
-        #expect(try FileSystem.entries(store.layout.temporary).isEmpty)
+        #expect(try leftoverTemporaryFiles(store).isEmpty)
     }
 
     @Test func anEmptyAppendableObjectRestartsAtZero() throws {

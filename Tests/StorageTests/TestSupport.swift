@@ -70,3 +70,12 @@ func regularFiles(under root: String) -> [String] {
     }
     return out.sorted()
 }
+
+/// Files in the store's temp directory other than the replaced versions it
+/// keeps for reuse (`RetiredFiles`): what a failed or finished write left behind.
+func leftoverTemporaryFiles(_ store: ObjectStore) throws -> [String] {
+    let kept = Set(store.retiredFiles.paths)
+    return try FileSystem.entries(store.layout.temporary)
+        .map { store.layout.temporary + "/" + String(decoding: $0.name, as: UTF8.self) }
+        .filter { !kept.contains($0) }
+}
