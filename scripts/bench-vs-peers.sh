@@ -24,6 +24,7 @@
 # Usage: scripts/bench-vs-peers.sh [--rows 1,2,...] [--rounds 3] [--k 100,200]
 #          [--window 20] [--settle 5] [--after 10] [--wrk-seconds 10]
 #          [--streams 2000] [--push-seconds 60] [--channels 10000] [--measured 1000]
+#          [--binary PATH]
 #   --rows       rows to run (default all: 1,2,3,4,5,6,7)
 #   --rounds     interleaved rounds (default 3)
 #   --k          publisher counts for rows 1 and 5 (default 100,200)
@@ -33,6 +34,8 @@
 #   --wrk-seconds  duration of each wrk run in rows 3 and 4 (default 10, after a 2-s warm-up)
 #   --streams, --push-seconds   row 6 (default 2000 streams, --duration 60)
 #   --channels, --measured      row 7 (default 10000 channels, 1000 timed at each end)
+#   --binary     the emulator binary to measure instead of building this tree's
+#                release binary (for comparing two builds)
 # Installs what it needs when missing (nginx, libnginx-mod-rtmp, wrk, ffmpeg,
 # curl, python3; apt-get, with sudo when not root) and builds the emulator's
 # release binary. Everything runs on this machine: publishers and wrk compete
@@ -54,6 +57,7 @@ streams=2000
 push_seconds=60
 channels_total=10000
 channels_measured=1000
+binary=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
@@ -67,6 +71,7 @@ while [ $# -gt 0 ]; do
     --push-seconds) push_seconds=$2; shift 2 ;;
     --channels) channels_total=$2; shift 2 ;;
     --measured) channels_measured=$2; shift 2 ;;
+    --binary) binary=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-vs-peers: unknown argument $1 (see --help)" >&2; exit 64 ;;
   esac
@@ -91,11 +96,16 @@ fi
 scripts/setup.sh >/dev/null   # the build's own packages
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-if ! build_log=$(swift build -c release --product oss-live-emulator 2>&1); then
-  echo "$build_log" >&2
-  exit 1
+if [ -n "$binary" ]; then
+  [ -x "$binary" ] || { echo "bench-vs-peers: --binary $binary is not an executable" >&2; exit 64; }
+  bin=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+else
+  if ! build_log=$(swift build -c release --product oss-live-emulator 2>&1); then
+    echo "$build_log" >&2
+    exit 1
+  fi
+  bin="$(swift build -c release --show-bin-path)/oss-live-emulator"
 fi
-bin="$(swift build -c release --show-bin-path)/oss-live-emulator"
 helper=(python3 "$root/scripts/bench-vs-peers.py")
 nginx_bin=$(command -v nginx)
 
