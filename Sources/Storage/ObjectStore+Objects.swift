@@ -28,7 +28,9 @@ extension ObjectStore {
             throw StorageError.io("put \(path): not a regular file")
         }
         // Moving an object's own file (or the store's) would corrupt the index.
-        if let resolved = realpath(path, nil) {
+        // A temp name of this store's (a live segment's, a spooled body's) is
+        // known not to be one without resolving each directory of its path.
+        if !isTemporaryName(path), let resolved = realpath(path, nil) {
             let absolute = String(cString: resolved)
             free(resolved)
             if absolute.utf8.starts(with: (layout.root + "/").utf8) && !absolute.utf8.starts(with: (layout.temporary + "/").utf8) {

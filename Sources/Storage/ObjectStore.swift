@@ -34,7 +34,7 @@ public final class ObjectStore: Sendable {
     /// Replaced versions' files, written again as new temp files (`makeTempFile`).
     let retiredFiles = RetiredFiles()
     private let temporaryCounter = Atomic<UInt64>(0)
-    private let temporaryPrefix: String
+    let temporaryPrefix: String
     /// What start-up skipped or repaired, one line each, for the caller to log.
     public let startupNotes: [String]
 
@@ -132,6 +132,15 @@ public final class ObjectStore: Sendable {
     /// buckets, for spooling a body before `putObject(movingFile:)`.
     public func makeTempFilePath() -> String {
         temporaryPrefix + String(temporaryCounter.add(1, ordering: .relaxed).newValue)
+    }
+
+    /// Whether `path` is a name `makeTempFilePath` gave out: a file directly
+    /// in `.oss/tmp/`, which needs no resolving to know it is no object's.
+    func isTemporaryName(_ path: String) -> Bool {
+        let utf8 = path.utf8
+        guard utf8.starts(with: temporaryPrefix.utf8) else { return false }
+        let rest = utf8.dropFirst(temporaryPrefix.utf8.count)
+        return !rest.isEmpty && rest.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// A new, empty temp file open for writing (the caller closes it and

@@ -248,4 +248,23 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.data + "/bucket").isEmpty)
     }
+
+    /// An object's own file cannot be moved in as another object, also by a
+    /// path that starts like a temp name and climbs out of `.oss/tmp/`.
+    @Test func anObjectsOwnFileIsNotMovedIn() throws {
+        _ = try store.putObject(bucket: "bucket", key: "own", bytes: bytes("own bytes"), metadata: ObjectMetadata())
+        let climbing = store.makeTempFilePath()
+        try FileManager.default.createDirectory(atPath: climbing, withIntermediateDirectories: false)
+        for path in [scratch.data + "/bucket/own", climbing + "/../../../bucket/own"] {
+            #expect(throws: StorageError.self) {
+                try store.putObject(bucket: "bucket", key: "thief", movingFile: path, md5: nil, crc64: nil, metadata: ObjectMetadata())
+            }
+        }
+        #expect(try store.readObject(bucket: "bucket", key: "own") == bytes("own bytes"))
+        #expect(throws: StorageError.self) { try store.objectInfo(bucket: "bucket", key: "thief") }
+        let spool = store.makeTempFilePath()
+        #expect(FileManager.default.createFile(atPath: spool, contents: Data("spooled".utf8)))
+        _ = try store.putObject(bucket: "bucket", key: "spooled", movingFile: spool, md5: nil, crc64: nil, metadata: ObjectMetadata())
+        #expect(try store.readObject(bucket: "bucket", key: "spooled") == bytes("spooled"))
+    }
 }
