@@ -89,13 +89,7 @@ extension ObjectStore {
         guard let original = FileSystem.lstatInfo(path), FileSystem.kind(of: original) == .file else {
             throw FileSystem.failure("stat", path)
         }
-        if let resolved = realpath(path, nil) {
-            let absolute = String(cString: resolved)
-            free(resolved)
-            if absolute.utf8.starts(with: (layout.root + "/").utf8) && !absolute.utf8.starts(with: (layout.temporary + "/").utf8) {
-                throw StorageError.io("part \(path): refusing to move a file from inside the data directory; spool into makeTempFilePath()")
-            }
-        }
+        try checkMovable(path, operation: "part")
         if UInt64(truncatingIfNeeded: original.st_dev) != device {
             // A rename cannot cross file systems: copy in, then drop the original.
             let copy = makeTempFilePath()

@@ -27,16 +27,7 @@ extension ObjectStore {
         guard FileSystem.kind(of: sourceInfo) == .file else {
             throw StorageError.io("put \(path): not a regular file")
         }
-        // Moving an object's own file (or the store's) would corrupt the index.
-        // A temp name of this store's (a live segment's, a spooled body's) is
-        // known not to be one without resolving each directory of its path.
-        if !isTemporaryName(path), let resolved = realpath(path, nil) {
-            let absolute = String(cString: resolved)
-            free(resolved)
-            if absolute.utf8.starts(with: (layout.root + "/").utf8) && !absolute.utf8.starts(with: (layout.temporary + "/").utf8) {
-                throw StorageError.io("put \(path): refusing to move a file from inside the data directory; spool into makeTempFilePath()")
-            }
-        }
+        try checkMovable(path, operation: "put")
         var source = path
         var md5 = md5
         var crc64 = crc64

@@ -143,6 +143,20 @@ public final class ObjectStore: Sendable {
         return !rest.isEmpty && rest.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
+    /// Refuses to move in a file from inside the data directory other than
+    /// a temp file: moving an object's own file (or the store's) would
+    /// corrupt the index. A temp name of this store's (a live segment's, a
+    /// spooled body's) needs no resolving of each directory of its path.
+    /// `operation` starts the error message.
+    func checkMovable(_ path: String, operation: String) throws {
+        guard !isTemporaryName(path), let resolved = realpath(path, nil) else { return }
+        let absolute = String(cString: resolved)
+        free(resolved)
+        if absolute.utf8.starts(with: (layout.root + "/").utf8) && !absolute.utf8.starts(with: (layout.temporary + "/").utf8) {
+            throw StorageError.io("\(operation) \(path): refusing to move a file from inside the data directory; spool into makeTempFilePath()")
+        }
+    }
+
     /// A new, empty temp file open for writing (the caller closes it and
     /// commits or unlinks the path): the file of a replaced version when one
     /// is free for reuse (`RetiredFiles`), else a file created in `.oss/tmp/`.
