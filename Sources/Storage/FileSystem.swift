@@ -190,7 +190,7 @@ enum FileSystem {
     ) throws {
         if !fsync, let exchange = renameExchange {
             if exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag) == 0 {
-                if let retire, let info = lstatInfo(source), kind(of: info) == .file, retire(source) { return }
+                if let retire, kind(source) == .file, retire(source) { return }
                 if unlink(source) == 0 { return }
                 // The destination was a directory (rename(2) refuses that):
                 // swap back and let rename report it.

@@ -85,7 +85,7 @@ final class RetiredFiles: Sendable {
         guard descriptor >= 0 else { return nil }
         var info = stat()
         // One name only, a regular file: emptying it changes nothing else.
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink == 1 else {
+        guard fstat(descriptor, &info) == 0, FileSystem.kind(of: info) == .file, info.st_nlink == 1 else {
             close(descriptor)
             return nil
         }
