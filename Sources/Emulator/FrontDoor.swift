@@ -275,14 +275,14 @@ final class FrontDoor: HTTPRequestHandler {
         }
         let isRead = context.method == "GET" || context.method == "HEAD"
         let isWrite = context.method == "PUT" || context.method == "DELETE" || context.method == "POST"
-        let object = try? store.objectMetadata(bucket: bucket, key: key)
-        var allowed = Self.permits(object?.objectACL, bucketACL: info.acl, read: isRead, write: isWrite)
-        if allowed, isRead, object?.objectType == .symlink, let target = object?.symlinkTarget,
-           let targetMetadata = try? store.objectMetadata(bucket: bucket, key: target) {
-            allowed = Self.permits(targetMetadata.objectACL, bucketACL: info.acl, read: true, write: false)
+        let object = try? store.objectAccess(bucket: bucket, key: key)
+        var allowed = Self.permits(object?.acl, bucketACL: info.acl, read: isRead, write: isWrite)
+        if allowed, isRead, let target = object?.symlinkTarget,
+           let targetAccess = try? store.objectAccess(bucket: bucket, key: target) {
+            allowed = Self.permits(targetAccess.acl, bucketACL: info.acl, read: true, write: false)
         }
         guard allowed else {
-            throw OSSError.accessDenied(object?.objectACL == nil
+            throw OSSError.accessDenied(object?.acl == nil
                 ? "You have no right to access this object because of bucket acl."
                 : "You have no right to access this object because of object acl.")
         }

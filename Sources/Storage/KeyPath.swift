@@ -168,7 +168,7 @@ enum KeyPath {
     }
 
     /// Whether `key` is valid UTF-8, the only other demand a key makes.
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    static func isValidUTF8<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         if bytes.allSatisfy({ $0 < 0x80 }) { return true }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()

@@ -117,6 +117,101 @@ struct MetadataBlob: Sendable, Equatable {
     }
 }
 
+extension MetadataBlob {
+    /// The attributes an access check reads, taken from the encoding
+    /// without building the `ObjectMetadata` (its dictionaries and strings):
+    /// a GET by an anonymous client reads them on every request. A blob that
+    /// does not decode gives none, as `decoded` then gives the default metadata.
+    var access: ObjectAccess {
+        bytes.withUnsafeBufferPointer { buffer in
+            var access = ObjectAccess()
+            guard let start = Self.attributeMapOffset(buffer) else { return access }
+            var isSymlink = false
+            var symlinkTarget: String?
+            var offset = start
+            let count = Self.readCount(buffer, &offset)
+            for _ in 0..<count {
+                let name = Self.readField(buffer, &offset)
+                let value = Self.readField(buffer, &offset)
+                if name.elementsEqual(ObjectMetadata.Attribute.acl.utf8) {
+                    access.acl = String(decoding: value, as: UTF8.self)
+                } else if name.elementsEqual(ObjectMetadata.Attribute.objectType.utf8) {
+                    isSymlink = value.elementsEqual(ObjectType.symlink.rawValue.utf8)
+                } else if name.elementsEqual(ObjectMetadata.Attribute.symlinkTarget.utf8) {
+                    symlinkTarget = String(decoding: value, as: UTF8.self)
+                }
+            }
+            access.symlinkTarget = isSymlink ? symlinkTarget : nil
+            return access
+        }
+    }
+
+    /// Where the attribute map starts, after checking the whole encoding as
+    /// `decode` does (lengths within bounds, UTF-8 strings, nothing after
+    /// the map); nil when it does not decode.
+    private static func attributeMapOffset(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        var offset = 0
+        func string() -> Bool {
+            guard buffer.count - offset >= 4 else { return false }
+            let length = readCount(buffer, &offset)
+            guard length <= buffer.count - offset else { return false }
+            defer { offset += length }
+            return KeyPath.isValidUTF8(buffer[offset..<offset + length])
+        }
+        func optionalString() -> Bool {
+            guard offset < buffer.count else { return false }
+            offset += 1
+            switch buffer[offset - 1] {
+            case 0: return true
+            case 1: return string()
+            default: return false
+            }
+        }
+        func map() -> Bool {
+            guard buffer.count - offset >= 4 else { return false }
+            let count = readCount(buffer, &offset)
+            guard count <= buffer.count - offset else { return false }
+            for _ in 0..<count {
+                guard string(), string() else { return false }
+            }
+            return true
+        }
+        guard !buffer.isEmpty, string(), map(),
+              optionalString(), optionalString(), optionalString(), optionalString() else { return nil }
+        let start = offset
+        guard map(), offset == buffer.count else { return nil }
+        return start
+    }
+
+    /// A little-endian `UInt32` at `offset` (bounds already checked).
+    private static func readCount(_ buffer: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> Int {
+        var value = 0
+        for index in 0..<4 { value |= Int(buffer[offset + index]) << (8 * index) }
+        offset += 4
+        return value
+    }
+
+    /// A length-prefixed field (bounds already checked).
+    private static func readField(_ buffer: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> Slice<UnsafeBufferPointer<UInt8>> {
+        let length = readCount(buffer, &offset)
+        defer { offset += length }
+        return buffer[offset..<offset + length]
+    }
+}
+
+/// What an access check reads of an object (`ObjectStore.objectAccess`).
+public struct ObjectAccess: Sendable, Equatable {
+    /// The object's own ACL (`private`, `public-read`, `public-read-write`); nil when it follows the bucket's.
+    public var acl: String?
+    /// Where a symlink points; nil for every other object type.
+    public var symlinkTarget: String?
+
+    public init(acl: String? = nil, symlinkTarget: String? = nil) {
+        self.acl = acl
+        self.symlinkTarget = symlinkTarget
+    }
+}
+
 /// Object keys as dictionary keys: compared by bytes (never by Unicode
 /// equivalence, see `compareBytes`) and hashed in one call rather than per byte.
 struct KeyBytes: Hashable, Sendable {

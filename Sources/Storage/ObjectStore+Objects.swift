@@ -187,10 +187,10 @@ extension ObjectStore {
         return info
     }
 
-    /// The object's metadata alone (its ACL, type, symlink target…): what
-    /// an access check reads, without the ETag, key string and info that
+    /// What an access check reads of an object (its ACL, where a symlink
+    /// points), without the ETag, key string, info or full metadata that
     /// `objectInfo` builds.
-    public func objectMetadata(bucket: String, key: String) throws -> ObjectMetadata {
+    public func objectAccess(bucket: String, key: String) throws -> ObjectAccess {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
         let blob = try store.state.withLock { state in
@@ -198,7 +198,7 @@ extension ObjectStore {
             guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
             return entry.metadata
         }
-        return blob.decoded
+        return blob.access
     }
 
     /// An open descriptor on the object's file and the info of that same
@@ -225,26 +225,28 @@ extension ObjectStore {
     public func openObjectContent(bucket: String, key: String) throws -> (content: ObjectContent, info: ObjectInfo) {
         let keyBytes = try validatedKey(key)
         let store = try bucketStore(bucket)
-        let (content, found, deferred) = try store.state.withLock { state -> (ObjectContent, ObjectInfo, DeferredMD5?) in
+        // The info (metadata decoded, ETag and key as strings) is built after
+        // the bucket's lock is released: every GET of the bucket takes it.
+        let (content, entry, deferred) = try store.state.withLock { state -> (ObjectContent, ObjectEntry, DeferredMD5?) in
             guard !state.isDeleted else { throw StorageError.noSuchBucket(bucket) }
             guard let entry = state.index[keyBytes] else { throw StorageError.noSuchKey(key) }
-            let info = entry.info(key: keyBytes)
             let deferred = deferredMD5(of: entry, key: keyBytes, in: store)
             let cacheKey = SmallContentCache.Key(bucket: bucket, key: keyBytes)
             let version = SmallContentCache.Version(identity: entry.identity, md5: entry.md5, crc64: entry.crc64)
             if entry.size <= Int64(smallContents.maxObjectBytes),
                let bytes = smallContents.lookup(cacheKey, identity: version) {
-                return (.bytes(bytes), info, deferred)
+                return (.bytes(bytes), entry, deferred)
             }
             let path = store.directory + "/" + ObjectPlacement.relativePath(of: entry, key: keyBytes)
             let descriptor = try FileSystem.openFile(path, O_RDONLY | O_NOFOLLOW)
-            guard entry.size <= Int64(smallContents.maxObjectBytes) else { return (.descriptor(descriptor), info, deferred) }
+            guard entry.size <= Int64(smallContents.maxObjectBytes) else { return (.descriptor(descriptor), entry, deferred) }
             defer { FileSystem.closeDescriptor(descriptor) }
             let bytes = try FileSystem.readExactly(descriptor, count: Int(entry.size), path: "\(bucket)/\(key)")
             // A deferred MD5 is completed below; the cache keys on the completed version.
             if deferred == nil { smallContents.insert(cacheKey, identity: version, bytes: bytes) }
-            return (.bytes(bytes), info, deferred)
+            return (.bytes(bytes), entry, deferred)
         }
+        let found = entry.info(key: keyBytes)
         guard let deferred else { return (content, found) }
         var info = found
         switch content {

@@ -110,8 +110,14 @@ import ObjectAPI
         let denied = try await test.send("GET", bucket: "bkt", key: "secret", anonymous: true)
         #expect(denied.status == 403)
         #expect(denied.text.contains("<Code>AccessDenied</Code>"))
+        // Read through a symlink, the target's ACL decides as well as the link's.
+        #expect(try await test.send("PUT", bucket: "bkt", key: "to-secret", query: [q("symlink")], headers: ["x-oss-symlink-target": "secret"]).status == 200)
+        #expect(try await test.send("GET", bucket: "bkt", key: "to-secret", anonymous: true).status == 403)
         #expect(try await test.send("PUT", bucket: "bkt", key: "secret", query: [q("acl")], headers: ["x-oss-object-acl": "default"]).status == 200)
         #expect(try await test.send("GET", bucket: "bkt", key: "secret", anonymous: true).status == 200)
+        #expect(try await test.send("GET", bucket: "bkt", key: "to-secret", anonymous: true).text == "s")
+        #expect(try await test.send("PUT", bucket: "bkt", key: "to-secret", query: [q("acl")], headers: ["x-oss-object-acl": "private"]).status == 200)
+        #expect(try await test.send("GET", bucket: "bkt", key: "to-secret", anonymous: true).status == 403)
         // Managing the ACL always needs a signature.
         #expect(try await test.send("GET", bucket: "bkt", key: "secret", query: [q("acl")], anonymous: true).status == 403)
 
