@@ -67,6 +67,9 @@ public final class SocketConnection: @unchecked Sendable {
     /// not wanted, until input turns up: a request's pause and resume then
     /// cost no system call.
     var inReadinessSet = false
+    /// Queued output waits for the end of the readiness set's look (see
+    /// `ReadinessSet.deferFlush`); touched only on the queue.
+    var flushDeferred = false
     /// Runs on every poll tick while the connection reads in batches (see
     /// `setBatchedReading`): periodic checks that then cost no timer of
     /// their own. Set it on `queue`.
@@ -196,7 +199,28 @@ public final class SocketConnection: @unchecked Sendable {
         output.appendFile(descriptor: file, offset: offset, length: length)
     }
 
+    /// Sends what is queued; inside a readiness turn, after the turn's
+    /// current look (`ReadinessSet.deferFlush`).
     func flushOnQueue() {
+        guard case .open = state else { return }
+        if let readiness = loop.readiness, readiness.isTurning {
+            if !flushDeferred {
+                flushDeferred = true
+                readiness.deferFlush(self)
+            }
+            // A backlog over the mark counts as reached even if the kernel
+            // takes it all at the deferred flush: `onWritable` then fires,
+            // as it would have had the flush come first.
+            updateWritability()
+            return
+        }
+        flush()
+    }
+
+    /// The deferred flush, from `ReadinessSet`. A connection that began
+    /// draining since has flushed itself; a closed one has nothing to send.
+    func flushDeferredOutput() {
+        flushDeferred = false
         guard case .open = state else { return }
         flush()
     }
