@@ -81,14 +81,12 @@ final class RetiredFiles: Sendable {
     /// file description; nil otherwise.
     private func claim(_ path: String) -> Int32? {
         #if os(Linux)
-        let descriptor = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard let descriptor = try? FileSystem.openFile(path, O_WRONLY | O_NOFOLLOW) else { return nil }
+        var claimed = false
+        defer { if !claimed { FileSystem.closeDescriptor(descriptor) } }
         var info = stat()
         // One name only, a regular file: emptying it changes nothing else.
-        guard fstat(descriptor, &info) == 0, FileSystem.kind(of: info) == .file, info.st_nlink == 1 else {
-            close(descriptor)
-            return nil
-        }
+        guard fstat(descriptor, &info) == 0, FileSystem.kind(of: info) == .file, info.st_nlink == 1 else { return nil }
         guard fcntl(descriptor, Self.setLease, Int32(F_WRLCK)) == 0 else {
             if errno != EAGAIN && errno != EBUSY {
                 // No leases here (disabled, or a file system without them):
@@ -96,14 +94,11 @@ final class RetiredFiles: Sendable {
                 state.withLock { $0.usable = false }
                 removeAll()
             }
-            close(descriptor)
             return nil
         }
         _ = fcntl(descriptor, Self.setLease, Int32(F_UNLCK))
-        guard ftruncate(descriptor, 0) == 0 else {
-            close(descriptor)
-            return nil
-        }
+        guard ftruncate(descriptor, 0) == 0 else { return nil }
+        claimed = true
         return descriptor
         #else
         return nil
