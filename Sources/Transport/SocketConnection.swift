@@ -69,7 +69,7 @@ public final class SocketConnection: @unchecked Sendable {
     var inReadinessSet = false
     /// Queued output waits for the end of the readiness set's look (see
     /// `ReadinessSet.deferFlush`); touched only on the queue.
-    var flushDeferred = false
+    var awaitsDeferredFlush = false
     /// Runs on every poll tick while the connection reads in batches (see
     /// `setBatchedReading`): periodic checks that then cost no timer of
     /// their own. Set it on `queue`.
@@ -204,8 +204,8 @@ public final class SocketConnection: @unchecked Sendable {
     func flushOnQueue() {
         guard case .open = state else { return }
         if let readiness = loop.readiness, readiness.isTurning {
-            if !flushDeferred {
-                flushDeferred = true
+            if !awaitsDeferredFlush {
+                awaitsDeferredFlush = true
                 readiness.deferFlush(self)
             }
             // A backlog over the mark counts as reached even if the kernel
@@ -220,7 +220,7 @@ public final class SocketConnection: @unchecked Sendable {
     /// The deferred flush, from `ReadinessSet`. A connection that began
     /// draining since has flushed itself; a closed one has nothing to send.
     func flushDeferredOutput() {
-        flushDeferred = false
+        awaitsDeferredFlush = false
         guard case .open = state else { return }
         flush()
     }
