@@ -82,7 +82,8 @@ func readWholeFile(_ path: String) -> String? {
 }
 
 func makeDirectories(_ path: String) throws(TransportError) {
-    var prefix = ""
+    // A relative path stays relative: `./oss-data/.oss/tls` is not `/oss-data/.oss/tls`.
+    var prefix = path.hasPrefix("/") ? "" : "."
     for component in path.split(separator: "/", omittingEmptySubsequences: true) {
         prefix += "/" + component
         if mkdir(prefix, 0o755) != 0 && errno != EEXIST {

@@ -29,10 +29,11 @@ def binary():
 class RunningEmulator:
     """One emulator process listening on a free port."""
 
-    def __init__(self, data_dir, extra_args=(), env=None):
+    def __init__(self, data_dir, extra_args=(), env=None, cwd=None):
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
         self.env = env
+        self.cwd = cwd
         self.process = None
         self.endpoint = None
         self.stderr_path = None
@@ -45,7 +46,8 @@ class RunningEmulator:
                 "--ready-file", ready] + self.extra_args
         env = dict(os.environ)
         env.update(self.env or {})
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=open(self.stderr_path, "w"), env=env)
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=open(self.stderr_path, "w"), env=env,
+                                        cwd=self.cwd)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if os.path.exists(ready):

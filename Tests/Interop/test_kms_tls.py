@@ -44,6 +44,24 @@ def test_ca_is_served_and_survives_restart(data_dir):
         second.stop()
 
 
+def test_ca_is_made_in_a_data_dir_given_relative(data_dir, monkeypatch):
+    """`scripts/run.sh` passes `--data-dir ./oss-data`: the CA goes inside it, and HTTPS works."""
+    parent, name = os.path.split(data_dir)
+    emulator = RunningEmulator("./" + name, cwd=parent).start()
+    try:
+        served = requests.get(emulator.endpoint + "/_emulator/ca.pem")
+        assert served.status_code == 200, emulator.stderr()
+        assert served.text == open(os.path.join(data_dir, ".oss", "tls", "ca.pem")).read()
+        assert "CONNECT tunnels disabled" not in emulator.stderr()
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", os.path.join(data_dir, ".oss", "tls", "ca.pem"))
+        bucket = https_bucket(emulator, "relative-tls")
+        bucket.create_bucket()
+        bucket.put_object("a.txt", b"over tls")
+        assert bucket.get_object("a.txt").read() == b"over tls"
+    finally:
+        emulator.stop()
+
+
 def test_https_endpoint_through_the_proxy(via_proxy):
     bucket = https_bucket(via_proxy, "tls-bucket")
     bucket.create_bucket()
